@@ -1,0 +1,65 @@
+"""Unicode and punctuation normalisation that never moves offsets it does not report.
+
+``normalize`` is for text we store: NFC, unified quotes and dashes, no control characters,
+collapsed runs of spaces inside lines. ``fold`` is for comparing words: case- and
+accent-insensitive.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u200a": " ",
+        "\u202f": " ",
+        "\u2007": " ",
+        "\u3000": " ",
+        "\u200b": "",
+        "\u200c": "",
+        "\u200d": "",
+        "\ufeff": "",
+        "\u00ad": "",
+    }
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"[ \t]+")
+_BLANKS = re.compile(r"\n\s*\n(\s*\n)+")
+
+
+def normalize(text: str) -> str:
+    """Canonical stored form of article text: NFC, ASCII quotes/dashes, tidy whitespace."""
+    text = unicodedata.normalize("NFC", text).translate(_QUOTES)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    text = _BLANKS.sub("\n\n", text)
+    return text.strip()
+
+
+def fold(word: str) -> str:
+    """Case- and accent-folded form of a word, for matching ("Müller" -> "muller")."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -1,0 +1,124 @@
+"""Sentence segmentation with exact character offsets.
+
+Sentences are the unit of alignment, so the segmenter must be stable across copies of a text:
+a copy wrapped in chrome or re-flowed must split the shared body the same way. Rules:
+blank lines always break; single newlines break unless the text looks hard-wrapped (many
+lines of similar width that do not end a sentence), and terminal punctuation breaks unless
+it ends a known abbreviation, an initial or a decimal number.
+"""
+
+from __future__ import annotations
+
+import re
+
+from wiretrace.data import Passage
+
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "gen", "gov", "sen", "rep",
+    "col", "lt", "sgt", "capt", "cmdr", "adm", "maj", "rev", "hon", "pres", "supt", "det",
+    "insp", "no", "vs", "v", "etc", "inc", "ltd", "co", "corp", "bros", "jan", "feb", "mar",
+    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "wed",
+    "thu", "fri", "sat", "sun", "approx", "est", "dept", "univ", "ave", "blvd", "rd",
+    "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "d.c", "sr", "sra", "srta", "pp", "al",
+}
+_END = re.compile(r"[.!?]+[\"')\]]*(?=\s)|[.!?]+[\"')\]]*$")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+_MAX_SENTENCE = 1200  # characters; longer runs are split at ; or , to keep alignment local
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """True when single newlines are line wraps, not breaks (e.g. Reuters-21578 style)."""
+    body = [ln for ln in lines if ln.strip()]
+    if len(body) < 6:
+        return False
+    open_ended = sum(1 for ln in body if not re.search(r"[.!?:\"')]$", ln.rstrip()))
+    widths = sorted(len(ln) for ln in body)
+    median = widths[len(widths) // 2]
+    return open_ended / len(body) > 0.5 and 45 <= median <= 90
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Spans of text that cannot share a sentence (paragraphs or lines)."""
+    lines = text.split("\n")
+    wrapped = _hard_wrapped(lines)
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    start: int | None = None
+    for line in lines:
+        end = pos + len(line)
+        if not line.strip():
+            if start is not None:
+                spans.append((start, prev_end))
+                start = None
+        else:
+            if start is None:
+                start = pos
+            elif not wrapped:
+                spans.append((start, prev_end))
+                start = pos
+            prev_end = end
+        pos = end + 1
+    if start is not None:
+        spans.append((start, prev_end))
+    return spans
+
+
+def _is_break(block: str, match: re.Match[str]) -> bool:
+    if match.group().startswith("."):
+        word = _WORD_BEFORE.search(block, 0, match.start())
+        if word:
+            w = word.group(1).lower()
+            if w in _ABBREV or w.rstrip(".") in _ABBREV:
+                return False
+            if len(w) == 1 and w.isalpha():  # an initial: "John F. Kennedy"
+                return False
+        nxt = block[match.end() :].lstrip()
+        if nxt[:1].islower() or nxt[:1].isdigit() and match.group() == ".":
+            return False
+    return True
+
+
+def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    block = text[start:end]
+    out: list[tuple[int, int]] = []
+    s = 0
+    for m in _END.finditer(block):
+        if _is_break(block, m):
+            out.append((s, m.end()))
+            s = m.end()
+    if s < len(block):
+        out.append((s, len(block)))
+    spans = []
+    for a, b in out:
+        while a < b and block[a].isspace():
+            a += 1
+        while b > a and block[b - 1].isspace():
+            b -= 1
+        if b > a:
+            spans.extend(_split_long(block, a, b))
+    return [(start + a, start + b) for a, b in spans]
+
+
+def _split_long(block: str, a: int, b: int) -> list[tuple[int, int]]:
+    if b - a <= _MAX_SENTENCE:
+        return [(a, b)]
+    cut = max(block.rfind("; ", a, a + _MAX_SENTENCE), block.rfind(", ", a, a + _MAX_SENTENCE))
+    if cut <= a:
+        cut = block.rfind(" ", a, a + _MAX_SENTENCE)
+    if cut <= a:
+        cut = a + _MAX_SENTENCE
+    else:
+        cut += 1
+    rest = cut
+    while rest < b and block[rest].isspace():
+        rest += 1
+    return [(a, cut), *_split_long(block, rest, b)] if rest < b else [(a, cut)]
+
+
+def split_sentences(text: str) -> list[Passage]:
+    """Sentences of ``text`` as passages whose ``text`` is exactly ``text[start:end]``."""
+    passages: list[Passage] = []
+    for bs, be in _blocks(text):
+        for s, e in _split_block(text, bs, be):
+            passages.append(Passage(index=len(passages), start=s, end=e, text=text[s:e]))
+    return passages
