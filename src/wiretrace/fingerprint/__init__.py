@@ -1,0 +1,87 @@
+"""Fingerprints of an article: lexical (MinHash), entity (rare names and numbers) and
+semantic (one static-tier embedding per passage). ``FingerprintConfig`` is their identity:
+a store records it and refuses articles fingerprinted any other way."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from wiretrace.data import Article
+from wiretrace.fingerprint.embed import Embedder, FullEncoder, StaticEncoder
+from wiretrace.fingerprint.lexical import minhash, signature_bytes
+from wiretrace.text.normalize import fold
+from wiretrace.text.tokens import name_tokens, numbers
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FingerprintConfig:
+    """How articles are fingerprinted. Its JSON form is recorded in the store."""
+
+    num_perm: int = 128
+    shingle: int = 5
+    seed: int = 1
+    static_model: str = ""
+    full_model: str = ""
+    format_version: int = FORMAT_VERSION
+
+    def identity(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+
+@dataclass(slots=True)
+class Fingerprint:
+    minhash: bytes
+    terms: list[str]
+    vectors: np.ndarray  # (n_passages, dim) float32, static tier
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def entity_terms(text: str) -> list[str]:
+    """Proper-name tokens and numbers with two or more digits: they survive rewording."""
+    terms = {f"n:{t}" for t in name_tokens(text)}
+    terms |= {f"#:{fold(n)}" for n in numbers(text) if sum(c.isdigit() for c in n) >= 2}
+    return sorted(terms)
+
+
+class Fingerprinter:
+    """Computes fingerprints in batches (the embedder is fastest on many passages at once)."""
+
+    def __init__(
+        self,
+        static: Embedder | None = None,
+        full: FullEncoder | None = None,
+        num_perm: int = 128,
+        shingle: int = 5,
+    ) -> None:
+        self.full = full or FullEncoder()
+        self.static = static or StaticEncoder(self.full)
+        self.config = FingerprintConfig(
+            num_perm=num_perm,
+            shingle=shingle,
+            static_model=self.static.identity,
+            full_model=self.full.identity,
+        )
+
+    def fingerprint_many(self, articles: list[Article]) -> list[Fingerprint]:
+        texts = [p.text for a in articles for p in a.passages]
+        vecs = self.static.encode(texts) if texts else np.zeros((0, self.static.dim))
+        out: list[Fingerprint] = []
+        pos = 0
+        for a in articles:
+            n = len(a.passages)
+            out.append(
+                Fingerprint(
+                    minhash=signature_bytes(
+                        minhash(a.text, self.config.num_perm, self.config.shingle)
+                    ),
+                    terms=entity_terms(a.text),
+                    vectors=np.asarray(vecs[pos : pos + n], dtype=np.float32),
+                )
+            )
+            pos += n
+        return out

@@ -19,7 +19,7 @@ _ABBREV = {
     "insp", "no", "vs", "v", "etc", "inc", "ltd", "co", "corp", "bros", "jan", "feb", "mar",
     "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "wed",
     "thu", "fri", "sat", "sun", "approx", "est", "dept", "univ", "ave", "blvd", "rd",
-    "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "d.c", "sr", "sra", "srta", "pp", "al",
+    "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "d.c", "sra", "srta", "pp", "al",
 }
 _END = re.compile(r"[.!?]+[\"')\]]*(?=\s)|[.!?]+[\"')\]]*$")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
@@ -43,6 +43,7 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     wrapped = _hard_wrapped(lines)
     spans: list[tuple[int, int]] = []
     pos = 0
+    prev_end = 0
     start: int | None = None
     for line in lines:
         end = pos + len(line)
