@@ -1,0 +1,160 @@
+"""From an alignment to a verdict: features -> relation, direction, confidence.
+
+The features say how much of each side the alignment covers, how similar the aligned
+passages are in meaning and in wording, whether the copy kept the source's function words
+(spinning swaps content words only; translation rewrites everything), and whether the two
+texts are in one language. Passages that are mostly quotation are left out of coverage:
+independent reports of one event quote the same people.
+
+The thresholds live in ``thresholds.json`` next to this file (versioned; calibrated on the
+benchmark's development split, never on its test split).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rapidfuzz.distance import Indel
+
+from wiretrace.align import PassageFeatures
+from wiretrace.data import AlignedPair, Article
+from wiretrace.text.tokens import name_tokens, numbers
+
+THRESHOLDS_PATH = Path(__file__).with_name("thresholds.json")
+
+
+@lru_cache(maxsize=4)
+def load_thresholds(path: str | None = None) -> dict[str, Any]:
+    with open(path or THRESHOLDS_PATH, encoding="utf-8") as f:
+        return json.load(f)
+
+
+@dataclass(slots=True)
+class PairView:
+    article: Article
+    feats: list[PassageFeatures]
+
+
+def features(
+    copy: PairView, source: PairView, pairs: list[AlignedPair], semantic: np.ndarray
+) -> dict[str, float]:
+    """Numbers the judge decides on; every one is reported as evidence."""
+    nq, nc = len(copy.feats), len(source.feats)
+    q_unquoted = [i for i in range(nq) if not copy.feats[i].quoted] or list(range(nq))
+    c_unquoted = [j for j in range(nc) if not source.feats[j].quoted] or list(range(nc))
+    q_al = {i for p in pairs for i in p.copy_idx}
+    c_al = {j for p in pairs for j in p.source_idx}
+    cov_q = len(q_al & set(q_unquoted)) / max(1, len(q_unquoted))
+    cov_c = len(c_al & set(c_unquoted)) / max(1, len(c_unquoted))
+    q_words = sum(len(f.words) for f in copy.feats) or 1
+    al_words = sum(len(copy.feats[i].words) for i in q_al)
+    sem = float(np.mean([p.similarity for p in pairs])) if pairs else 0.0
+    lex = float(np.mean([p.lexical for p in pairs])) if pairs else 0.0
+    exact = float(np.mean([p.lexical >= 0.999 for p in pairs])) if pairs else 0.0
+    fw = []
+    ratio = []
+    for p in pairs:
+        fq = [w for i in p.copy_idx for w in copy.feats[i].function]
+        fc = [w for j in p.source_idx for w in source.feats[j].function]
+        if fq and fc:
+            fw.append(Indel.normalized_similarity(fq, fc))
+        wq = sum(len(copy.feats[i].words) for i in p.copy_idx)
+        wc = sum(len(source.feats[j].words) for j in p.source_idx)
+        ratio.append(wq / max(1, wc))
+    src_sorted = [p.source_idx[0] for p in sorted(pairs, key=lambda p: p.copy_idx[0])]
+    monotone = _lis(src_sorted) / max(1, len(src_sorted))
+    span = (max(c_al) - min(c_al) + 1) if c_al else 1
+    contiguous = len(c_al) / span if c_al else 0.0
+    # DESIGN measurement: best match per copy passage, summed above 0.5, over copy length
+    best = semantic.max(axis=1) if semantic.size else np.zeros(nq)
+    soft_cov = float(np.where(best > 0.5, best, 0).sum() / max(1, nq))
+    names_q, names_c = name_tokens(copy.article.text), name_tokens(source.article.text)
+    nums_q, nums_c = set(numbers(copy.article.text)), set(numbers(source.article.text))
+    lang_q, lang_c = copy.article.language or "", source.article.language or ""
+    return {
+        "copy_passages": nq,
+        "source_passages": nc,
+        "aligned_pairs": len(pairs),
+        "coverage_copy": round(cov_q, 4),
+        "coverage_source": round(cov_c, 4),
+        "coverage_copy_words": round(al_words / q_words, 4),
+        "soft_coverage": round(soft_cov, 4),
+        "semantic": round(sem, 4),
+        "lexical": round(lex, 4),
+        "exact_share": round(exact, 4),
+        "function_words": round(float(np.mean(fw)) if fw else 0.0, 4),
+        "length_ratio": round(float(np.median(ratio)) if ratio else 0.0, 4),
+        "monotone": round(monotone, 4),
+        "contiguous": round(contiguous, 4),
+        "names_shared": round(_jac(names_q, names_c), 4),
+        "names_copy_in_source": round(_cont(names_q, names_c), 4),
+        "numbers_shared": round(_jac(nums_q, nums_c), 4),
+        "cross_language": float(bool(lang_q and lang_c and lang_q != lang_c)),
+    }
+
+
+def _jac(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def _cont(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a) if a else 0.0
+
+
+def _lis(seq: list[int]) -> int:
+    import bisect
+
+    tails: list[int] = []
+    for x in seq:
+        k = bisect.bisect_left(tails, x)
+        if k == len(tails):
+            tails.append(x)
+        else:
+            tails[k] = x
+    return len(tails)
+
+
+def decide(f: dict[str, float], t: dict[str, Any] | None = None) -> tuple[str, float]:
+    """Relation kind and confidence from the features and the calibrated thresholds."""
+    t = t or load_thresholds()
+    derived_t = t["derived"]
+    pairs_needed = min(derived_t["min_pairs"], max(1, int(f["copy_passages"])))
+    derived_score = f["coverage_copy"] * f["semantic"]
+    is_derived = (
+        f["aligned_pairs"] >= pairs_needed
+        and f["coverage_copy"] >= derived_t["coverage_copy"]
+        and derived_score >= derived_t["score"]
+    )
+    if not is_derived:
+        ind = t["independent"]
+        same_event = (
+            f["names_shared"] >= ind["names_shared"] or f["soft_coverage"] >= ind["soft_coverage"]
+        )
+        margin = derived_t["score"] - derived_score
+        conf = _squash(margin, 0.15)
+        return ("independent" if same_event else "unrelated"), conf
+    conf = _squash(derived_score - derived_t["score"], 0.1)
+    k = t["kinds"]
+    if f["cross_language"] >= 1:
+        return "translated", conf
+    if f["coverage_source"] < k["partial_coverage_source"]:
+        if f["length_ratio"] <= k["summary_length_ratio"] or f["lexical"] < k["partial_lexical"]:
+            return "summarised", conf
+        return "partial", conf
+    if f["lexical"] >= k["verbatim_lexical"] and f["coverage_source"] >= k["verbatim_coverage"]:
+        return "verbatim", conf
+    if f["lexical"] >= k["edited_lexical"]:
+        return "edited", conf
+    if f["function_words"] >= k["spun_function_words"]:
+        return "spun", conf
+    return "machine_translated", conf
+
+
+def _squash(x: float, scale: float) -> float:
+    return round(0.5 + 0.5 * math.tanh(x / scale), 4)

@@ -1,0 +1,120 @@
+"""Candidate sources for an article, from each cheap signal, fused.
+
+* ``semantic``: each query passage's nearest stored passages (static tier), voted per
+  article: the mean over query passages of the best match above a floor. It finds spun,
+  round-tripped and translated copies as well as verbatim ones.
+* ``entity``: stored articles sharing rare proper-name tokens and numbers, scored by IDF.
+  Names and numbers survive rewording and translation.
+* ``lexical``: MinHash LSH on word shingles, for verbatim and lightly edited copies.
+
+Every candidate keeps the score of each signal that found it; the verifier decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from datasketch import MinHashLSH
+
+from wiretrace.fingerprint.lexical import from_bytes
+from wiretrace.store import Store
+
+
+@dataclass(slots=True)
+class Candidate:
+    rowid: int
+    scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def fused(self) -> float:
+        return (
+            self.scores.get("semantic", 0.0)
+            + 0.02 * min(self.scores.get("entity", 0.0), 25.0)
+            + self.scores.get("lexical", 0.0)
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetrieveConfig:
+    k_passages: int = 24  # stored passages fetched per query passage
+    floor: float = 0.45  # static-tier cosine below which a passage match does not vote
+    n_semantic: int = 8
+    n_entity: int = 5
+    n_lexical: int = 5
+    lsh_threshold: float = 0.3
+
+
+class LexicalIndex:
+    """An in-memory MinHash LSH over the store's signatures, kept in step with the store."""
+
+    def __init__(self, store: Store, threshold: float, num_perm: int) -> None:
+        self.store = store
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self.seen = 0
+
+    def sync(self) -> None:
+        rows = self.store.db.execute(
+            "SELECT rowid, minhash FROM articles WHERE rowid > ? ORDER BY rowid", (self.seen,)
+        ).fetchall()
+        with self.lsh.insertion_session() as session:
+            for rowid, blob in rows:
+                session.insert(int(rowid), from_bytes(blob))
+                self.seen = max(self.seen, int(rowid))
+
+    def query(self, signature: bytes) -> list[int]:
+        self.sync()
+        return [int(r) for r in self.lsh.query(from_bytes(signature))]
+
+
+def semantic_votes(
+    store: Store, vectors: np.ndarray, k: int, floor: float
+) -> dict[int, float]:
+    """Per stored article: mean over query passages of the best passage cosine above floor."""
+    if len(vectors) == 0:
+        return {}
+    scores, ids = store.search_passages(vectors, k)
+    owner = store.passage_article()
+    best: dict[int, np.ndarray] = {}
+    for qi in range(len(vectors)):
+        for s, pid in zip(scores[qi], ids[qi], strict=True):
+            if pid < 0 or s < floor:
+                continue
+            art = int(owner[pid]) if pid < len(owner) else 0
+            if art == 0:
+                continue
+            arr = best.setdefault(art, np.zeros(len(vectors), dtype=np.float32))
+            arr[qi] = max(arr[qi], s)
+    return {a: float(v.sum() / len(vectors)) for a, v in best.items()}
+
+
+def candidates(
+    store: Store,
+    vectors: np.ndarray,
+    terms: list[str],
+    signature: bytes | None,
+    config: RetrieveConfig,
+    lexical: LexicalIndex | None = None,
+    exclude: set[int] | None = None,
+) -> list[Candidate]:
+    exclude = exclude or set()
+    found: dict[int, Candidate] = {}
+
+    def take(rowid: int, signal: str, score: float) -> None:
+        if rowid in exclude:
+            return
+        found.setdefault(rowid, Candidate(rowid)).scores[signal] = round(score, 4)
+
+    votes = semantic_votes(store, vectors, config.k_passages, config.floor)
+    for rowid, s in sorted(votes.items(), key=lambda kv: -kv[1])[
+        : config.n_semantic + len(exclude)
+    ]:
+        take(rowid, "semantic", s)
+    for rowid, s in store.term_candidates(terms, limit=config.n_entity + len(exclude)):
+        take(rowid, "entity", s)
+        if rowid in votes and rowid in found:
+            found[rowid].scores.setdefault("semantic", round(votes[rowid], 4))
+    if lexical is not None and signature is not None:
+        for rowid in lexical.query(signature)[: config.n_lexical + len(exclude)]:
+            take(rowid, "lexical", 1.0)
+    return sorted(found.values(), key=lambda c: -c.fused)

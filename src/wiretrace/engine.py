@@ -1,0 +1,204 @@
+"""The engine: prepare -> fingerprint -> store on ingest; retrieve -> align -> judge on trace.
+
+``Wiretrace`` owns one store, one fingerprinter and the calibrated settings; the CLI, the
+web app and the benchmark all call it, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from wiretrace.align import AlignConfig, align, passage_features
+from wiretrace.data import DERIVED_KINDS, AlignedPair, Article, Relation
+from wiretrace.fingerprint import Fingerprinter
+from wiretrace.judge import PairView, decide, features, load_thresholds
+from wiretrace.judge.direction import direction
+from wiretrace.retrieve import LexicalIndex, RetrieveConfig, candidates
+from wiretrace.store import IngestStats, Store, open_store
+from wiretrace.store.sqlite import content_hash
+from wiretrace.text.lang import detect_language
+from wiretrace.text.normalize import normalize
+from wiretrace.text.segment import split_sentences
+
+SCHEMA_VERSION = "wiretrace.trace/1"
+
+
+def prepare(article: Article) -> Article:
+    """Normalise the text and cut it into passages; detect the language if unknown."""
+    text = normalize(article.text)
+    art = replace(article, text=text, passages=split_sentences(text))
+    if not art.language:
+        art.language = detect_language(text)
+    if not art.id:
+        art.id = "sha1:" + content_hash(text)[:16]
+    return art
+
+
+@dataclass(slots=True)
+class TraceResult:
+    """All relations found for one article, derived ones first."""
+
+    article: Article
+    relations: list[Relation] = field(default_factory=list)
+    candidates: int = 0
+
+    @property
+    def sources(self) -> list[Relation]:
+        return [r for r in self.relations if r.kind in DERIVED_KINDS]
+
+    @property
+    def verdict(self) -> str:
+        src = self.sources
+        if src:
+            r = src[0]
+            return f"{r.kind} copy of {r.source_id} (confidence {r.confidence:.2f})"
+        if any(r.kind == "independent" for r in self.relations):
+            return "no source found: independent report(s) of the same event in the store"
+        return "no source found in the store"
+
+
+class Wiretrace:
+    """One store plus the models and settings to fill and query it."""
+
+    def __init__(self, store: str | Path | None = None, create: bool = True) -> None:
+        self.fingerprinter = Fingerprinter()
+        self.store: Store = open_store(store, self.fingerprinter.config, create=create)
+        self.retrieve_config = RetrieveConfig()
+        self.align_config = AlignConfig()
+        self.thresholds = load_thresholds()
+        self._full_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lexical: LexicalIndex | None = None
+
+    # -- ingest -----------------------------------------------------------------------
+    def add(self, articles: Iterable[Article], stats: IngestStats | None = None,
+            batch: int = 256, on_batch: Callable[[IngestStats], None] | None = None
+            ) -> IngestStats:
+        """Prepare, fingerprint and store articles, one transaction per batch."""
+        stats = stats or IngestStats()
+        buf: list[Article] = []
+
+        def flush() -> None:
+            fresh = [a for a in buf if not self.store.has(a.id, a.text)]
+            stats.duplicates += len(buf) - len(fresh)
+            if fresh:
+                self.store.add(fresh, self.fingerprinter.fingerprint_many(fresh), stats)
+            buf.clear()
+            if on_batch:
+                on_batch(stats)
+
+        for art in articles:
+            art = prepare(art)
+            if not art.passages:
+                stats.fail("no_text")
+                continue
+            buf.append(art)
+            if len(buf) >= batch:
+                flush()
+        if buf:
+            flush()
+        self.store.save_index()
+        return stats
+
+    # -- trace ------------------------------------------------------------------------
+    def _full(self, art: Article) -> np.ndarray:
+        key = art.id + ":" + hashlib.sha1(art.text.encode()).hexdigest()[:12]
+        if key in self._full_cache:
+            self._full_cache.move_to_end(key)
+            return self._full_cache[key]
+        vecs = self.fingerprinter.full.encode([p.text for p in art.passages])
+        self._full_cache[key] = vecs
+        if len(self._full_cache) > 4000:
+            self._full_cache.popitem(last=False)
+        return vecs
+
+    def compare(self, query: Article, candidate: Article,
+                signals: dict[str, float] | None = None) -> Relation:
+        """Judge one pair, with ``query`` in the copy's seat; direction may turn it."""
+        query, candidate = _prepared(query), _prepared(candidate)
+        eq, ec = self._full(query), self._full(candidate)
+        sem = eq @ ec.T if len(eq) and len(ec) else np.zeros((len(eq), len(ec)))
+        qf, cf = passage_features(query.passages), passage_features(candidate.passages)
+        pairs = align(query.passages, candidate.passages, sem, self.align_config, qf, cf)
+        f = features(PairView(query, qf), PairView(candidate, cf), pairs, sem)
+        kind, conf = decide(f, self.thresholds)
+        rel = Relation(
+            copy_id=query.id, source_id=candidate.id, kind=kind, confidence=conf,
+            direction="unknown", features=f, signals=dict(signals or {}), alignment=pairs,
+        )
+        if kind in DERIVED_KINDS:
+            rel.direction, rel.direction_evidence = direction(query, candidate, f)
+            if rel.direction == "query_is_source":
+                # judge the pair the other way round: the candidate is the copy
+                swapped = [_swap(p) for p in pairs]
+                f2 = features(PairView(candidate, cf), PairView(query, qf), swapped, sem.T)
+                kind2, conf2 = decide(f2, self.thresholds)
+                if kind2 in DERIVED_KINDS:
+                    rel.kind, rel.confidence = kind2, conf2
+                    rel.features = {**f2, "seen_from": "candidate"}  # type: ignore[dict-item]
+        rel.evidence = evidence(query, candidate, pairs)
+        return rel
+
+    def trace(self, article: Article, exclude_ids: Iterable[str] = (),
+              limit: int | None = None) -> TraceResult:
+        """Find the stored articles ``article`` derives from (or that derive from it)."""
+        art = _prepared(article)
+        exclude = {r for i in (art.id, *exclude_ids) if (r := self.store.rowid_of(i))}
+        fp = self.fingerprinter.fingerprint_many([art])[0]
+        same = self.store.db.execute(
+            "SELECT rowid FROM articles WHERE content_hash=?", (content_hash(art.text),)
+        ).fetchall()
+        exclude |= {int(r[0]) for r in same if art.id != self.store.get_by_rowid(r[0]).id}
+        if self._lexical is None:
+            self._lexical = LexicalIndex(
+                self.store, self.retrieve_config.lsh_threshold, self.fingerprinter.config.num_perm
+            )
+        cands = candidates(self.store, fp.vectors, fp.terms, fp.minhash, self.retrieve_config,
+                           self._lexical, exclude)
+        if limit:
+            cands = cands[:limit]
+        out = TraceResult(article=art, candidates=len(cands))
+        for c in cands:
+            cand = self.store.get_by_rowid(c.rowid)
+            if cand is None:
+                continue
+            out.relations.append(self.compare(art, cand, c.scores))
+        rank = {k: i for i, k in enumerate((*DERIVED_KINDS, "independent", "unrelated"))}
+        out.relations.sort(key=lambda r: (r.kind not in DERIVED_KINDS, -r.confidence
+                                          if r.kind in DERIVED_KINDS else rank[r.kind]))
+        return out
+
+
+def _prepared(article: Article) -> Article:
+    return article if article.passages else prepare(article)
+
+
+def _swap(p: AlignedPair) -> AlignedPair:
+    return AlignedPair(copy_idx=p.source_idx, source_idx=p.copy_idx, similarity=p.similarity,
+                       lexical=p.lexical, kind=p.kind, copy_span=p.source_span,
+                       source_span=p.copy_span)
+
+
+def evidence(query: Article, candidate: Article, pairs: list[AlignedPair]) -> dict[str, Any]:
+    """What a reader checks first: shared rare names and numbers, credits, dates."""
+    from wiretrace.text.tokens import name_tokens, numbers
+
+    nq, nc = name_tokens(query.text), name_tokens(candidate.text)
+    uq, uc = set(numbers(query.text)), set(numbers(candidate.text))
+    return {
+        "shared_names": sorted(nq & nc)[:40],
+        "names_only_in_query": sorted(nq - nc)[:40],
+        "shared_numbers": sorted(uq & uc)[:40],
+        "numbers_only_in_query": sorted(uq - uc)[:40],
+        "credits": {"query": query.credits, "candidate": candidate.credits},
+        "published": {"query": query.published, "candidate": candidate.published},
+        "declared_sources": {"query": query.declared_sources,
+                             "candidate": candidate.declared_sources},
+        "aligned_pairs": len(pairs),
+    }

@@ -1,0 +1,61 @@
+"""Which side is the source? Evidence from metadata and from the texts themselves.
+
+Each clue votes for one side with a weight; the sum decides, and a small sum says
+"unknown" rather than guess. Clues: an earlier publication date; a wire credit kept on one
+side only (copiers strip credits); page chrome leaked into the text; one side covering only
+part of the other (a copy is a subset, the source the whole); signs of machine translation
+(sentence fragments, one name spelled several ways); a declared link to the other article.
+"""
+
+from __future__ import annotations
+
+from wiretrace.data import Article
+from wiretrace.forensics.intrinsic import quick_signs
+
+
+def direction(
+    query: Article, candidate: Article, f: dict[str, float]
+) -> tuple[str, list[str]]:
+    """``"candidate_is_source"``, ``"query_is_source"`` or ``"unknown"``, with reasons."""
+    score = 0.0  # > 0: the candidate is the source
+    why: list[str] = []
+
+    def vote(weight: float, reason: str) -> None:
+        nonlocal score
+        score += weight
+        why.append(reason)
+
+    if query.published and candidate.published and query.published[:10] != candidate.published[:10]:
+        if candidate.published < query.published:
+            vote(2.0, f"candidate published earlier ({candidate.published[:10]})")
+        else:
+            vote(-2.0, f"query published earlier ({query.published[:10]})")
+    if candidate.credits and not query.credits:
+        vote(1.0, f"wire credit on the candidate only ({candidate.credits[0]})")
+    elif query.credits and not candidate.credits:
+        vote(-1.0, f"wire credit on the query only ({query.credits[0]})")
+    for decl in query.declared_sources:
+        if candidate.url and candidate.url in decl:
+            vote(3.0, "the query links to the candidate as its source")
+    for decl in candidate.declared_sources:
+        if query.url and query.url in decl:
+            vote(-3.0, "the candidate links to the query as its source")
+    cq, cc = f.get("coverage_copy", 0.0), f.get("coverage_source", 0.0)
+    if cq - cc > 0.25:
+        vote(1.0, f"the query is covered by the candidate ({cq:.0%} vs {cc:.0%}): a subset")
+    elif cc - cq > 0.25:
+        vote(-1.0, f"the candidate is covered by the query ({cc:.0%} vs {cq:.0%}): a subset")
+    sq, sc = quick_signs(query), quick_signs(candidate)
+    if sq - sc >= 1.0:
+        vote(min(2.0, sq - sc), "the query shows more signs of a disguised copy")
+    elif sc - sq >= 1.0:
+        vote(-min(2.0, sc - sq), "the candidate shows more signs of a disguised copy")
+    if len(query.boilerplate) > len(candidate.boilerplate) + 2:
+        vote(0.5, "page chrome removed from the query")
+    elif len(candidate.boilerplate) > len(query.boilerplate) + 2:
+        vote(-0.5, "page chrome removed from the candidate")
+    if score >= 0.75:
+        return "candidate_is_source", why
+    if score <= -0.75:
+        return "query_is_source", why
+    return "unknown", why
