@@ -1,0 +1,207 @@
+"""The ``wiretrace`` command: a thin layer over library calls.
+
+Results go to stdout, progress and logs to stderr. Exit codes: 0 success; 1 unexpected
+error; 2 bad usage (unknown option, missing argument); 3 bad input (a file that yields no
+article, an id not in the store); 4 store problem (missing, incompatible).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+EXIT_INPUT = 3
+EXIT_STORE = 4
+
+store_option = click.option(
+    "--store",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="WIRETRACE_STORE",
+    default=Path("wiretrace-data"),
+    show_default=True,
+    help="Store folder (also $WIRETRACE_STORE).",
+)
+
+
+def _fail(code: int, message: str) -> None:
+    click.secho(f"wiretrace: {message}", fg="red", err=True)
+    sys.exit(code)
+
+
+def _engine(store: Path, create: bool):  # type: ignore[no-untyped-def]
+    from wiretrace.engine import Wiretrace
+    from wiretrace.store import StoreError
+
+    try:
+        return Wiretrace(store, create=create)
+    except StoreError as e:
+        _fail(EXIT_STORE, str(e))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="wiretrace")
+def main() -> None:
+    """Trace where a news article came from and how it was changed on the way."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@store_option
+@click.option("--batch", default=256, show_default=True, help="Articles per transaction.")
+@click.option("--max-mb", default=20.0, show_default=True, help="Skip pages larger than this.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet: bool) -> None:
+    """Ingest files or folders (HTML, WARC/WET, RSS/Atom, JSONL, plain text; '-' = stdin).
+
+    Idempotent: an article already stored is counted as a duplicate. An interrupted run
+    keeps every batch it committed; run it again to resume.
+    """
+    from wiretrace.ingest import read_path
+    from wiretrace.store import IngestStats
+
+    engine = _engine(store, create=True)
+    stats = IngestStats()
+    failures: list[str] = []
+    start = time.perf_counter()
+    show = not quiet and sys.stderr.isatty()
+
+    def articles():  # type: ignore[no-untyped-def]
+        for path in paths:
+            if path != "-" and not Path(path).exists():
+                stats.fail("missing")
+                failures.append(f"{path}: no such file or folder")
+                continue
+            for res in read_path(path, max_bytes=int(max_mb * 1024 * 1024)):
+                if res.status == "ok" and res.article is not None:
+                    yield res.article
+                else:
+                    stats.fail(res.reason or "failed")
+                    failures.append(res.detail or f"{res.source}: {res.reason}")
+
+    def progress(s: IngestStats) -> None:
+        if show:
+            rate = (s.ingested + s.duplicates) / max(1e-9, time.perf_counter() - start)
+            click.echo(
+                f"\r  {s.ingested} ingested, {s.duplicates} duplicates, "
+                f"{sum(s.failed.values())} failed  ({rate:.0f} articles/s)",
+                err=True,
+                nl=False,
+            )
+
+    engine.add(articles(), stats, batch=batch, on_batch=progress)
+    if show:
+        click.echo("", err=True)
+    for line in failures[:20]:
+        click.echo(f"  skipped: {line}", err=True)
+    if len(failures) > 20:
+        click.echo(f"  … and {len(failures) - 20} more skipped", err=True)
+    elapsed = time.perf_counter() - start
+    summary = {
+        "ingested": stats.ingested,
+        "duplicates": stats.duplicates,
+        "failed": stats.failed,
+        "passages": stats.passages,
+        "seconds": round(elapsed, 2),
+        "store": str(store),
+        "articles_in_store": len(engine.store),
+    }
+    click.echo(json.dumps(summary))
+
+
+def _load_query(engine, article: str):  # type: ignore[no-untyped-def]
+    """ARTICLE is a stored id, a file path, or '-' for stdin."""
+    from wiretrace.ingest import read_path
+
+    if article != "-" and not Path(article).exists():
+        stored = engine.store.get(article)
+        if stored is None:
+            _fail(EXIT_INPUT, f"{article}: neither a file nor an article id in the store")
+        return stored
+    for res in read_path(article):
+        if res.status == "ok" and res.article is not None:
+            return res.article
+        _fail(EXIT_INPUT, res.detail or f"{article}: {res.reason}")
+    _fail(EXIT_INPUT, f"{article}: no article found in it")
+
+
+@main.command()
+@click.argument("article")
+@store_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report here instead of stdout.")
+@click.option("--top", default=None, type=int, help="Verify at most this many candidates.")
+def trace(article: str, store: Path, fmt: str, output: Path | None, top: int | None) -> None:
+    """Trace ARTICLE (a file, '-' for stdin, or an id in the store) to its sources."""
+    from wiretrace.report import render_text, trace_report
+
+    engine = _engine(store, create=False)
+    query = _load_query(engine, article)
+    result = engine.trace(query, limit=top)
+    report = trace_report(result, engine.store.get)
+    text = json.dumps(report, indent=2, ensure_ascii=False) if fmt == "json" else render_text(
+        report
+    )
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("query")
+@store_option
+@click.option("--site", default=None)
+@click.option("--since", default=None, help="ISO date")
+@click.option("--until", default=None, help="ISO date")
+@click.option("--limit", default=20, show_default=True)
+def search(query: str, store: Path, site: str | None, since: str | None, until: str | None,
+           limit: int) -> None:
+    """Search the store by words, site or date."""
+    engine = _engine(store, create=False)
+    for hit in engine.store.search(query, limit=limit, site=site, since=since, until=until):
+        click.echo(json.dumps(hit, ensure_ascii=False))
+
+
+@main.command()
+@click.option("--data", "data", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Run over a real corpus folder instead (e.g. an ECB+ folder).")
+@store_option
+@click.option("--fresh/--keep", default=True, show_default=True,
+              help="Start from an empty demo store.")
+def demo(data: Path | None, store: Path, fresh: bool) -> None:
+    """Build a store from the shipped demo corpus and trace copies and a same-event report."""
+    from wiretrace.demo import run_demo
+
+    sys.exit(run_demo(store=store, data=data, fresh=fresh))
+
+
+@main.command()
+@click.option("--split", type=click.Choice(["dev", "test", "gate"]), default="test",
+              show_default=True)
+@click.option("--data", "data", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Folder with ecbplus/ and reuters21578/ (default ../shared/data)")
+@click.option("--sizes", default="1000,5000,20000", show_default=True,
+              help="Index sizes for the cost table (Reuters distractors fill the index).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("bench/results"), show_default=True)
+@click.option("--no-install", is_flag=True, help="Do not apt-get missing Apertium/WordNet.")
+def bench(split: str, data: Path | None, sizes: str, out: Path, no_install: bool) -> None:
+    """Run the benchmark: derive copies, trace them with wiretrace and the baselines, write
+    the results table under bench/results/."""
+    from wiretrace.bench.runner import run_benchmark
+
+    sys.exit(run_benchmark(split=split, data_dir=data, sizes=[int(s) for s in sizes.split(",")
+                                                              if s], out=out,
+                           install=not no_install))
+
+
+if __name__ == "__main__":
+    main()
