@@ -1,0 +1,54 @@
+"""Language identification with CLD2, returning ISO 639-1 codes or ``None``.
+
+CLD2 is fast and good on paragraphs, but its C binding raises on input it considers
+invalid UTF-8 (NUL and other control characters, surrogates, non-characters), so the text is
+sanitised first and any remaining error becomes ``None``: a language we cannot tell is an
+unknown, not a crash.
+
+>>> detect_language("The minister said on Sunday that talks would resume next week.")
+'en'
+>>> detect_language("???") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+
+import pycld2
+
+__all__ = ["detect_language"]
+
+# C0/C1 controls except tab/newline/CR, DEL, surrogates, and Unicode non-characters:
+# the code points CLD2's UTF-8 validator rejects.
+_NONCHARS = "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17))
+_UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef{_NONCHARS}]")
+# CLD2 still reports a few pre-2000 codes; map them to today's ISO 639-1.
+_LEGACY = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}
+# CLD2 on very long inputs is no more accurate than on a sample; cap the work.
+_MAX_CHARS = 100_000
+
+
+def detect_language(text: str | None, *, min_chars: int = 20) -> str | None:
+    """ISO 639-1 code of ``text`` (``"en"``, ``"es"``), or ``None`` when CLD2 is unsure.
+
+    ``None`` is returned for short texts (fewer than ``min_chars`` letters after
+    sanitising), when CLD2 flags its guess as unreliable, and when the best guess has no
+    two-letter code (e.g. Hawaiian ``"haw"``). Never raises.
+    """
+    if not text or not isinstance(text, str):
+        return None
+    clean = _UNSAFE.sub(" ", text[:_MAX_CHARS])
+    if sum(ch.isalpha() for ch in clean) < min_chars:
+        return None
+    try:
+        reliable, _, details = pycld2.detect(clean.encode("utf-8", "ignore"))
+    except Exception:  # pycld2.error and UnicodeError on pathological input
+        return None
+    if not reliable or not details:
+        return None
+    code = details[0][1].split("-")[0].lower()
+    code = _LEGACY.get(code, code)
+    if len(code) != 2 or code == "un":
+        return None
+    return code
