@@ -1,0 +1,30 @@
+"""Where the benchmark reads its data and keeps its caches.
+
+Data lives outside the repository (``../shared/data`` next to a checkout, or ``$WIRETRACE_DATA``)
+and generated files live in a user cache, never in git.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def default_data_dir() -> Path:
+    """``$WIRETRACE_DATA``, else ``../shared/data`` relative to the repository root."""
+    env = os.environ.get("WIRETRACE_DATA")
+    if env:
+        return Path(env).expanduser()
+    return (_REPO_ROOT.parent / "shared" / "data").resolve()
+
+
+def cache_root() -> Path:
+    """``$WIRETRACE_CACHE``, else ``$XDG_CACHE_HOME/wiretrace``, else ``~/.cache/wiretrace``."""
+    env = os.environ.get("WIRETRACE_CACHE")
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "wiretrace"

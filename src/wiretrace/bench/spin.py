@@ -1,0 +1,408 @@
+"""Synonym spinning as article spinners do it: WordNet synonyms, part of speech kept.
+
+Part-of-speech tagging without a trained model: NLTK's perceptron tagger needs data we cannot
+download, so :func:`tag` is a small rule tagger. Its lexical prior is WordNet itself (which
+parts of speech a word can be, weighted by sense-tagged counts), and a handful of context
+rules settle the common ambiguities of news prose: after a determiner or possessive comes a
+noun or an adjective, after a modal, "to" or a subject pronoun a verb, after "be"/"have" a
+participle or an adjective; "-ly" words are adverbs. When neither the rules nor a clear
+majority decide, the word is left untagged, and so never spun: a spinner that skips a word is
+more realistic than one that turns a noun into a verb.
+
+Spinning then replaces a share of the tagged content words (never capitalised words, numbers
+or function words) with the most frequent sense's synonym, re-inflected to the original's
+form (plural, -s, -ed, -ing, irregulars from WordNet's exception lists) and fixing "a"/"an".
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+from wiretrace.bench.wordnet import Lexicon
+
+TOKEN = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*|\d+(?:[.,:]\d+)*|\S")
+DETERMINERS = frozenset(
+    """a an the this that these those his her its their our my your some any each every no
+    another such both either neither all several many much few more most other whose""".split()
+)
+SUBJECTS = frozenset("i you he she we they who".split())
+MODALS = frozenset("will would can could shall should may might must do does did".split())
+BE = frozenset("be is am are was were been being".split())
+HAVE = frozenset("have has had having".split())
+NEGATIONS = frozenset(["not", "n't", "never"])
+FUNCTION_WORDS = (
+    DETERMINERS
+    | SUBJECTS
+    | MODALS
+    | BE
+    | HAVE
+    | NEGATIONS
+    | frozenset(
+        """me him us them it itself himself herself themselves myself ourselves yourself
+        of in on at for with by from into onto over under about after before between through
+        during against without within among toward towards upon across along around behind
+        beyond near off out up down since until than as like via per and or but nor so yet
+        because although though while if when where whether unless there here also very just
+        only even still too then now however what which whom why how not almost already
+        again ever once rather quite perhaps else instead thus hence therefore indeed whose
+        said says say get got gets go goes went gone going make made makes one ones thing
+        things way well back something anything nothing everything someone anyone everyone
+        today yesterday tomorrow mr mrs ms dr according ago""".split()
+    )
+)
+# Numbers written as words are numbers: a spinner that turns "five" into "v" changes a fact.
+NUMBER_WORDS = frozenset(
+    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
+    ninety hundred thousand million billion trillion dozen dozens hundreds thousands millions
+    billions first second third fourth fifth sixth seventh eighth ninth tenth half twice
+    once single double triple""".split()
+)
+_ROMAN = re.compile(r"^[ivxlcdm]+$")
+# Verbs whose past and participle are the base form; WordNet lists no exception for them.
+UNCHANGING_PAST = frozenset(
+    """bet bid burst cast cost cut fit hit hurt let put quit rid set shed shut slit split spread
+    thrust upset""".split()
+)
+# Words that start with a vowel letter but take "a", or with a consonant letter but take "an".
+_A_BEFORE_VOWEL = ("uni", "use", "usu", "one", "once", "eu", "ewe", "ufo", "uti")
+_AN_BEFORE_CONSONANT = ("hour", "honest", "honor", "honour", "heir")
+
+
+@dataclass(slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    quoted: bool = False
+
+    @property
+    def low(self) -> str:
+        return self.text.lower().replace("\u2019", "'")
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[:1].isalpha()
+
+
+@dataclass(slots=True)
+class Substitution:
+    """One spun word: ``text[start:end]`` (``old``) becomes ``new``. Offsets into the unit."""
+
+    start: int
+    end: int
+    old: str
+    new: str
+    pos: str
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words, numbers and single punctuation marks, with offsets and an inside-quotes flag."""
+    tokens: list[Token] = []
+    inside = False
+    for m in TOKEN.finditer(text):
+        t = m.group()
+        if t in {'"', "\u201c", "\u201d"}:
+            inside = not inside if t == '"' else t == "\u201c"
+            tokens.append(Token(m.start(), m.end(), t, False))
+            continue
+        tokens.append(Token(m.start(), m.end(), t, inside))
+    return tokens
+
+
+def _neighbour(tokens: list[Token], i: int, step: int) -> str | None:
+    j = i + step
+    if 0 <= j < len(tokens) and tokens[j].is_word:
+        return tokens[j].low
+    return None
+
+
+def _in_compound(tokens: list[Token], i: int) -> bool:
+    """Part of a hyphenated or slashed compound ("33-year-old", "fun/scary")."""
+    tok = tokens[i]
+    before = i > 0 and tokens[i - 1].end == tok.start and tokens[i - 1].text in "-/"
+    after = i + 1 < len(tokens) and tokens[i + 1].start == tok.end and tokens[i + 1].text in "-/"
+    return before or after
+
+
+def _verb_form(lx: Lexicon, word: str, lemma: str, prev: str | None) -> str:
+    if word == lemma:
+        return "pp" if word in UNCHANGING_PAST and prev in BE | HAVE else "base"
+    if word.endswith("ing"):
+        return "ing"
+    if word.endswith("ed"):
+        return "pp" if prev in BE | HAVE else "past"
+    if word.endswith("s") and not word.endswith("ss"):
+        return "s"
+    return "pp" if prev in BE | HAVE else "past"
+
+
+def _lemma(lx: Lexicon, word: str, pos: str) -> str | None:
+    lemmas = lx.lemmas(word, pos)
+    if not lemmas:
+        return None
+    inflected = word.endswith(("s", "ed", "ing")) or word in lx.wn._exception_map["v"]
+    if pos == "v" and len(lemmas) > 1 and lemmas[0] == word and inflected:
+        return lemmas[1]
+    return lemmas[0]
+
+
+def tag(tokens: list[Token], lx: Lexicon) -> list[str | None]:
+    """A WordNet part of speech (``n``/``v``/``a``/``r``) per token, or None (see module doc)."""
+    tags: list[str | None] = [None] * len(tokens)
+    for i, tok in enumerate(tokens):
+        w = tok.low
+        if not tok.is_word or w in FUNCTION_WORDS or w in NUMBER_WORDS or len(w) < 3 or "'" in w:
+            continue
+        if tok.text[0].isupper():
+            continue
+        if _in_compound(tokens, i):
+            continue
+        weights = lx.pos_weights(w)
+        if not weights:
+            continue
+        prev = _neighbour(tokens, i, -1)
+        nxt = _neighbour(tokens, i, +1)
+        prev_tag = tags[i - 1] if i else None
+        verbish = "v" in weights and (
+            w.endswith(("ed", "en", "ing")) or w in lx.wn._exception_map["v"]
+        )
+        choice: str | None = None
+        if len(weights) == 1:
+            choice = next(iter(weights))
+        elif prev in MODALS and "v" in weights and _lemma(lx, w, "v") == w:
+            choice = "v"
+        elif prev == "to" and "v" in weights and _lemma(lx, w, "v") == w:
+            choice = "v" if weights["v"] >= 0.3 * sum(weights.values()) else "n"
+        elif prev in SUBJECTS and "v" in weights:
+            choice = "v"
+        elif prev in BE:
+            choice = "v" if verbish else "a" if "a" in weights else None
+        elif prev in HAVE and verbish:
+            choice = "v"
+        elif prev in DETERMINERS or prev_tag == "a" or (i and tokens[i - 1].low == "'s"):
+            noun_next = nxt is not None and nxt not in FUNCTION_WORDS and "n" in lx.pos_weights(nxt)
+            if "a" in weights and noun_next:
+                choice = "a"
+            elif "n" in weights:
+                choice = "n"
+        elif w.endswith("ly") and "r" in weights:
+            choice = "r"
+        if choice is None:
+            total = sum(weights.values())
+            best = max(weights, key=weights.__getitem__)
+            if weights[best] / total >= 0.65:
+                choice = best
+        tags[i] = choice
+    return tags
+
+
+def _ends_cvc(word: str) -> bool:
+    """Short words ending consonant-vowel-consonant double it: stop -> stopped."""
+    vowels = "aeiou"
+    groups = re.findall(r"[aeiou]+", word)
+    return (
+        len(word) >= 3
+        and len(groups) == 1
+        and word[-1] not in vowels + "wxy"
+        and word[-2] in vowels
+        and word[-3] not in vowels
+    )
+
+
+def _regular(word: str, suffix: str) -> str:
+    if suffix == "s":
+        if word.endswith(("s", "x", "z", "ch", "sh")):
+            return word + "es"
+        if word.endswith("y") and word[-2:-1] not in set("aeiou"):
+            return word[:-1] + "ies"
+        return word + "s"
+    if suffix == "ed":
+        if word.endswith("e"):
+            return word + "d"
+        if word.endswith("y") and word[-2:-1] not in set("aeiou"):
+            return word[:-1] + "ied"
+        return word + word[-1] + "ed" if _ends_cvc(word) else word + "ed"
+    if suffix == "ing":
+        if word.endswith("ie"):
+            return word[:-2] + "ying"
+        if word.endswith("e") and not word.endswith(("ee", "ye", "oe")):
+            return word[:-1] + "ing"
+        return word + word[-1] + "ing" if _ends_cvc(word) else word + "ing"
+    raise ValueError(suffix)
+
+
+def inflect(lx: Lexicon, lemma: str, pos: str, form: str) -> str:
+    """``lemma`` in ``form`` (noun: "pl"; verb: "s", "past", "pp", "ing"); "base" unchanged.
+
+    Multi-word lemmas inflect their head: the last word of a noun, the first of a verb.
+    """
+    if form == "base":
+        return lemma
+    words = lemma.split()
+    head_i = len(words) - 1 if pos == "n" else 0
+    head = words[head_i]
+    irregular = lx.irregular_forms(head, pos)
+    if pos == "v" and head in UNCHANGING_PAST and form in ("past", "pp"):
+        irregular = [head]
+    if pos == "n":
+        new = irregular[0] if irregular else _regular(head, "s")
+    elif form == "ing":
+        new = next((f for f in irregular if f.endswith("ing")), None) or _regular(head, "ing")
+    elif form == "s":
+        new = _regular(head, "s")
+    else:
+        irr = [f for f in irregular if not f.endswith(("ing", "s"))]
+        ed = [f for f in irr if f.endswith("ed")]
+        other = [f for f in irr if not f.endswith("ed")]
+        if other:
+            participles = [f for f in other if f.endswith(("n", "ne"))]
+            if not participles and any("a" in f for f in other):
+                participles = [f for f in other if "u" in f]  # sang/sung, began/begun
+            pasts = [f for f in other if f not in participles] or other
+            new = participles[0] if form == "pp" and participles else pasts[0]
+        elif ed:
+            new = ed[0]
+        else:
+            new = _regular(head, "ed")
+    words[head_i] = new
+    return " ".join(words)
+
+
+def match_case(template: str, word: str) -> str:
+    """``word`` in the capitalisation of ``template`` (lower, Title or UPPER)."""
+    if template.isupper() and len(template) > 1:
+        return word.upper()
+    if template[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def _article_for(word: str) -> str:
+    w = word.lower()
+    if w.startswith(_AN_BEFORE_CONSONANT):
+        return "an"
+    if w.startswith(_A_BEFORE_VOWEL):
+        return "a"
+    return "an" if w[:1] in "aeiou" else "a"
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A content word that could be spun, with its analysis."""
+
+    unit: int
+    index: int  # token index in the unit
+    start: int
+    end: int
+    word: str
+    pos: str
+    lemma: str
+    form: str
+    synonyms: tuple[str, ...]
+
+
+def analyse(text: str, lx: Lexicon, unit: int = 0) -> tuple[int, list[Candidate]]:
+    """(number of content words, the spinnable ones) of one unit of text."""
+    tokens = tokenize(text)
+    tags = tag(tokens, lx)
+    n_content = 0
+    out: list[Candidate] = []
+    for i, (tok, pos) in enumerate(zip(tokens, tags, strict=True)):
+        if pos is None:
+            continue
+        n_content += 1
+        w = tok.low
+        lemma = _lemma(lx, w, pos)
+        if lemma is None:
+            continue
+        if pos == "n":
+            form = "base" if w == lemma else "pl"
+        elif pos == "v":
+            form = _verb_form(lx, w, lemma, _neighbour(tokens, i, -1))
+        elif pos == "a" and w != lemma:
+            continue  # comparatives and superlatives: leave them alone
+        else:
+            form = "base"
+        syns = tuple(
+            s
+            for s in lx.synonyms(lemma, pos)
+            if len(s) > 2 and not _ROMAN.match(s) and not set(s.split()) & NUMBER_WORDS
+        )
+        if pos == "r" and w.endswith("ly"):
+            syns = tuple(s for s in syns if s.endswith("ly")) or syns
+        if syns:
+            out.append(Candidate(unit, i, tok.start, tok.end, tok.text, pos, lemma, form, syns))
+    return n_content, out
+
+
+def substitute(text: str, cand: Candidate, lx: Lexicon, rng: random.Random) -> Substitution:
+    """The substitution for one candidate: a synonym re-inflected, "a"/"an" fixed."""
+    k = min(len(cand.synonyms), 3)
+    syn = rng.choices(cand.synonyms[:k], weights=[3, 2, 1][:k])[0]
+    new = match_case(cand.word, inflect(lx, syn, cand.pos, cand.form))
+    start = cand.start
+    m = re.search(r"\b(a|an|A|An)\s+$", text[: cand.start])
+    if m and m.group(1).lower() != _article_for(new):
+        article = _article_for(new)
+        new = f"{match_case(m.group(1), article)}{text[m.end(1) : cand.start]}{new}"
+        start = m.start(1)
+    return Substitution(start, cand.end, text[start : cand.end], new, cand.pos)
+
+
+@dataclass(slots=True)
+class SpinResult:
+    """Per-unit substitutions, plus the counts that define the spin rate."""
+
+    substitutions: list[list[Substitution]]
+    content_words: int
+    rate: float  # replaced / content words
+
+
+def spin_units(
+    units: list[str],
+    rng: random.Random,
+    lx: Lexicon | None = None,
+    *,
+    rate: tuple[float, float] = (0.3, 0.6),
+    count: int | None = None,
+    protect_quotes: bool = False,
+) -> SpinResult:
+    """Choose and make the synonym substitutions for a text split into units.
+
+    A target share is drawn uniformly from ``rate`` and that share of the content words is
+    replaced (fewer when not enough have synonyms); ``count`` asks for an exact number
+    instead (a few word changes of a light edit). Words inside quotation marks are spared
+    when ``protect_quotes``.
+    """
+    lx = lx or Lexicon()
+    n_content = 0
+    cands: list[Candidate] = []
+    quoted: list[set[int]] = []
+    for u, text in enumerate(units):
+        n, cs = analyse(text, lx, u)
+        n_content += n
+        toks = tokenize(text)
+        quoted.append({t.start for t in toks if t.quoted})
+        cands.extend(c for c in cs if not (protect_quotes and c.start in quoted[u]))
+    target = count if count is not None else round(rng.uniform(*rate) * n_content)
+    chosen = rng.sample(cands, min(target, len(cands)))
+    chosen.sort(key=lambda c: (c.unit, c.start))
+    subs: list[list[Substitution]] = [[] for _ in units]
+    for c in chosen:
+        subs[c.unit].append(substitute(units[c.unit], c, lx, rng))
+    return SpinResult(subs, n_content, len(chosen) / n_content if n_content else 0.0)
+
+
+def apply(text: str, subs: list[Substitution]) -> str:
+    """``text`` with non-overlapping substitutions made."""
+    out: list[str] = []
+    pos = 0
+    for s in sorted(subs, key=lambda s: s.start):
+        out.append(text[pos : s.start])
+        out.append(s.new)
+        pos = s.end
+    out.append(text[pos:])
+    return "".join(out)
