@@ -61,5 +61,7 @@ def normalize(text: str) -> str:
 
 def fold(word: str) -> str:
     """Case- and accent-folded form of a word, for matching ("Müller" -> "muller")."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))

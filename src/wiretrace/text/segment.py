@@ -66,7 +66,8 @@ def _blocks(text: str) -> list[tuple[int, int]]:
 
 def _is_break(block: str, match: re.Match[str]) -> bool:
     if match.group().startswith("."):
-        word = _WORD_BEFORE.search(block, 0, match.start())
+        lo = max(0, match.start() - 40)
+        word = _WORD_BEFORE.search(block[lo : match.start()])
         if word:
             w = word.group(1).lower()
             if w in _ABBREV or w.rstrip(".") in _ABBREV:
