@@ -14,6 +14,8 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -176,11 +178,13 @@ def finish(
     options: IngestOptions,
     fallback_language: str | None = None,
     labels: Iterable[str] = (),
+    credit_lines: Iterable[str] = (),
 ) -> ReadResult:
     """Apply the rules every reader shares and wrap the article in a ``ReadResult``.
 
     Rejects texts under ``options.min_words``; fills ``credits`` from the text and from
-    the lines removed around it (a photo credit is chrome, yet still a credit), the
+    the lines removed around it and ``credit_lines`` such as captions (a photo credit is
+    chrome, yet still a credit), the
     language and, if missing, a stable id.
     """
     words = word_count(article.text)
@@ -197,7 +201,7 @@ def finish(
         if name not in names:
             names.append(name)
     outside: list[dict[str, Any]] = []
-    extra = [*article.boilerplate, *article.declared_sources]
+    extra = [*article.boilerplate, *article.declared_sources, *credit_lines]
     if article.byline:
         extra.append("By " + article.byline)
     for line in extra:
@@ -248,3 +252,50 @@ def bytes_to_text(
     if not decoded[0].strip():
         return failed(source, "empty", f"{source}: only whitespace")
     return decoded
+
+
+_DATE_FORMATS = (
+    "%d-%b-%Y %H:%M:%S.%f",  # Reuters-21578: 26-FEB-1987 15:01:01.79
+    "%d-%b-%Y %H:%M:%S",
+    "%d-%b-%Y",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d",
+    "%Y%m%d",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+)
+
+
+def iso_date(value: object) -> str | None:
+    """An ISO 8601 date or datetime for common date spellings, else ``None``.
+
+    Dates without a time stay dates ("2023-06-18"); with a time they keep it to the second
+    and keep the UTC offset when one is given.
+    """
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value, tz=UTC).isoformat(timespec="seconds")
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str) or not value.strip() or len(value) > 80:
+        return None
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        has_time = "T" in text or " " in text or ":" in text
+        return parsed.isoformat(timespec="seconds") if has_time else parsed.date().isoformat()
+    except ValueError:
+        pass
+    with contextlib.suppress(TypeError, ValueError, IndexError):
+        return parsedate_to_datetime(text).isoformat(timespec="seconds")
+    for fmt in _DATE_FORMATS:
+        try:
+            parsed = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return parsed.isoformat(timespec="seconds") if "%H" in fmt else parsed.date().isoformat()
+    return None

@@ -68,6 +68,4 @@ def read_text(
         declared_sources=parts.declared_sources,
         meta=meta,
     )
-    return finish(
-        article, source=source, options=options, labels=[lab for lab, _ in parts.labels]
-    )
+    return finish(article, source=source, options=options, labels=[lab for lab, _ in parts.labels])

@@ -1,0 +1,193 @@
+"""JSON lines (``.jsonl``, ``.jsonl.gz``, ``.json``) -> one ``ReadResult`` per record.
+
+Fields: ``id``, ``url``, ``title``, ``published`` (or ``date``), ``text``. Fields that are
+``Article`` fields (``site``, ``byline``/``author``, ``language``/``lang``, ``credits``,
+``declared_sources``) fill them; everything else is kept in ``meta``. A record with
+``html`` but no ``text`` is extracted like a page. A line that is not a JSON object is one
+failed result naming the file and line; the lines after it are still read.
+"""
+
+from __future__ import annotations
+
+import json
+import lzma
+import zlib
+from collections.abc import Iterator, Mapping
+from typing import IO, Any
+
+from ..data import Article, ReadResult
+from ._common import clean_text, failed, finish, iso_date
+from .boilerplate import PageParts, split_page
+from .options import IngestOptions
+
+__all__ = ["read_json", "read_jsonl", "read_record"]
+
+_FIELDS = {"id", "url", "title", "published", "date", "text", "html", "meta"}
+_ALIASES = {
+    "site": "site",
+    "byline": "byline",
+    "author": "byline",
+    "language": "language",
+    "lang": "language",
+}
+_LISTS = ("credits", "declared_sources", "boilerplate")
+_SKIP_CHUNK = 1 << 20
+
+
+def _str(value: Any) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def read_record(
+    record: Mapping[str, Any], *, source: str, options: IngestOptions | None = None
+) -> ReadResult:
+    """One JSON object (a JSONL line, a Parquet row as a dict) -> result.
+
+    The Spark job calls this on rows, so batch and local ingest build identical articles.
+    """
+    options = options or IngestOptions()
+    meta: dict[str, Any] = {}
+    if isinstance(record.get("meta"), dict):
+        meta.update(record["meta"])
+    fields: dict[str, Any] = {}
+    for key, value in record.items():
+        if key in _FIELDS:
+            continue
+        if key in _ALIASES and _str(value) and _ALIASES[key] not in fields:
+            fields[_ALIASES[key]] = _str(value)
+        elif key in _LISTS and isinstance(value, list):
+            fields[key] = [str(v) for v in value if isinstance(v, str | int | float)]
+        else:
+            meta[key] = value
+    url = _str(record.get("url"))
+    title = _str(record.get("title"))
+    raw_date = record.get("published") or record.get("date")
+    published = iso_date(raw_date)
+    if raw_date is not None and published is None:
+        meta["published_raw"] = raw_date
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        html = record.get("html")
+        if isinstance(html, str) and html.strip():
+            from .html import read_html
+
+            res = read_html(
+                html, source=source, url=url, published=published, meta=meta, options=options
+            )
+            if res.article is not None:
+                res.article.id = _str(record.get("id")) or res.article.id
+                res.article.title = title or res.article.title
+            return res
+        what = "an empty 'text'" if isinstance(text, str) else "no 'text' (or 'html') string"
+        return failed(source, "no_text", f"{source}: record has {what}")
+    if len(text) > options.max_bytes:
+        return failed(
+            source,
+            "too_large",
+            f"{source}: text of {len(text):,} characters is over the limit of "
+            f"{options.max_bytes:,} (raise IngestOptions.max_bytes to read it)",
+        )
+    body = clean_text(text)
+    if options.strip_boilerplate:
+        parts = split_page(body, find_title=title is None)
+    else:
+        parts = PageParts(text=body)
+    article = Article(
+        id=_str(record.get("id")) or "",
+        text=parts.text,
+        url=url,
+        site=fields.get("site"),
+        title=title or parts.title,
+        published=published,
+        byline=fields.get("byline") or parts.byline,
+        language=fields.get("language"),
+        credits=fields.get("credits", []),
+        declared_sources=[*fields.get("declared_sources", []), *parts.declared_sources],
+        boilerplate=[*fields.get("boilerplate", []), *parts.boilerplate],
+        meta=meta,
+    )
+    return finish(article, source=source, options=options, labels=[lab for lab, _ in parts.labels])
+
+
+def _parse_line(line: bytes, *, where: str, options: IngestOptions) -> ReadResult:
+    try:
+        record = json.loads(line)
+    except UnicodeDecodeError as exc:
+        return failed(where, "undecodable", f"{where}: not UTF-8 ({exc.reason})")
+    except json.JSONDecodeError as exc:
+        return failed(where, "bad_json", f"{where}: {exc.msg} at column {exc.colno}")
+    except (ValueError, RecursionError) as exc:
+        return failed(where, "bad_json", f"{where}: {type(exc).__name__}: {exc!s:.100}")
+    if not isinstance(record, dict):
+        kind = type(record).__name__
+        return failed(where, "bad_json", f"{where}: expected a JSON object, got a {kind}")
+    return read_record(record, source=where, options=options)
+
+
+def read_jsonl(
+    stream: IO[bytes], *, source: str, options: IngestOptions | None = None
+) -> Iterator[ReadResult]:
+    """Each line of an open binary stream (already decompressed) -> one result.
+
+    ``source`` names the file; results are named ``source#LINE`` (1-based). Blank lines are
+    skipped. A line longer than ``options.max_bytes`` is skipped unread (``too_large``). A
+    stream that ends inside a compressed member yields everything read so far, then one
+    ``truncated`` result.
+    """
+    options = options or IngestOptions()
+    lineno = 0
+    try:
+        while True:
+            line = stream.readline(options.max_bytes + 1)
+            if not line:
+                return
+            lineno += 1
+            where = f"{source}#{lineno}"
+            if len(line) > options.max_bytes and not line.endswith(b"\n"):
+                skipped = len(line)
+                while (chunk := stream.readline(_SKIP_CHUNK)) and not chunk.endswith(b"\n"):
+                    skipped += len(chunk)
+                yield failed(
+                    where,
+                    "too_large",
+                    f"{where}: line of over {skipped:,} bytes is over the limit of "
+                    f"{options.max_bytes:,} (raise IngestOptions.max_bytes to read it)",
+                )
+                continue
+            if not line.strip():
+                continue
+            yield _parse_line(line, where=where, options=options)
+    except EOFError as exc:
+        yield failed(
+            source,
+            "truncated",
+            f"{source}: compressed stream ends early after line {lineno} ({exc})",
+        )
+    except (OSError, zlib.error, lzma.LZMAError) as exc:  # gzip.BadGzipFile is an OSError
+        yield failed(source, "corrupt", f"{source}: unreadable after line {lineno}: {exc}")
+
+
+def read_json(
+    data: bytes, *, source: str, options: IngestOptions | None = None
+) -> Iterator[ReadResult]:
+    """A whole ``.json`` file holding one object or an array of objects -> results."""
+    options = options or IngestOptions()
+    try:
+        value = json.loads(data)
+    except UnicodeDecodeError as exc:
+        yield failed(source, "undecodable", f"{source}: not UTF-8 ({exc.reason})")
+        return
+    except (ValueError, RecursionError) as exc:
+        yield failed(source, "bad_json", f"{source}: not valid JSON: {exc!s:.120}")
+        return
+    records = value if isinstance(value, list) else [value]
+    for i, record in enumerate(records, start=1):
+        where = f"{source}#{i}"
+        if isinstance(record, dict):
+            yield read_record(record, source=where, options=options)
+        else:
+            kind = type(record).__name__
+            yield failed(where, "bad_json", f"{where}: expected a JSON object, got a {kind}")

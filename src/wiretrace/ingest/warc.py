@@ -1,0 +1,253 @@
+"""WARC and WET files (plain or gzip) -> one ``ReadResult`` per document record.
+
+FastWARC 2.x does the reading: ``response`` and ``resource`` records holding HTML go to
+the HTML reader, WET ``conversion`` records (text/plain) to the plain-text reader; the
+record's target URI becomes the article URL and its WARC-Date the fallback publication date.
+
+FastWARC stops *silently* at a truncated file: a record cut inside its body comes out
+short, one cut inside a gzip member is simply missing. Crawls are often copied half-way,
+so after the last record we check the rest of the file ourselves (parse the tail's
+records, inflate its gzip members to their end) and report ``truncated`` naming the file,
+after every complete record. Each record is held back until the next one starts (or the
+tail checks out), so a cut-off record is reported, never ingested as a shorter article.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
+
+from ..data import ReadResult
+from ._common import failed, iso_date, looks_binary
+from .html import read_html
+from .options import IngestOptions
+from .plaintext import read_text
+
+__all__ = ["read_warc"]
+
+_DOCUMENT_TYPES = WarcRecordType.response | WarcRecordType.resource | WarcRecordType.conversion
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml")
+_TEXT_TYPES = ("text/plain",)
+_CONTENT_LENGTH = re.compile(rb"(?im)^content-length[ \t]*:[ \t]*(\d+)[ \t]*\r?$")
+_TAIL_SLACK = 1 << 20  # bytes of headers and padding allowed around the last record
+
+
+@dataclass(slots=True)
+class _Record:
+    """What we keep of a FastWARC record (its object is reused as iteration moves on)."""
+
+    number: int
+    offset: int
+    kind: WarcRecordType
+    uri: str | None
+    date: str | None
+    record_id: str | None
+    content_type: str
+    charset: str | None
+    status: int | None
+    length: int
+    body: bytes = b""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def _content_type(record: WarcRecord) -> str:
+    if record.is_http:
+        value = record.http_content_type or ""
+    else:
+        value = record.headers.get("Content-Type") or ""
+    return value.split(";")[0].strip().lower()
+
+
+def _capture(record: WarcRecord, number: int, options: IngestOptions) -> _Record:
+    kept = _Record(
+        number=number,
+        offset=record.stream_pos,
+        kind=record.record_type,
+        uri=record.headers.get("WARC-Target-URI"),
+        date=record.headers.get("WARC-Date"),
+        record_id=record.record_id,
+        content_type=_content_type(record),
+        charset=record.http_charset if record.is_http else None,
+        status=record.http_headers.status_code if record.is_http else None,
+        length=record.content_length,
+    )
+    if kept.length <= options.max_bytes:
+        kept.body = record.reader.read(options.max_bytes + 1)
+    return kept
+
+
+def _convert(rec: _Record, source: str, options: IngestOptions) -> ReadResult:
+    """One complete document record -> result (HTML, text, or the reason it is not one)."""
+    where = f"{source}#{rec.number}"
+    if rec.length > options.max_bytes or len(rec.body) > options.max_bytes:
+        return failed(
+            where,
+            "too_large",
+            f"{where}: record of {max(rec.length, len(rec.body)):,} bytes is over the limit "
+            f"of {options.max_bytes:,} (raise IngestOptions.max_bytes to read it)",
+        )
+    if rec.status is not None and not 200 <= rec.status < 300:
+        return failed(where, "http_status", f"{where}: HTTP {rec.status} for {rec.uri}")
+    meta = {
+        "warc_record_id": rec.record_id,
+        "warc_offset": rec.offset,
+        "crawl_date": iso_date(rec.date),
+    }
+    meta = {k: v for k, v in meta.items() if v is not None}
+    published = iso_date(rec.date)
+    ctype = rec.content_type
+    if not ctype:
+        head = rec.body[:1024].lstrip().lower()
+        ctype = "text/html" if head.startswith((b"<!doctype html", b"<html")) else "text/plain"
+    if rec.kind == WarcRecordType.conversion or ctype in _TEXT_TYPES:
+        if looks_binary(rec.body):
+            return failed(where, "binary", f"{where}: binary payload labelled {ctype}")
+        return read_text(
+            rec.body,
+            source=where,
+            url=rec.uri,
+            published=published,
+            lines_are_paragraphs=rec.kind == WarcRecordType.conversion,
+            meta=meta,
+            options=options,
+        )
+    if ctype in _HTML_TYPES:
+        return read_html(
+            rec.body,
+            source=where,
+            url=rec.uri,
+            published=published,
+            charset=rec.charset,
+            meta=meta,
+            options=options,
+        )
+    return failed(where, "unsupported", f"{where}: content type {ctype!r} is not a page")
+
+
+def _inflate_members(data: bytes) -> tuple[bytes, bool]:
+    """Concatenated gzip members -> (bytes, complete?). Incomplete = stream ends mid-member."""
+    out = bytearray()
+    while data.strip(b"\x00 \r\n"):
+        inflater = zlib.decompressobj(wbits=31)
+        try:
+            out += inflater.decompress(data)
+        except zlib.error:
+            return bytes(out), False
+        if not inflater.eof:
+            return bytes(out), False
+        data = inflater.unused_data
+    return bytes(out), True
+
+
+def _tail_problem(data: bytes) -> tuple[str, str, int] | None:
+    """Check that ``data`` is whole WARC records.
+
+    ``None`` if it is, else (reason, problem, index of the first bad record in ``data``).
+    """
+    pos, index = 0, 0
+    while True:
+        while pos < len(data) and data[pos] in b"\r\n \t":
+            pos += 1
+        if pos >= len(data):
+            return None
+        if not data.startswith(b"WARC/", pos):
+            return "corrupt", "bytes that are not a WARC record after the last record", index
+        header_end = data.find(b"\r\n\r\n", pos)
+        if header_end < 0:
+            return "truncated", "a record header is cut off", index
+        m = _CONTENT_LENGTH.search(data, pos, header_end + 2)
+        if not m:
+            return "corrupt", "a record header has no Content-Length", index
+        end = header_end + 4 + int(m.group(1))
+        if end > len(data):
+            have = len(data) - header_end - 4
+            return (
+                "truncated",
+                f"a record body is cut off ({have:,} of {int(m.group(1)):,} bytes)",
+                index,
+            )
+        pos, index = end, index + 1
+
+
+def _check_tail(path: Path, offset: int, last_length: int) -> tuple[str, str, bool] | None:
+    """After FastWARC stopped: is the file complete from ``offset`` (the last record) on?
+
+    Returns ``None`` if so; else (reason, problem, whether the record at ``offset`` itself
+    is damaged). Tails too big to be one record are not checked (single-member gzip WARCs).
+    """
+    size = path.stat().st_size
+    if size - offset > max(last_length, 0) + _TAIL_SLACK:
+        return None
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        data = fh.read()
+    if data[:2] == b"\x1f\x8b":
+        data, complete = _inflate_members(data)
+        if not complete:
+            problem = _tail_problem(data)
+            first = problem is not None and problem[2] == 0
+            return "truncated", "the gzip stream ends inside a member", first
+    problem = _tail_problem(data)
+    if problem is None:
+        return None
+    return problem[0], problem[1], problem[2] == 0
+
+
+def read_warc(
+    file: str | Path | IO[bytes], *, source: str | None = None, options: IngestOptions | None = None
+) -> Iterator[ReadResult]:
+    """Every document record of a WARC/WET file -> one result, named ``source#N``.
+
+    ``N`` counts all records from 1 (``warcinfo`` and ``request`` records are skipped
+    without a result). Non-2xx responses give ``http_status``, non-page payloads
+    ``unsupported``. A truncated file yields its complete records, then one ``truncated``
+    result; the tail is only verified when ``file`` is a path (a stream cannot be re-read).
+    """
+    options = options or IngestOptions()
+    path = Path(file) if isinstance(file, str | os.PathLike) else None
+    source = source or (str(path) if path else "<warc>")
+    handle: IO[bytes] = path.open("rb") if path else file  # type: ignore[assignment]
+    pending: _Record | None = None
+    number = 0
+    broken: str | None = None
+    try:
+        records = ArchiveIterator(handle, parse_http=True, auto_decode="all")
+        for record in records:
+            number += 1
+            if not record.record_type & _DOCUMENT_TYPES:
+                continue
+            current = _capture(record, number, options)
+            if pending is not None:
+                yield _convert(pending, source, options)
+            pending = current
+    except Exception as exc:  # FastWARC on corrupt input: report, keep what was read
+        broken = f"{type(exc).__name__}: {exc!s:.200}"
+    finally:
+        if path is not None:
+            handle.close()
+
+    cut: tuple[str, str, bool] | None = None
+    if path is not None:
+        last_offset = pending.offset if pending else 0
+        last_length = pending.length if pending else 0
+        try:
+            cut = _check_tail(path, last_offset, last_length)
+        except OSError as exc:
+            cut = ("corrupt", f"cannot re-read the end of the file: {exc}", False)
+    if pending is not None and not (cut and cut[2]):
+        yield _convert(pending, source, options)
+    if cut is not None:
+        at = f" at record #{pending.number}" if pending is not None and cut[2] else ""
+        what = "is truncated" if cut[0] == "truncated" else "is damaged"
+        yield failed(source, cut[0], f"{source}: file {what}{at}: {cut[1]}")
+    elif broken is not None:
+        yield failed(
+            source, "corrupt", f"{source}: reading stopped after record {number}: {broken}"
+        )
