@@ -140,11 +140,17 @@ def sniff_format(head: bytes, name: str = "") -> str:
 
 
 class _Rejoined(io.RawIOBase):
-    """A stream whose first bytes were already read for sniffing, put back in front."""
+    """A stream whose first bytes were already read for sniffing, put back in front.
 
-    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+    If reading those first bytes failed (a compressed file cut short), the error is
+    raised again once they are consumed, where the reader reports it after the records
+    it could read.
+    """
+
+    def __init__(self, head: bytes, rest: IO[bytes], error: BaseException | None = None) -> None:
         self._head = memoryview(head)
         self._rest = rest
+        self._error = error
 
     def readable(self) -> bool:
         return True
@@ -155,9 +161,25 @@ class _Rejoined(io.RawIOBase):
             buffer[:n] = self._head[:n]
             self._head = self._head[n:]
             return n
+        if self._error is not None:
+            raise self._error
         data = self._rest.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
+
+
+def _read_head(stream: IO[bytes]) -> tuple[bytes, BaseException | None]:
+    """Up to 64 KiB from ``stream`` in small steps, and the error that stopped it, if any."""
+    head = bytearray()
+    try:
+        while len(head) < _HEAD:
+            chunk = stream.read(min(4096, _HEAD - len(head)))
+            if not chunk:
+                break
+            head += chunk
+    except _DECOMPRESS_ERRORS as exc:
+        return bytes(head), exc
+    return bytes(head), None
 
 
 def _too_large(source: str, options: IngestOptions) -> ReadResult:
@@ -182,16 +204,16 @@ def read_stream(
     they come but, unlike WARC paths, cannot be checked for truncation at the end.
     """
     options = options or IngestOptions()
-    try:
-        head = stream.read(_HEAD)
-    except _DECOMPRESS_ERRORS as exc:
-        yield _decompress_failure(source, exc)
-        return
+    head, error = _read_head(stream)
     if not head.strip():
-        yield failed(source, "empty", f"{source}: no content")
+        yield (
+            _decompress_failure(source, error)
+            if error
+            else failed(source, "empty", f"{source}: no content")
+        )
         return
     kind = sniff_format(head, name)
-    joined = io.BufferedReader(_Rejoined(head, stream), buffer_size=_HEAD)
+    joined = io.BufferedReader(_Rejoined(head, stream, error), buffer_size=_HEAD)
     if kind == "warc":
         yield from read_warc(joined, source=source, options=options)
         return
@@ -257,20 +279,12 @@ def _read_file(path: Path, options: IngestOptions) -> Iterator[ReadResult]:
                 return
             yield from read_stream(fh, source=source, name=path.name, options=options)
             return
-        try:
-            head = inner.read(_HEAD)
-        except _DECOMPRESS_ERRORS as exc:
-            yield _decompress_failure(source, exc)
-            return
+        head, error = _read_head(inner)
         if sniff_format(head, path.name) == "warc" and magic.startswith(b"\x1f\x8b"):
             yield from read_warc(path, source=source, options=options)  # FastWARC inflates
             return
-        yield from read_stream(
-            io.BufferedReader(_Rejoined(head, inner)),
-            source=source,
-            name=path.name,
-            options=options,
-        )
+        rejoined = io.BufferedReader(_Rejoined(head, inner, error))
+        yield from read_stream(rejoined, source=source, name=path.name, options=options)
 
 
 def _walk(folder: Path) -> Iterator[Path]:
