@@ -130,3 +130,29 @@ def translate(units: Sequence[str], mode: str, *, timeout: float = 3600.0) -> li
 def round_trip(units: Sequence[str], via: str = "spa") -> list[str]:
     """English -> ``via`` -> English, unit by unit (two Apertium calls in all)."""
     return translate(translate(units, f"eng-{via}"), f"{via}-eng")
+
+
+class TranslationCache:
+    """Memoised translation: prefetch everything first, so Apertium runs once per direction.
+
+    Call it like :func:`translate` (``cache(units, mode)``); units not prefetched are
+    translated on demand, in one call per request.
+    """
+
+    def __init__(self, translate_fn=translate) -> None:
+        self._translate = translate_fn
+        self.table: dict[tuple[str, str], str] = {}
+        self.calls = 0
+
+    def prefetch(self, units: Sequence[str], mode: str) -> None:
+        todo = [u for u in dict.fromkeys(_SPACES.sub(" ", u).strip() for u in units)]
+        todo = [u for u in todo if (mode, u) not in self.table]
+        if not todo:
+            return
+        self.calls += 1
+        for u, out in zip(todo, self._translate(todo, mode), strict=True):
+            self.table[(mode, u)] = out
+
+    def __call__(self, units: Sequence[str], mode: str) -> list[str]:
+        self.prefetch(units, mode)
+        return [self.table[(mode, _SPACES.sub(" ", u).strip())] for u in units]

@@ -1,0 +1,474 @@
+"""Copies derived from a source article by construction, each with exact gold.
+
+A :class:`Derived` holds the copy (an :class:`~wiretrace.data.Article` whose ``passages`` are
+the copy's sentence units), the gold relation, ``sentence_map`` (for copy passage ``i``, the
+source passage indexes it renders; ``[]`` for an added sentence) and ``planted``: every change
+with its type, copy span, source span and both texts (``copy_span`` offsets index
+``copy.text``; ``None`` for a dropped sentence; zero-width for a deletion).
+
+Kinds: ``verbatim`` (wrapped in site chrome, wire credit cut), ``partial``, ``edited``,
+``spun``, ``machine_translated`` (Apertium eng-spa-eng, sentence by sentence), ``translated``
+(eng-spa), ``summarised`` and ``corrupted`` (one of the others plus planted alterations).
+Everything random comes from one ``random.Random`` seeded by (seed, source id, kind), so a copy
+does not change when other sources or kinds are added to a data set.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from typing import Any
+
+from wiretrace.bench import alter
+from wiretrace.bench.chrome import Chrome, make_chrome
+from wiretrace.bench.mt import translate
+from wiretrace.bench.spin import Lexicon, apply, spin_units
+from wiretrace.bench.units import SEVERITY, Unit
+from wiretrace.data import DERIVED_KINDS, Alteration, Article, Passage
+
+KINDS: tuple[str, ...] = (*DERIVED_KINDS, "corrupted")
+MT_KINDS = frozenset({"machine_translated", "translated"})
+Translator = Callable[[Sequence[str], str], list[str]]
+
+_ADDED = (
+    "{name} did not immediately respond to a request for comment.",
+    "It was not immediately clear what would happen next.",
+    "More details are expected to be released later.",
+    "This story has been updated with additional information.",
+    "The news drew wide attention on social media.",
+    "Local media also reported the news.",
+)
+_COMPRESS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("parenthetical", re.compile(r"\s*\((?!(?:AP|Reuters|AFP|UPI)\))[^()]{1,150}\)")),
+    (
+        "dash_aside",
+        re.compile(r"\s+(?:--|\u2014|\u2013)\s[^\u2014\u2013]{1,150}?\s(?:--|\u2014|\u2013)(?=\s)"),
+    ),
+    ("relative_clause", re.compile(r",\s+(?:who|which|whose|where)\s[^,;]{1,150},")),
+    ("appositive", re.compile(r",\s+(?:a|an|the)\s[^,;]{1,60},(?=\s+[a-z])")),
+    (
+        "lead_adverbial",
+        re.compile(
+            r"^(?:On|In|At|After|Before|During|Earlier|Later|Meanwhile|However|Also|Last|This|"
+            r"Since|While|When|Although|Though|Despite|Following|According to)\b[^,]{0,60},\s+"
+        ),
+    ),
+    (
+        "trailing_clause",
+        re.compile(
+            r",\s+(?:although|though|while|because|as|after|before|when|since|despite|"
+            r"including|according to|which|who)\s[^;]*?(?=[.!?][\"'\u201d]?$)"
+        ),
+    ),
+)
+
+
+@dataclass(slots=True)
+class Derived:
+    """One copy with its gold: what it was made from and exactly how."""
+
+    copy: Article
+    kind: str  # one of KINDS (how it was made)
+    relation: str  # gold relation: ``kind``, or the base kind of a corrupted copy
+    source_id: str
+    sentence_map: list[list[int]]  # copy passage index -> source passage indexes
+    planted: list[Alteration] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["copy"] = self.copy.to_dict()
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Derived:
+        planted = []
+        for p in d.get("planted") or []:
+            p = dict(p)
+            for k in ("copy_span", "source_span"):
+                if p.get(k) is not None:
+                    p[k] = tuple(p[k])
+            planted.append(Alteration(**p))
+        return cls(
+            copy=Article.from_dict(d["copy"]),
+            kind=d["kind"],
+            relation=d["relation"],
+            source_id=d["source_id"],
+            sentence_map=[list(x) for x in d["sentence_map"]],
+            planted=planted,
+            meta=dict(d.get("meta") or {}),
+        )
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    """One WordNet lexicon per process (loading it takes a few seconds)."""
+    return Lexicon()
+
+
+def rng_for(seed: int, source_id: str, kind: str) -> random.Random:
+    """The random stream of one (source, kind): independent of everything else built."""
+    return random.Random(f"{seed}:{source_id}:{kind}")
+
+
+def corrupted_base(seed: int, source_id: str) -> str:
+    """The base kind a corrupted copy of ``source_id`` gets (known before deriving, for MT)."""
+    return rng_for(seed, source_id, "corrupted-base").choice(DERIVED_KINDS)
+
+
+# -- building blocks ---------------------------------------------------------------------------
+
+
+def _units(source: Article) -> list[Unit]:
+    if not source.passages:
+        raise ValueError(f"{source.id}: source has no passages (sentence units)")
+    return [Unit.of(p) for p in source.passages]
+
+
+def _slug(text: str) -> str:
+    words = re.findall(r"[a-z0-9]+", text.lower())[:8]
+    return "-".join(words) or "story"
+
+
+def _assemble(
+    source: Article,
+    units: list[Unit],
+    kind: str,
+    relation: str,
+    rng: random.Random,
+    *,
+    chrome: Chrome | None = None,
+    title: str | None = None,
+    language: str = "en",
+    extra: list[Alteration] | None = None,
+    meta: dict[str, Any] | None = None,
+) -> Derived:
+    """Lay units (and chrome) out as text; make spans absolute; build the copy Article."""
+    parts: list[str] = []
+    pos = 0
+    planted: list[Alteration] = []
+    passages: list[Passage] = []
+
+    def add(text: str, sep: str) -> int:
+        nonlocal pos
+        if parts:
+            parts.append(sep)
+            pos += len(sep)
+        start = pos
+        parts.append(text)
+        pos += len(text)
+        return start
+
+    def add_chrome(lines: list[str]) -> None:
+        for k, line in enumerate(lines):
+            start = add(line, "\n" if k else "\n\n")
+            planted.append(
+                Alteration(
+                    type="boilerplate_added",
+                    severity=SEVERITY["boilerplate_added"],
+                    copy_span=(start, start + len(line)),
+                    source_span=None,
+                    copy_text=line,
+                    source_text="",
+                )
+            )
+
+    if chrome:
+        add_chrome(chrome.top)
+    for i, unit in enumerate(units):
+        start = add(unit.text, "\n\n")
+        passages.append(Passage(len(passages), start, start + len(unit.text), unit.text))
+        for alt in unit.planted:
+            assert alt.copy_span is not None
+            a, b = alt.copy_span
+            alt.copy_span = (start + a, start + b)
+            planted.append(alt)
+        if chrome and i == 0:
+            add_chrome(chrome.after_lead)
+    if chrome:
+        add_chrome(chrome.bottom)
+    planted.extend(extra or [])
+    planted.sort(key=lambda p: (p.copy_span is None, p.copy_span or (0, 0), p.type))
+    text = "".join(parts)
+    site = chrome.site if chrome else make_chrome(rng).site
+    year = (source.published or "")[:4] or "news"
+    head = units[0].text if units else ""
+    credited = bool(units) and 0 in units[0].src and alter.CREDIT.match(units[0].text)
+    copy = Article(
+        id=f"{source.id}~{kind}",
+        text=text,
+        url=f"https://{site}/{year}/{_slug(title or head)}.html",
+        site=site,
+        title=title,
+        published=source.published,
+        language=language,
+        credits=list(source.credits) if credited else [],
+        meta={"corpus": "wiretrace-bench"},
+        passages=passages,
+    )
+    return Derived(
+        copy=copy,
+        kind=kind,
+        relation=relation,
+        source_id=source.id,
+        sentence_map=[list(u.src) for u in units],
+        planted=planted,
+        meta=meta or {},
+    )
+
+
+def _spin_into(
+    units: list[Unit],
+    rng: random.Random,
+    lx: Lexicon,
+    *,
+    rate: tuple[float, float] = (0.3, 0.6),
+    count: int | None = None,
+) -> dict[str, float]:
+    """Spin the source-derived units in place, planting one ``synonym`` per replaced word."""
+    idx = [i for i, u in enumerate(units) if u.src]
+    res = spin_units([units[i].text for i in idx], rng, lx, rate=rate, count=count)
+    done = 0
+    for k, subs in enumerate(res.substitutions):
+        unit = units[idx[k]]
+        for s in sorted(subs, key=lambda s: -s.start):
+            if unit.free(s.start, s.end):
+                unit.replace(s.start, s.end, s.new, kind="synonym", note=s.pos)
+                done += 1
+    n = res.content_words
+    return {"content_words": n, "spun_words": done, "spin_rate": done / n if n else 0.0}
+
+
+def _remove_credit(source: Article, units: list[Unit], rng: random.Random) -> list[Alteration]:
+    alt = alter.remove_credit(source, units, rng)
+    return [alt] if alt else []
+
+
+def _translated(units: Sequence[str], mode: str, translator: Translator | None) -> list[str]:
+    return (translator or translate)(list(units), mode)
+
+
+# -- the kinds ---------------------------------------------------------------------------------
+
+
+def _build_verbatim(source: Article, rng: random.Random, **_: Any) -> tuple[list[Unit], dict]:
+    units = _units(source)
+    _remove_credit(source, units, rng)
+    return units, {"chrome": make_chrome(rng), "title": source.title}
+
+
+def _build_partial(source: Article, rng: random.Random, **_: Any) -> tuple[list[Unit], dict]:
+    units = _units(source)
+    n = len(units)
+    lo, hi = max(1, math.ceil(0.3 * n)), max(1, math.floor(0.7 * n))
+    k = rng.randint(lo, max(lo, hi))
+    start = rng.randint(0, n - k)
+    return units[start : start + k], {"title": source.title, "window": [start, start + k]}
+
+
+def _build_edited(
+    source: Article, rng: random.Random, *, lexicon: Lexicon, **_: Any
+) -> tuple[list[Unit], dict]:
+    units = _units(source)
+    n = len(units)
+    extra: list[Alteration] = []
+    most = 2 if n >= 8 else 1  # a light edit: at most 1 (short) or 2 sentences each way
+    n_drop = rng.randint(0, most)
+    n_add = rng.randint(0, most)
+    if n_drop + n_add == 0:
+        n_add = 1
+    for i in sorted(rng.sample(range(1, n), min(n_drop, n - 2)), reverse=True):
+        p = source.passages[units[i].src[0]]
+        extra.append(
+            Alteration(
+                type="sentence_dropped",
+                severity=SEVERITY["sentence_dropped"],
+                copy_span=None,
+                source_span=(p.start, p.end),
+                copy_text="",
+                source_text=p.text,
+            )
+        )
+        del units[i]
+    reordered = None
+    if len(units) >= 3 and rng.random() < 0.5:
+        i = rng.randint(1, len(units) - 2)
+        units[i], units[i + 1] = units[i + 1], units[i]
+        reordered = [units[i + 1].src[0], units[i].src[0]]
+    names = [n for *_, n in alter._names(units) if len(n.split()) >= 2]
+    templates = list(_ADDED if names else _ADDED[1:])
+    for text in rng.sample(templates, n_add):
+        text = text.format(name=names[0] if names else "")
+        unit = Unit(text, [])
+        unit.replace(0, len(text), text, kind="sentence_added")
+        units.insert(rng.randint(1, len(units)), unit)
+    stats = _spin_into(units, rng, lexicon, count=rng.randint(2, 4))
+    meta = {"title": source.title, "extra": extra, "reordered": reordered, **stats}
+    return units, meta
+
+
+def _build_spun(
+    source: Article, rng: random.Random, *, lexicon: Lexicon, **_: Any
+) -> tuple[list[Unit], dict]:
+    units = _units(source)
+    stats = _spin_into(units, rng, lexicon)
+    title = source.title
+    if title:
+        title = apply(title, spin_units([title], rng, lexicon).substitutions[0])
+    return units, {"title": title, **stats}
+
+
+def _build_machine_translated(
+    source: Article,
+    rng: random.Random,
+    *,
+    translator: Translator | None,
+    via: str = "spa",
+    **_: Any,
+) -> tuple[list[Unit], dict]:
+    texts = [p.text for p in source.passages] + ([source.title] if source.title else [])
+    mid = _translated(texts, f"eng-{via}", translator)
+    back = _translated(mid, f"{via}-eng", translator)
+    n = len(source.passages)
+    units = [Unit(t, [i]) for i, t in enumerate(back[:n]) if t]
+    return units, {"title": back[n] if source.title else None, "via": via}
+
+
+def _build_translated(
+    source: Article, rng: random.Random, *, translator: Translator | None, **_: Any
+) -> tuple[list[Unit], dict]:
+    texts = [p.text for p in source.passages] + ([source.title] if source.title else [])
+    out = _translated(texts, "eng-spa", translator)
+    n = len(source.passages)
+    units = [Unit(t, [i]) for i, t in enumerate(out[:n]) if t]
+    return units, {"title": out[n] if source.title else None, "language": "es"}
+
+
+def compress(unit: Unit) -> list[str]:
+    """Shorten one sentence by rule (parentheticals, asides, relative and adverbial clauses).
+
+    Each rule fires at most once and only while the sentence keeps at least 40% of its words
+    (and four words); returns the names of the rules applied.
+    """
+    n_words = len(unit.text.split())
+    applied = []
+    for name, rx in _COMPRESS:
+        m = rx.search(unit.text)
+        if not m or not unit.free(m.start(), m.end()):
+            continue
+        rest = unit.text[: m.start()] + unit.text[m.end() :]
+        if len(rest.split()) < max(4, 0.4 * n_words):
+            continue
+        unit.replace(m.start(), m.end(), "")
+        if m.start() == 0 and unit.text[:1].islower() and unit.free(0, 1):
+            unit.replace(0, 1, unit.text[0].upper())
+        applied.append(name)
+    return applied
+
+
+def _build_summarised(source: Article, rng: random.Random, **_: Any) -> tuple[list[Unit], dict]:
+    units = _units(source)
+    n = len(units)
+    lo, hi = max(1, math.ceil(0.3 * n)), max(1, math.floor(0.5 * n))
+    k = min(max(round(rng.uniform(0.3, 0.5) * n), lo), max(lo, hi))
+    pool = list(range(1, n))
+    keep = [0]
+    while len(keep) < k and pool:
+        i = rng.choices(pool, weights=[1.0 / j for j in pool])[0]
+        pool.remove(i)
+        keep.append(i)
+    chosen = [units[i] for i in sorted(keep)]
+    compressions = [[u.src[0], compress(u)] for u in chosen]
+    return chosen, {"title": source.title, "compressions": compressions}
+
+
+_BUILDERS: dict[str, Callable[..., tuple[list[Unit], dict]]] = {
+    "verbatim": _build_verbatim,
+    "partial": _build_partial,
+    "edited": _build_edited,
+    "spun": _build_spun,
+    "machine_translated": _build_machine_translated,
+    "translated": _build_translated,
+    "summarised": _build_summarised,
+}
+
+
+def derive(
+    source: Article,
+    kind: str,
+    seed: int = 0,
+    *,
+    translator: Translator | None = None,
+    lexicon: Lexicon | None = None,
+    base_kind: str | None = None,
+    n_alterations: tuple[int, int] = (1, 3),
+) -> Derived:
+    """Make one copy of ``source``.
+
+    ``source.passages`` are the source's sentence units (the ECB+ loader makes one per corpus
+    sentence). ``translator(units, mode)`` defaults to Apertium via :func:`mt.translate`; the
+    data set builder passes a cache so that all copies share one Apertium call per direction.
+    For ``kind="corrupted"``, ``base_kind`` fixes the underlying derivation (else drawn at
+    random) and ``n_alterations`` bounds how many alterations are planted.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}: expected one of {', '.join(KINDS)}")
+    rng = rng_for(seed, source.id, kind)
+    needs_lexicon = kind in {"edited", "spun", "corrupted"}
+    lx = lexicon or (default_lexicon() if needs_lexicon else None)
+    relation = kind
+    if kind == "corrupted":
+        relation = base_kind or corrupted_base(seed, source.id)
+        if relation not in _BUILDERS:
+            raise ValueError(f"unknown base kind {relation!r}: expected one of {DERIVED_KINDS}")
+    units, info = _BUILDERS[relation](source, rng, translator=translator, lexicon=lx)
+    extra: list[Alteration] = list(info.pop("extra", []))
+    meta: dict[str, Any] = {"seed": seed}
+    if kind == "corrupted":
+        types = alter.ALTERATION_TYPES
+        if info.get("language", "en") != "en":
+            types = tuple(t for t in types if t in alter.LANGUAGE_NEUTRAL)
+        n = rng.randint(*n_alterations)
+        planted = alter.plant(source, units, rng, n, types=types, lx=lx)
+        meta["base_kind"] = relation
+        meta["alterations"] = [a.type for a in planted]
+    chrome = info.pop("chrome", None)
+    title = info.pop("title", None)
+    language = info.pop("language", "en")
+    meta.update({k: v for k, v in info.items() if v is not None})
+    return _assemble(
+        source,
+        units,
+        kind,
+        relation,
+        rng,
+        chrome=chrome,
+        title=title,
+        language=language,
+        extra=extra,
+        meta=meta,
+    )
+
+
+def check(derived: Derived, source: Article) -> list[str]:
+    """Problems with a copy's gold (empty when sound): spans must point at the texts."""
+    problems = []
+    copy = derived.copy
+    if len(derived.sentence_map) != len(copy.passages):
+        problems.append("sentence_map length != number of copy passages")
+    for p in copy.passages:
+        if copy.text[p.start : p.end] != p.text:
+            problems.append(f"copy passage {p.index} offsets do not match its text")
+    for i, src in enumerate(derived.sentence_map):
+        if any(j < 0 or j >= len(source.passages) for j in src):
+            problems.append(f"copy passage {i} maps outside the source")
+    for alt in derived.planted:
+        if alt.copy_span is not None and copy.text[slice(*alt.copy_span)] != alt.copy_text:
+            problems.append(f"{alt.type}: copy span {alt.copy_span} != {alt.copy_text!r}")
+        if alt.source_span is not None and source.text[slice(*alt.source_span)] != alt.source_text:
+            problems.append(f"{alt.type}: source span {alt.source_span} != {alt.source_text!r}")
+    return problems
