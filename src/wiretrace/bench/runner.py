@@ -1,0 +1,465 @@
+"""The benchmark runner: one command, one table.
+
+1. Build (or load from cache) the split's data set: originals, copies with gold, negatives.
+2. Index the originals plus Reuters distractors, in wiretrace and in each baseline.
+3. Trace every copy and every original that has same-event partners.
+4. Score detection (true source named *and* derivation asserted at the operating point),
+   false derivation on independent same-event pairs and on unrelated articles, ranking
+   (recall@1, MRR), relation confusion and macro-F1, direction, sentence alignment.
+5. Measure cost at several index sizes, each in a fresh subprocess (clean peak memory).
+6. Write ``bench/results/<split>.json`` and ``<split>.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from wiretrace.bench.metrics import (
+    Outcome,
+    confusion,
+    detected,
+    macro_f1,
+    percentile,
+    rate,
+    reciprocal_rank,
+    span_pairs_f1,
+)
+from wiretrace.data import DERIVED_KINDS, RELATION_KINDS, Article
+from wiretrace.text.normalize import normalize
+
+BASELINE_THRESHOLDS_FILE = Path(__file__).with_name("baseline_thresholds.json")
+
+
+def _log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def ensure_tools(install: bool) -> None:
+    """Apertium and WordNet come from Debian; install them when missing and allowed."""
+    missing = shutil.which("apertium") is None or not Path("/usr/share/wordnet").exists()
+    if not missing:
+        return
+    script = Path(__file__).resolve().parents[3] / "scripts" / "install_bench_deps.sh"
+    if install and script.exists():
+        _log(f"installing Apertium and WordNet with {script}")
+        subprocess.run(["bash", str(script)], check=False)
+    if shutil.which("apertium") is None or not Path("/usr/share/wordnet").exists():
+        raise SystemExit(
+            "wiretrace bench needs Apertium and WordNet from Debian: run "
+            "`sudo apt-get install apertium apertium-eng-spa wordnet-base "
+            "wordnet-sense-index` (or scripts/install_bench_deps.sh as root)"
+        )
+
+
+# -- wiretrace and baselines as query systems -----------------------------------------
+
+
+def _wiretrace_outcome(engine: Any, query: Article, exclude: set[str]) -> tuple[Outcome, Any]:
+    result = engine.trace(query, exclude_ids=exclude)
+    o = Outcome(ranked=[r.source_id for r in result.relations])
+    for r in result.relations:
+        o.kinds[r.source_id] = r.kind
+        o.direction[r.source_id] = r.direction
+        if r.derived:
+            o.derived[r.source_id] = r.kind
+    o.top_derived = result.sources[0].source_id if result.sources else None
+    return o, result
+
+
+def _baseline_outcome(system: Any, query: Article, exclude: set[str]) -> Outcome:
+    ans = system.query(query, exclude)
+    o = Outcome(ranked=[i for i, _ in ans.ranked])
+    if ans.asserted:
+        if system.name.startswith("minhash"):
+            for i, _ in ans.ranked:
+                o.derived[i] = "derived"
+        else:
+            o.derived[ans.top] = "derived"
+        o.top_derived = ans.top
+    return o
+
+
+# -- gold alignment in normalised coordinates -------------------------------------------
+
+
+def _norm_spans(article: Article) -> list[tuple[int, int]]:
+    """Each passage's span in ``normalize(article.text)`` (what the engine stores)."""
+    text = normalize(article.text)
+    out, pos = [], 0
+    for p in article.passages:
+        frag = normalize(p.text)
+        k = text.find(frag, pos) if frag else -1
+        if k < 0:
+            k = text.find(frag)
+        if k < 0:
+            out.append((-1, -1))
+            continue
+        out.append((k, k + len(frag)))
+        pos = k + len(frag)
+    return out
+
+
+def _gold_pairs(copy: Article, source: Article, smap: list[list[int]]
+                ) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    cs, ss = _norm_spans(copy), _norm_spans(source)
+    gold = []
+    for i, js in enumerate(smap):
+        if i >= len(cs) or cs[i][0] < 0:
+            continue
+        for j in js:
+            if j < len(ss) and ss[j][0] >= 0:
+                gold.append((cs[i], ss[j]))
+    return gold
+
+
+# -- quality ---------------------------------------------------------------------------
+
+
+def evaluate_quality(ds: Any, index_size: int, baselines: bool = True,
+                     data_dir: Path | None = None, store_dir: Path | None = None,
+                     limit: int | None = None) -> dict[str, Any]:
+    from wiretrace.bench.baselines import BM25Baseline, DocEmbeddingBaseline, MinHashLSHBaseline
+    from wiretrace.bench.sources import load_reuters
+    from wiretrace.engine import Wiretrace, prepare
+
+    originals = list(ds.originals)
+    n_fill = max(0, index_size - len(originals))
+    distractors = load_reuters(data_dir, ids=list(ds.distractor_ids)[:n_fill]) if n_fill else []
+    if len(distractors) < n_fill:
+        seen = {a.id for a in distractors}
+        distractors += [a for a in load_reuters(data_dir) if a.id not in seen][
+            : n_fill - len(distractors)
+        ]
+    index = originals + distractors
+    tmp = Path(store_dir or tempfile.mkdtemp(prefix="wiretrace-bench-"))
+    engine = Wiretrace(tmp)
+    t0 = time.perf_counter()
+    engine.add(index)
+    ingest_s = time.perf_counter() - t0
+    _log(f"indexed {len(index)} articles in {ingest_s:.1f}s")
+    by_id = {a.id: a for a in index}
+
+    systems: dict[str, Any] = {}
+    if baselines:
+        thresholds = json.loads(BASELINE_THRESHOLDS_FILE.read_text())
+        systems = {
+            "minhash_lsh_0.7": MinHashLSHBaseline(0.7),
+            "minhash_lsh_0.5": MinHashLSHBaseline(0.5),
+            "bm25_top1": BM25Baseline(thresholds["bm25_top1"]),
+            "doc_embedding_top1": DocEmbeddingBaseline(
+                lambda a: engine._full(prepare(a)), thresholds["doc_embedding_top1"]
+            ),
+        }
+        for name, s in systems.items():
+            t1 = time.perf_counter()
+            s.index([prepare(a) for a in index])
+            _log(f"baseline {name} indexed in {time.perf_counter() - t1:.1f}s")
+
+    same_event: dict[str, set[str]] = defaultdict(set)
+    related: dict[str, set[str]] = defaultdict(set)  # same topic or real copy: not "unrelated"
+    for p in ds.negatives:
+        if p.group == "same_event":
+            same_event[p.a_id].add(p.b_id)
+            same_event[p.b_id].add(p.a_id)
+        if p.group in ("same_event", "same_topic"):
+            related[p.a_id].add(p.b_id)
+            related[p.b_id].add(p.a_id)
+    for rc in ds.real_copies:
+        related[rc.a_id].add(rc.b_id)
+        related[rc.b_id].add(rc.a_id)
+    topic = {a.id: a.meta.get("topic") for a in originals}
+
+    names = ["wiretrace", *systems]
+    rows: dict[str, dict[str, list]] = {n: defaultdict(list) for n in names}
+    relation_pairs: list[tuple[str, str]] = []
+    direction_ok: list[int] = []
+    direction_unknown: list[int] = []
+    align_counts = [0, 0, 0, 0]
+    latencies: list[float] = []
+    unrelated_fd: dict[str, list[int]] = {n: [] for n in names}
+
+    def unrelated_assertion(o: Outcome, qid: str, gold: str | None) -> int:
+        bad = [i for i in o.derived if i != gold and i not in related.get(qid, set())
+               and i not in same_event.get(qid, set())
+               and not (topic.get(i) is not None and topic.get(i) == topic.get(qid))]
+        return int(bool(bad))
+
+    copies = ds.copies[:limit] if limit else ds.copies
+    for n_done, d in enumerate(copies):
+        q = d.copy
+        t1 = time.perf_counter()
+        o, result = _wiretrace_outcome(engine, q, set())
+        latencies.append(time.perf_counter() - t1)
+        kind = d.kind if d.kind in DERIVED_KINDS else d.relation
+        base_kind = d.relation
+        for name in names:
+            oo = o if name == "wiretrace" else _baseline_outcome(systems[name], prepare(q), set())
+            rows[name][kind].append(detected(oo, d.source_id))
+            rows[name]["rr_" + kind].append(reciprocal_rank(oo, d.source_id))
+            unrelated_fd[name].append(unrelated_assertion(oo, d.source_id, d.source_id))
+        relation_pairs.append((base_kind, o.kinds.get(d.source_id, "unrelated")))
+        for sid, k in o.kinds.items():
+            if sid != d.source_id and sid not in related.get(d.source_id, set()) \
+                    and sid not in same_event.get(d.source_id, set()):
+                relation_pairs.append(("unrelated", k))
+        if detected(o, d.source_id):
+            dirn = o.direction.get(d.source_id, "unknown")
+            direction_ok.append(int(dirn == "candidate_is_source"))
+            direction_unknown.append(int(dirn == "unknown"))
+            rel = result.sources[0]
+            src = by_id[d.source_id]
+            pred = [(p.copy_span, p.source_span) for p in rel.alignment]
+            gold = _gold_pairs(d.copy, src, d.sentence_map)
+            for k, v in enumerate(span_pairs_f1(pred, gold)):
+                align_counts[k] += v
+        if n_done % 100 == 0:
+            _log(f"traced {n_done}/{len(copies)} copies")
+
+    # negatives: originals with same-event partners, traced against the index minus self
+    neg_queries = sorted(same_event)
+    if limit:
+        neg_queries = neg_queries[: max(10, limit // 4)]
+    fd_independent: dict[str, list[int]] = {n: [] for n in names}
+    for qid in neg_queries:
+        q = by_id[qid]
+        o, _ = _wiretrace_outcome(engine, q, {qid})
+        for name in names:
+            oo = o if name == "wiretrace" else _baseline_outcome(systems[name], prepare(q), {qid})
+            for b in same_event[qid]:
+                fd_independent[name].append(int(b in oo.derived))
+            unrelated_fd[name].append(unrelated_assertion(oo, qid, None))
+        for b in same_event[qid]:
+            relation_pairs.append(("independent", o.kinds.get(b, "unrelated")))
+
+    labels = list(RELATION_KINDS)
+    mf1, per_label = macro_f1(relation_pairs, labels)
+    kinds_seen = sorted({(d.kind if d.kind in DERIVED_KINDS else d.relation) for d in copies},
+                        key=lambda k: list(DERIVED_KINDS).index(k) if k in DERIVED_KINDS else 99)
+    table: dict[str, Any] = {}
+    for name in names:
+        r = rows[name]
+        table[name] = {
+            "detection_recall": {k: rate(sum(r[k]), len(r[k])) for k in kinds_seen},
+            "copies": {k: len(r[k]) for k in kinds_seen},
+            "mrr": {k: round(sum(r["rr_" + k]) / len(r["rr_" + k]), 4) for k in kinds_seen},
+            "recall_at_1": {k: rate(sum(1 for x in r["rr_" + k] if x == 1.0),
+                                    len(r["rr_" + k])) for k in kinds_seen},
+            "false_derivation_independent": rate(sum(fd_independent[name]),
+                                                 len(fd_independent[name])),
+            "independent_pairs": len(fd_independent[name]),
+            "false_derivation_unrelated": rate(sum(unrelated_fd[name]), len(unrelated_fd[name])),
+            "unrelated_queries": len(unrelated_fd[name]),
+        }
+    p_ok, n_pred, g_found, n_gold = align_counts
+    prec = p_ok / n_pred if n_pred else 0.0
+    rec = g_found / n_gold if n_gold else 0.0
+    engine.store.close()
+    if store_dir is None:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {
+        "index_size": len(index),
+        "systems": table,
+        "relation_macro_f1": mf1,
+        "relation_per_label": per_label,
+        "relation_confusion": confusion(relation_pairs, labels),
+        "direction_accuracy": rate(sum(direction_ok), len(direction_ok)),
+        "direction_unknown": rate(sum(direction_unknown), len(direction_unknown)),
+        "alignment": {"precision": round(prec, 4), "recall": round(rec, 4),
+                      "f1": round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0},
+        "trace_latency_s": {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95)},
+        "ingest_articles_per_s": round(len(index) / ingest_s, 1),
+    }
+
+
+# -- cost ------------------------------------------------------------------------------
+
+
+def measure_cost(size: int, data_dir: Path | None, n_traces: int = 60) -> dict[str, Any]:
+    """Ingest ``size`` articles (ECB+ then Reuters), trace a sample; run in a subprocess."""
+    code = (
+        "import json,sys; from wiretrace.bench.runner import _cost_child; "
+        f"print(json.dumps(_cost_child({size}, {str(data_dir)!r} if {data_dir is not None} "
+        f"else None, {n_traces})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=False)
+    if out.returncode != 0:
+        return {"size": size, "error": out.stderr[-2000:]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _cost_child(size: int, data_dir: str | None, n_traces: int) -> dict[str, Any]:
+    from datasketch import MinHash
+
+    from wiretrace.bench.sources import load_ecbplus, load_reuters
+    from wiretrace.engine import Wiretrace, prepare
+    from wiretrace.text.tokens import shingles, words
+
+    ecb = load_ecbplus(data_dir)
+    arts = ecb + load_reuters(data_dir)[: max(0, size - len(ecb))]
+    arts = arts[:size]
+    tmp = Path(tempfile.mkdtemp(prefix="wiretrace-cost-"))
+    engine = Wiretrace(tmp)
+    _ = engine.fingerprinter.static.table  # model load is not ingest
+    _ = engine.fingerprinter.full._backend
+    t0 = time.perf_counter()
+    stats = engine.add(arts)
+    ingest_s = time.perf_counter() - t0
+    # the reference: datasketch MinHash alone (default hashing) over the same articles
+    t1 = time.perf_counter()
+    for a in arts:
+        m = MinHash(num_perm=128)
+        m.update_batch([s.encode("utf-8") for s in shingles(words(a.text), 5)])
+    minhash_s = time.perf_counter() - t1
+    disk = sum(f.stat().st_size for f in tmp.rglob("*") if f.is_file())
+    lat = []
+    step = max(1, len(ecb) // n_traces)
+    for a in ecb[::step][:n_traces]:
+        q = prepare(a)
+        t2 = time.perf_counter()
+        engine.trace(q)
+        lat.append(time.perf_counter() - t2)
+    engine.store.close()
+    shutil.rmtree(tmp, ignore_errors=True)
+    return {
+        "size": len(arts),
+        "passages": stats.passages,
+        "ingest_articles_per_s": round(len(arts) / ingest_s, 1),
+        "minhash_only_articles_per_s": round(len(arts) / minhash_s, 1),
+        "trace_p50_s": round(percentile(lat, 50) or 0, 3),
+        "trace_p95_s": round(percentile(lat, 95) or 0, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "disk_bytes_per_passage": round(disk / max(1, stats.passages), 1),
+    }
+
+
+# -- report ----------------------------------------------------------------------------
+
+
+def _fmt(x: Any) -> str:
+    if x is None:
+        return "–"
+    if isinstance(x, float):
+        return f"{x:.3f}"
+    return str(x)
+
+
+def render_markdown(res: dict[str, Any]) -> str:
+    q = res["quality"]
+    kinds = list(next(iter(q["systems"].values()))["detection_recall"])
+    lines = [
+        f"# wiretrace benchmark — split `{res['split']}`",
+        "",
+        f"Data set `{res['dataset']['key']}`"
+        f" (content hash `{res['dataset']['content_hash'][:16]}`),"
+        f" {res['dataset']['copies']} copies, index of {q['index_size']} articles"
+        f" (ECB+ originals of the split + Reuters-21578 distractors). Machine: "
+        f"{res['machine']}. Generated {res['generated']}.",
+        "",
+        "## Detection recall (true source named and derivation asserted) and false derivation",
+        "",
+        "| system | " + " | ".join(kinds)
+        + " | false deriv. independent | false deriv. unrelated |",
+        "|---|" + "---|" * (len(kinds) + 2),
+    ]
+    for name, s in q["systems"].items():
+        lines.append(
+            f"| {name} | " + " | ".join(_fmt(s["detection_recall"][k]) for k in kinds)
+            + f" | {_fmt(s['false_derivation_independent'])} ({s['independent_pairs']} pairs)"
+            + f" | {_fmt(s['false_derivation_unrelated'])} ({s['unrelated_queries']} queries) |"
+        )
+    lines += ["", "copies per kind: " + ", ".join(
+        f"{k} {n}" for k, n in next(iter(q["systems"].values()))["copies"].items()), ""]
+    lines += ["## Ranking (recall@1 / MRR)", "",
+              "| system | " + " | ".join(kinds) + " |", "|---|" + "---|" * len(kinds)]
+    for name, s in q["systems"].items():
+        lines.append(f"| {name} | " + " | ".join(
+            f"{_fmt(s['recall_at_1'][k])} / {_fmt(s['mrr'][k])}" for k in kinds) + " |")
+    lines += [
+        "",
+        "## wiretrace: relation, direction, alignment",
+        "",
+        f"- relation macro-F1: **{_fmt(q['relation_macro_f1'])}**",
+        f"- direction accuracy on detected copies: {_fmt(q['direction_accuracy'])}"
+        f" (undecided: {_fmt(q['direction_unknown'])})",
+        f"- sentence alignment vs gold map: precision {_fmt(q['alignment']['precision'])},"
+        f" recall {_fmt(q['alignment']['recall'])}, F1 {_fmt(q['alignment']['f1'])}",
+        f"- trace latency at {q['index_size']} articles: p50 {_fmt(q['trace_latency_s']['p50'])}s,"
+        f" p95 {_fmt(q['trace_latency_s']['p95'])}s",
+        "",
+        "| gold \\ predicted | " + " | ".join(RELATION_KINDS) + " |",
+        "|---|" + "---|" * len(RELATION_KINDS),
+    ]
+    for g, row in q["relation_confusion"].items():
+        if sum(row.values()):
+            lines.append(f"| {g} | " + " | ".join(str(row[p]) for p in RELATION_KINDS) + " |")
+    if res.get("cost"):
+        lines += ["", "## Cost", "",
+                  "| indexed articles | passages | ingest articles/s | datasketch MinHash alone"
+                  " articles/s | trace p50 s | trace p95 s | peak RSS MB | disk bytes/passage |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for c in res["cost"]:
+            if "error" in c:
+                lines.append(f"| {c['size']} | error | | | | | | |")
+                continue
+            lines.append(
+                f"| {c['size']} | {c['passages']} | {c['ingest_articles_per_s']} |"
+                f" {c['minhash_only_articles_per_s']} | {c['trace_p50_s']} | {c['trace_p95_s']} |"
+                f" {c['peak_rss_mb']} | {c['disk_bytes_per_passage']} |")
+    return "\n".join(lines) + "\n"
+
+
+def run_benchmark(split: str, data_dir: Path | None, sizes: list[int], out: Path,
+                  install: bool = True, index_size: int = 1000, limit: int | None = None,
+                  baselines: bool = True) -> int:
+    from wiretrace.bench.dataset import build_dataset
+
+    ensure_tools(install)
+    t0 = time.perf_counter()
+    if split == "gate":
+        ds = gate_dataset(data_dir)
+    else:
+        ds = build_dataset(split=split, data_dir=data_dir)
+    _log(f"data set {split}: {len(ds.copies)} copies, {len(ds.negatives)} negatives "
+         f"({time.perf_counter() - t0:.0f}s)")
+    quality = evaluate_quality(ds, index_size=index_size, baselines=baselines,
+                               data_dir=data_dir, limit=limit)
+    cost = [measure_cost(s, data_dir) for s in sizes]
+    res = {
+        "split": split,
+        "generated": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python "
+                   f"{platform.python_version()}",
+        "dataset": {"key": ds.key, "content_hash": ds.content_hash, "copies": len(ds.copies),
+                    "negatives": len(ds.negatives), "real_copies": len(ds.real_copies),
+                    "settings": ds.settings},
+        "quality": quality,
+        "cost": cost,
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{split}.json").write_text(json.dumps(res, indent=2))
+    (out / f"{split}.md").write_text(render_markdown(res))
+    print(render_markdown(res))
+    return 0
+
+
+GATE_TOPICS = (1, 2, 3, 4)
+
+
+def gate_dataset(data_dir: Path | None) -> Any:
+    """The small fixed split the CI gate runs: four dev topics, every kind."""
+    from wiretrace.bench.dataset import build_dataset
+
+    return build_dataset(split="dev", data_dir=data_dir, topics=GATE_TOPICS, n_sources=40,
+                         n_distractors=200)
