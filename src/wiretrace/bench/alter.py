@@ -32,7 +32,8 @@ LANGUAGE_NEUTRAL = frozenset(
 CREDIT = re.compile(
     r"^\s*(?:[A-Z][A-Za-z.,' -]{1,40}\s)?\((?:AP|Reuters|AFP|UPI)\)\s*[-\u2014\u2013_]+\s*"
 )
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)*")
+# Capitalised runs ("Jack Ketsoyan", "O'Brien", "Fix-It"); a possessive "'s" is not part.
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?(?:\s+[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?)*")
 _NOT_NAMES = frozenset(
     """The A An And But Or If When While After Before As At In On Of For With By From To It
     He She They We I You His Her Their Its Our This That These Those There Here What Who
@@ -130,7 +131,11 @@ def garble_name(
     source: Article, units: list[Unit], rng: random.Random, lx: Lexicon | None = None
 ) -> Alteration | None:
     """One occurrence of a name misspelt (Blinken -> Brinken)."""
-    cands = [(u, a, b, n) for u, a, b, n in _names(units) if len(n.split()[-1]) >= 4]
+    cands = [
+        (u, a, b, n)
+        for u, a, b, n in _names(units)
+        if len(n.split()[-1]) >= 4 and n.split()[-1] not in _NOT_NAMES
+    ]
     rng.shuffle(cands)
     for u, _, b, name in cands:
         last = name.split()[-1]
@@ -150,13 +155,20 @@ def swap_name(
     """One occurrence of a name replaced by another name from the same article."""
     found = _names(units)
     pool = sorted({n for *_, n in found})
+    # Person-like: a run of two or more words, or the surname of one ("Blinken" after
+    # "Antony Blinken"). Persons are swapped for persons, other names for other names.
+    surnames = {n.split()[-1] for n in pool if len(n.split()) >= 2}
+
+    def person(n: str) -> bool:
+        return len(n.split()) >= 2 or n in surnames
+
     rng.shuffle(found)
     for u, a, b, name in found:
         others = [
             o
             for o in pool
             if o != name and o not in name and name not in o
-            and len(o.split()) == len(name.split())
+            and len(o.split()) == len(name.split()) and person(o) == person(name)
         ]  # fmt: skip
         if not others:
             continue

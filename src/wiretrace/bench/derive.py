@@ -42,6 +42,9 @@ _ADDED = (
     "The news drew wide attention on social media.",
     "Local media also reported the news.",
 )
+_END = r"(?=[.!?][\"'\u201d]?$)"  # up to the sentence's final punctuation
+_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+# Sentence compression rules, in the order they are tried (each fires at most once).
 _COMPRESS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("parenthetical", re.compile(r"\s*\((?!(?:AP|Reuters|AFP|UPI)\))[^()]{1,150}\)")),
     (
@@ -54,17 +57,48 @@ _COMPRESS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "lead_adverbial",
         re.compile(
             r"^(?:On|In|At|After|Before|During|Earlier|Later|Meanwhile|However|Also|Last|This|"
-            r"Since|While|When|Although|Though|Despite|Following|According to)\b[^,]{0,60},\s+"
+            r"Since|While|When|Although|Though|Despite|Following|According to|With|As|Amid|"
+            r"Under|Once|Because|Until|Unlike|Asked|Speaking|Instead|By|For)\b[^,]{0,90},\s+"
         ),
     ),
     (
         "trailing_clause",
         re.compile(
             r",\s+(?:although|though|while|because|as|after|before|when|since|despite|"
-            r"including|according to|which|who)\s[^;]*?(?=[.!?][\"'\u201d]?$)"
+            r"including|according to|which|who|where)\s[^;]*?" + _END
         ),
     ),
+    ("participle_clause", re.compile(r",\s+(?!according\b)[a-z]+ing\b[^;]*?" + _END)),
+    (
+        "coordinate_clause",
+        re.compile(
+            r",?\s+(?:and|but)\s+(?:he|she|they|it|we|the|his|her|their|police|officials)\b"
+            r"[^;]*?" + _END
+        ),
+    ),
+    (
+        "time_adverbial",
+        re.compile(
+            rf"\s+(?:on|last|early|late|this|next)\s+(?:{_DAYS}|week|month|year|night|morning|"
+            r"afternoon|evening|weekend)(?:\s+(?:morning|afternoon|evening|night))?\b|"
+            r"\s+(?:yesterday|today|tonight)\b"
+        ),
+    ),
+    (
+        "bare_day",
+        re.compile(
+            rf"\b[a-z]+(?P<cut>\s+(?:{_DAYS})(?:\s+(?:morning|afternoon|evening|night))?)\b"
+        ),
+    ),
+    ("age_appositive", re.compile(r",\s+\d{1,3},(?=\s)")),
+    (
+        "that_complement",
+        re.compile(r"\b(?:said|says|think|thinks|believe|believes)(?P<cut>\s+that)\b"),
+    ),
+    ("adverb", re.compile(r"\s+[a-z]{3,}ly\b(?=[\s,])")),
 )
+_QUOTE_CHARS = '"\u201c\u201d'
+_QUOTED_SPAN = re.compile(r"\"[^\"]*\"|\u201c[^\u201d]*\u201d")
 
 
 @dataclass(slots=True)
@@ -348,29 +382,53 @@ def _build_translated(
     return units, {"title": out[n] if source.title else None, "language": "es"}
 
 
-def compress(unit: Unit) -> list[str]:
-    """Shorten one sentence by rule (parentheticals, asides, relative and adverbial clauses).
+def _quoted(text: str) -> list[tuple[int, int]] | None:
+    """Spans inside quotation marks; None when the quotes do not pair up (all is suspect)."""
+    spans = [m.span() for m in _QUOTED_SPAN.finditer(text)]
+    rest = _QUOTED_SPAN.sub("", text)
+    if any(c in rest for c in _QUOTE_CHARS):
+        return None
+    return spans
 
-    Each rule fires at most once and only while the sentence keeps at least 40% of its words
-    (and four words); returns the names of the rules applied.
+
+def compress(unit: Unit, lexicon: Lexicon | None = None) -> list[str]:
+    """Shorten one sentence by rule, as a summariser does, leaving quotations alone.
+
+    Drops parentheticals, dash asides, non-restrictive relative clauses and appositives,
+    leading and trailing adverbial clauses, participle and coordinate tails, time adverbials,
+    a "that" after a verb of saying, and one ``-ly`` adverb (checked against WordNet when a
+    lexicon is given). Each rule fires at most once and only while the sentence keeps at least
+    40% of its words (and four words). Returns the names of the rules applied.
     """
     n_words = len(unit.text.split())
     applied = []
     for name, rx in _COMPRESS:
-        m = rx.search(unit.text)
-        if not m or not unit.free(m.start(), m.end()):
-            continue
-        rest = unit.text[: m.start()] + unit.text[m.end() :]
-        if len(rest.split()) < max(4, 0.4 * n_words):
-            continue
-        unit.replace(m.start(), m.end(), "")
-        if m.start() == 0 and unit.text[:1].islower() and unit.free(0, 1):
-            unit.replace(0, 1, unit.text[0].upper())
-        applied.append(name)
+        quoted = _quoted(unit.text)
+        if quoted is None:
+            break
+        for m in rx.finditer(unit.text):
+            a, b = m.span("cut") if "cut" in rx.groupindex else m.span()
+            if any(a < qe and qs < b for qs, qe in quoted) or not unit.free(a, b):
+                continue
+            if name == "adverb" and lexicon is not None:
+                w = m.group().strip()
+                weights = lexicon.pos_weights(w)
+                if weights.get("r", 0.0) < 0.5 * sum(weights.values() or [1.0]):
+                    continue
+            rest = unit.text[:a] + unit.text[b:]
+            if len(rest.split()) < max(4, 0.4 * n_words):
+                continue
+            unit.replace(a, b, "")
+            if a == 0 and unit.text[:1].islower() and unit.free(0, 1):
+                unit.replace(0, 1, unit.text[0].upper())
+            applied.append(name)
+            break
     return applied
 
 
-def _build_summarised(source: Article, rng: random.Random, **_: Any) -> tuple[list[Unit], dict]:
+def _build_summarised(
+    source: Article, rng: random.Random, *, lexicon: Lexicon | None = None, **_: Any
+) -> tuple[list[Unit], dict]:
     units = _units(source)
     n = len(units)
     lo, hi = max(1, math.ceil(0.3 * n)), max(1, math.floor(0.5 * n))
@@ -382,7 +440,7 @@ def _build_summarised(source: Article, rng: random.Random, **_: Any) -> tuple[li
         pool.remove(i)
         keep.append(i)
     chosen = [units[i] for i in sorted(keep)]
-    compressions = [[u.src[0], compress(u)] for u in chosen]
+    compressions = [[u.src[0], compress(u, lexicon)] for u in chosen]
     return chosen, {"title": source.title, "compressions": compressions}
 
 
@@ -418,7 +476,7 @@ def derive(
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}: expected one of {', '.join(KINDS)}")
     rng = rng_for(seed, source.id, kind)
-    needs_lexicon = kind in {"edited", "spun", "corrupted"}
+    needs_lexicon = kind in {"edited", "spun", "summarised", "corrupted"}
     lx = lexicon or (default_lexicon() if needs_lexicon else None)
     relation = kind
     if kind == "corrupted":

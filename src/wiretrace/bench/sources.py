@@ -3,7 +3,8 @@
 ECB+ comes one sentence a line; each sentence becomes its own paragraph and its own passage,
 so the gold sentence units of every derived copy are the corpus's own sentences rather than
 the output of a segmenter that may change. The ``…ecbplus`` half opens with a headline and
-often a date line: these go to ``title`` and ``meta["dateline"]``, not into the body.
+often a date line, and a quarter of the older half with a headline: these go to ``title`` and
+``meta["dateline"]``, not into the body.
 
 ECB+ carries no wire credits (its datelines were stripped), so :func:`with_wire_credit` can
 stamp one on an original: without it "credit removed" could never be planted.
@@ -67,6 +68,12 @@ def _passages(lines: list[str]) -> tuple[str, list[Passage]]:
         parts.append(line)
         pos += len(line)
     return "\n\n".join(parts), passages
+
+
+def article_from_sentences(article_id: str, sentences: list[str], **fields) -> Article:
+    """An article with one sentence per paragraph and per passage (tests, handmade sources)."""
+    text, passages = _passages([s.strip() for s in sentences if s.strip()])
+    return Article(id=article_id, text=text, passages=passages, **fields)
 
 
 def _month(name: str) -> int:
@@ -138,8 +145,12 @@ def ecb_article(rec: dict) -> Article:
     lines = [ln.strip() for ln in rec["text"].split("\n") if ln.strip()]
     title: str | None = None
     dates: list[str] = []
-    if rec["id"].endswith("plus"):
-        title, dates, lines = _split_header(lines)
+    # Both halves may open with a headline (the ``…ecbplus`` half also with date lines).
+    title, dates, body = _split_header(lines)
+    if body:
+        lines = body
+    else:
+        title, dates = None, []
     text, passages = _passages(lines)
     url = rec.get("url")
     site = urlparse(url).netloc.removeprefix("www.") if url else None

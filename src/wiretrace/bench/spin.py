@@ -60,6 +60,13 @@ NUMBER_WORDS = frozenset(
     billions first second third fourth fifth sixth seventh eighth ninth tenth half twice
     once single double triple""".split()
 )
+# Units of time and measure: spinning one changes a fact ("14 days" -> "14 years").
+UNITS = frozenset(
+    """second seconds minute minutes hour hours day days week weeks month months year years
+    decade decades century centuries mile miles yard yards foot feet inch inches metre
+    metres meter meters kilometre kilometres kilometer kilometers pound pounds ounce ounces
+    ton tons tonne tonnes gallon gallons litre litres liter liters acre acres percent""".split()
+)
 _ROMAN = re.compile(r"^[ivxlcdm]+$")
 # Verbs whose past and participle are the base form; WordNet lists no exception for them.
 UNCHANGING_PAST = frozenset(
@@ -119,6 +126,13 @@ def _neighbour(tokens: list[Token], i: int, step: int) -> str | None:
     return None
 
 
+def _after_number(tokens: list[Token], i: int) -> bool:
+    if i == 0:
+        return False
+    prev = tokens[i - 1].low
+    return prev[:1].isdigit() or prev in NUMBER_WORDS
+
+
 def _in_compound(tokens: list[Token], i: int) -> bool:
     """Part of a hyphenated or slashed compound ("33-year-old", "fun/scary")."""
     tok = tokens[i]
@@ -143,8 +157,15 @@ def _lemma(lx: Lexicon, word: str, pos: str) -> str | None:
     lemmas = lx.lemmas(word, pos)
     if not lemmas:
         return None
-    inflected = word.endswith(("s", "ed", "ing")) or word in lx.wn._exception_map["v"]
-    if pos == "v" and len(lemmas) > 1 and lemmas[0] == word and inflected:
+    # "days" and "men" are WordNet lemmas too ("in his days" = years; "men" = manpower):
+    # a word that is also an inflection is read as the inflection, as a spinner's stemmer does.
+    if pos == "v":
+        inflected = word.endswith(("s", "ed", "ing")) or word in lx.wn._exception_map["v"]
+    elif pos == "n":
+        inflected = word.endswith("s") or word in lx.wn._exception_map["n"]
+    else:
+        inflected = False
+    if len(lemmas) > 1 and lemmas[0] == word and inflected:
         return lemmas[1]
     return lemmas[0]
 
@@ -158,8 +179,8 @@ def tag(tokens: list[Token], lx: Lexicon) -> list[str | None]:
             continue
         if tok.text[0].isupper():
             continue
-        if _in_compound(tokens, i):
-            continue
+        if _in_compound(tokens, i) or w in UNITS or _after_number(tokens, i):
+            continue  # "33-year-old", "14 days": units of measure carry the fact
         weights = lx.pos_weights(w)
         if not weights:
             continue
@@ -184,10 +205,11 @@ def tag(tokens: list[Token], lx: Lexicon) -> list[str | None]:
             choice = "v"
         elif prev in DETERMINERS or prev_tag == "a" or (i and tokens[i - 1].low == "'s"):
             noun_next = nxt is not None and nxt not in FUNCTION_WORDS and "n" in lx.pos_weights(nxt)
-            if "a" in weights and noun_next:
+            nominal = {p: weights[p] for p in ("n", "a") if p in weights}
+            if "a" in nominal and noun_next:
                 choice = "a"
-            elif "n" in weights:
-                choice = "n"
+            elif nominal:
+                choice = max(nominal, key=nominal.__getitem__)
         elif w.endswith("ly") and "r" in weights:
             choice = "r"
         if choice is None:
@@ -248,7 +270,12 @@ def inflect(lx: Lexicon, lemma: str, pos: str, form: str) -> str:
     if pos == "v" and head in UNCHANGING_PAST and form in ("past", "pp"):
         irregular = [head]
     if pos == "n":
-        new = irregular[0] if irregular else _regular(head, "s")
+        if irregular:
+            new = irregular[0]
+        elif head.endswith("man") and head not in {"human", "german", "shaman", "talisman"}:
+            new = head[:-3] + "men"  # newsman -> newsmen
+        else:
+            new = _regular(head, "s")
     elif form == "ing":
         new = next((f for f in irregular if f.endswith("ing")), None) or _regular(head, "ing")
     elif form == "s":

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Install the system packages the benchmark needs, when missing:
+#   apertium + apertium-eng-spa   machine translation for translated / round-tripped copies
+#   wordnet-base + wordnet-sense-index   WordNet 3.0 for synonym spinning (read with NLTK)
+# Usage: scripts/install_bench_deps.sh [--check]   (--check only reports, exit 1 if missing)
+# Exit codes: 0 installed or already present, 1 missing (--check), 2 no apt-get, 3 not root.
+set -euo pipefail
+
+PKGS=(apertium apertium-eng-spa wordnet-base wordnet-sense-index)
+
+installed() {
+  command -v dpkg-query >/dev/null 2>&1 &&
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
+
+missing=()
+for p in "${PKGS[@]}"; do
+  installed "$p" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "bench deps: all present (${PKGS[*]})"
+  exit 0
+fi
+echo "bench deps: missing ${missing[*]}"
+if [ "${1:-}" = "--check" ]; then
+  exit 1
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  cat >&2 <<MSG
+error: apt-get is not available, so ${missing[*]} cannot be installed automatically.
+  Install Apertium with the English-Spanish pair (https://wiki.apertium.org/wiki/Installation)
+  and WordNet 3.0 with its sense index; point WIRETRACE_WORDNET_DIR at the folder holding
+  data.noun, index.sense, cntlist.rev ... if it is not /usr/share/wordnet.
+MSG
+  exit 2
+fi
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    SUDO=(sudo -n)
+  elif command -v sudo >/dev/null 2>&1 && [ -t 0 ]; then
+    SUDO=(sudo)
+  else
+    cat >&2 <<MSG
+error: installing ${missing[*]} needs root. Run as root (or with sudo):
+  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}
+MSG
+    exit 3
+  fi
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update
+"${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+
+if ! apertium -l 2>/dev/null | grep -qw "eng-spa"; then
+  echo "error: apertium is installed but the eng-spa mode is not listed by 'apertium -l'" >&2
+  exit 2
+fi
+echo "bench deps: installed ${missing[*]}"
