@@ -48,8 +48,8 @@ from .plaintext import read_text
 from .warc import read_warc
 
 __all__ = [
-    "DEFAULT_MAX_BYTES",
     "Credit",
+    "DEFAULT_MAX_BYTES",
     "IngestOptions",
     "PageParts",
     "classify_line",

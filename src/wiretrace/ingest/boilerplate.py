@@ -35,6 +35,7 @@ _SOCIAL = (
     r"facebook|twitter|x|linkedin|whatsapp|e-?mail|reddit|telegram|pinterest|messenger|"
     r"flipboard|tumblr|threads|bluesky|mastodon|print|copy(?: the)? link|sms"
 )
+_DAYS_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun"
 _WIRES = r"AP|Reuters|REUTERS|AFP|EPA|EPA-EFE|Getty Images|Bloomberg|Xinhua|dpa|ANSA|Pool"
 
 # (label, pattern, maximum words): the first matching rule names the line.
@@ -107,10 +108,10 @@ _RULES: list[tuple[str, re.Pattern[str], int]] = [
     (
         "newsletter",
         re.compile(
-            r"^(?:sign up|subscribe|join|get|register|receive)\b.{0,120}"
-            r"\b(?:newsletters?|inbox|e-?mail (?:alerts|updates)|briefing)\b|"
-            r"\b(?:our|free|daily|weekly) newsletters?\b|^subscribe(?: now| today| here)?\W*$|"
-            r"\benter your e-?mail\b|\bdelivered (?:straight |directly )?to your inbox\b|"
+            r"^(?=.*\b(?:sign(?:ing)? up|subscribe|join|get|register|receive)\b)"
+            r"(?=.*\b(?:newsletters?|inbox|e-?mail (?:alerts|updates)|briefing)\b)|"
+            r"^subscribe(?: now| today| here)?\W*$|\benter your e-?mail\b|"
+            r"\bdelivered (?:straight |directly )?to your inbox\b|"
             r"\bby (?:signing up|subscribing),? you agree\b",
             re.I,
         ),
@@ -167,6 +168,7 @@ _RULES: list[tuple[str, re.Pattern[str], int]] = [
         "caption",
         re.compile(
             rf"\((?:{_WIRES})\s+Photo/[^)]{{1,80}}\)$|"
+            r"\([A-Z][\w.' -]{1,40}/[A-Z][\w.' -]{1,40}\)$|"
             r"\b(?:photo|photograph|picture|image)(?: credit)?\s*:\s*[^.]{1,80}$",
             re.I,
         ),
@@ -174,7 +176,10 @@ _RULES: list[tuple[str, re.Pattern[str], int]] = [
     ),
     (
         "copyright",
-        re.compile(r"^(?:\u00a9|\(c\)|copyright\b).{0,200}$|all rights reserved\.?$", re.I),
+        re.compile(
+            r"^(?:\u00a9|\([cC]\)|(?i:copyright)(?:\s*(?:\u00a9|\([cC]\)))?)\s*"
+            r"(?:(?:19|20)\d{2}\b|[A-Z\u00a9])|(?i:all rights reserved)\.?$"
+        ),
         30,
     ),
     (
@@ -185,25 +190,35 @@ _RULES: list[tuple[str, re.Pattern[str], int]] = [
     (
         "date",
         re.compile(
-            r"^(?:published|updated|posted|last (?:updated|modified)|first published)"
-            r"(?:\s+on)?\s*:?\s*\S.{0,60}$|^\d+\s+(?:minutes?|hours?|days?|weeks?)\s+ago$",
+            r"^(?:published|updated|posted|last (?:updated|modified)|first (?:published|posted)|"
+            rf"originally (?:published|posted))(?:\s+(?:on|at))?\s*:?\s*(?:\d|(?:{_DAYS_MONTHS})"
+            r"[a-z]*\b)|^\d+\s+(?:minutes?|hours?|days?|weeks?)\s+ago$",
             re.I,
         ),
         12,
     ),
 ]
 
+# Labels of buttons and headings, which never end with a full stop.
+_NO_PERIOD = frozenset({"share", "nav", "comments", "ad", "back_to_top", "related"})
+_DIGIT = re.compile(r"\d")
+_SENTENCE_END = re.compile(r"(?<![ap]\.m)(?<!\b[AP]M)[.,;]$", re.I)
+
 # Lines naming where the text came from. URL lines only count at the end of a page; the
 # others (explicit cue words) anywhere.
 _URL_LINE = re.compile(r"^(?:source\s*:\s*)?(?:https?://|www\.)\S+(?:\s+\S.{0,250})?$", re.I)
 _SOURCE_LINE = re.compile(
-    r"^(?:source|sources|via|courtesy|h/t|hat tip)\s*:\s*\S.{0,200}$|"
-    r"\b(?:originally|first) (?:appeared|published|posted|ran)\b|"
+    r"^(?:source|via|courtesy|h/t|hat tip)\s*:\s*\S.{0,200}$|"
+    rf"\b(?:originally|first) (?:appeared|published|posted|ran)\s+(?:on|in|at|by|with|via)\s+"
+    rf"(?!\d|(?:{_DAYS_MONTHS})[a-z]*\b)|"
     r"^this (?:article|story|post|piece) (?:was|is|has been) (?:originally |first )?"
     r"(?:published|posted|written|produced|republished)\b|"
     r"^republished (?:from|with permission)\b",
     re.I,
 )
+# Only at the end of a page: a bare URL (maybe with its title) or "Sources: ..." (which
+# starts headlines too: "Sources: X close to signing").
+_TRAILING_SOURCE = re.compile(rf"{_URL_LINE.pattern}|^sources\s*:\s*\S.{{0,200}}$", re.I)
 _BYLINE = re.compile(
     r"^(?:by|written by|words by|von|por|par)[:\s]+([A-Z\u00c0-\u024f].{1,100})$", re.I
 )
@@ -212,6 +227,7 @@ _HEADER_DATE = re.compile(
     r"[\w ,.:/+()-]{0,40}$",
     re.I,
 )
+_ALPHA_WORD = re.compile(r"\b[^\W\d_]{2,}\b")
 _TERMINAL = re.compile(r"[.,;:]$")
 _MAX_SOURCES = 3
 _MAX_HEADER_LINES = 8
@@ -240,8 +256,13 @@ def classify_line(line: str) -> str | None:
     if not line:
         return None
     words = len(line.split())
+    sentence_end = line.endswith(".") and not line.endswith("..")
     for label, pattern, max_words in _RULES:
         if words <= max_words and pattern.search(line):
+            if sentence_end and label in _NO_PERIOD:
+                return None  # "share." ends a wrapped sentence; buttons carry no period
+            if label == "date" and (not _DIGIT.search(line) or _SENTENCE_END.search(line)):
+                return None  # "published on April 6." is prose; a dateline has numbers
             return label
     return None
 
@@ -257,6 +278,7 @@ def _is_source(line: str) -> bool:
 def _title_like(line: str) -> bool:
     return (
         3 <= _words(line) <= 30
+        and len(_ALPHA_WORD.findall(line)) >= 3
         and 20 <= len(line) <= 250
         and not _TERMINAL.search(line)
         and not line[0].islower()
@@ -302,7 +324,7 @@ def split_page(text: str, *, find_title: bool = True) -> PageParts:
             continue
         if role[i] == "source":
             found += 1
-        elif role[i] == "body" and _URL_LINE.match(lines[i]) and found < _MAX_SOURCES:
+        elif role[i] == "body" and found < _MAX_SOURCES and _TRAILING_SOURCE.match(lines[i]):
             role[i] = "source"
             found += 1
         else:
@@ -335,7 +357,14 @@ def _header(
     title_at: int | None = None
     for k, i in enumerate(content):
         line = lines[i]
-        followed_by_blank = i + 1 < len(lines) and role[i + 1] != "body"
+        j = i + 1  # a date or byline line may sit between the title and the blank line
+        while (
+            j < len(lines)
+            and role[j] != "blank"
+            and (label[j] == "date" or _BYLINE.match(lines[j]))
+        ):
+            j += 1
+        followed_by_blank = j < len(lines) and role[j] == "blank"
         more_after = any(r == "body" for r in role[i + 1 :])
         if _title_like(line) and followed_by_blank and more_after:
             nxt = content[k + 1] if k + 1 < len(content) else None

@@ -158,11 +158,11 @@ def find_credits(text: str) -> list[Credit]:
         add(normalize_agency(m.group("a")), "byline", start, m.start() + len(line.rstrip()))
     for m in _PHOTO_PAREN.finditer(text):
         add(normalize_agency(m.group("a")), "photo", m.start(), m.end())
-    for m in _PHOTO_SLASH.finditer(text):
-        add(normalize_agency(m.group("a")), "photo", m.start(), m.end())
     for m in _PHOTO_LABEL.finditer(text):
         for name in _agencies_in(m.group("rest")):
             add(name, "photo", m.start(), m.end())
+    for m in _PHOTO_SLASH.finditer(text):
+        add(normalize_agency(m.group("a")), "photo", m.start(), m.end())
     for m in _GETTY.finditer(text):
         if m.group("a"):
             add(normalize_agency(m.group("a")), "photo", m.start(), m.end())

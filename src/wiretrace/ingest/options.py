@@ -28,7 +28,7 @@ class IngestOptions:
             extraction benchmark it gained no recall and cost precision, see
             ``bench/results/extraction.md``).
         include_tables: keep table cells in HTML extraction (on: article bodies put
-            facts and figures in tables; measured +0.005 F1 on the same benchmark).
+            facts and figures in tables; F1 0.959 -> 0.962 on the same benchmark).
         detect_language: fill ``Article.language`` with CLD2 (cheap; off only for speed).
     """
 
