@@ -145,6 +145,19 @@ def word_count(text: str) -> int:
     return count
 
 
+def web_url(url: str | None) -> str | None:
+    """``url`` stripped if it is a well-formed http(s) URL, else ``None`` (never raises)."""
+    if not url or not isinstance(url, str):
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises on a bad port
+    except ValueError:
+        return None
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
 def canonical_url(url: str) -> str:
     """The URL with case, ``www.``, default port, fragment and tracking parameters removed."""
     try:
@@ -166,8 +179,9 @@ def stable_id(url: str | None, text: str) -> str:
     Re-ingesting the same page (or the same text without a URL) gives the same id, so the
     store can upsert instead of duplicating.
     """
-    if url and urlsplit(url.strip()).scheme in ("http", "https"):
-        return "url:" + hashlib.sha1(canonical_url(url).encode("utf-8")).hexdigest()[:16]
+    if web_url(url):
+        canonical = canonical_url(url)  # type: ignore[arg-type]
+        return "url:" + hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:16]
     folded = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
     return "sha1:" + hashlib.sha1(folded.encode("utf-8")).hexdigest()[:16]
 
@@ -177,7 +191,6 @@ def finish(
     *,
     source: str,
     options: IngestOptions,
-    fallback_language: str | None = None,
     labels: Iterable[str] = (),
     credit_lines: Iterable[str] = (),
 ) -> ReadResult:
@@ -222,7 +235,7 @@ def finish(
     if labels:
         article.meta["boilerplate_labels"] = labels
     if options.detect_language and not article.language:
-        article.language = detect_language(article.text) or fallback_language
+        article.language = detect_language(article.text)
     if not article.id:
         article.id = stable_id(article.url, article.text)
     return ReadResult(source=source, status="ok", article=article)

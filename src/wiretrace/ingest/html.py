@@ -25,7 +25,7 @@ from lxml import etree
 
 from ..data import Article, ReadResult
 from ..text.lang import detect_language
-from ._common import bytes_to_text, clean_text, failed, finish
+from ._common import bytes_to_text, clean_text, failed, finish, web_url
 from .boilerplate import PageParts, split_page
 from .options import IngestOptions
 
@@ -181,9 +181,11 @@ def find_declared_links(tree: Any, base_url: str | None = None) -> list[str]:
             continue
         if _ancestors_are_chrome(a):
             continue
-        if base_url:
-            href = urljoin(base_url, href)
-        if urlsplit(href).scheme not in ("http", "https", ""):
+        try:
+            href = urljoin(base_url, href) if base_url else href
+            if urlsplit(href).scheme not in ("http", "https", ""):
+                continue
+        except ValueError:  # "http://[broken" and similar
             continue
         if href not in found:
             found.append(href)
@@ -271,7 +273,7 @@ def read_html(
 
     tree = _parse(html)
     try:
-        doc = _extract(html, url, options)
+        doc = _extract(html, web_url(url), options)
     except Exception as exc:  # a third-party parser on hostile input: a statistic, not a crash
         return failed(source, "extraction_error", f"{source}: trafilatura failed: {exc!r:.200}")
     if doc is None or not (doc.text or "").strip():
@@ -279,7 +281,7 @@ def read_html(
 
     text = clean_text(_body_lines(doc.text, doc.title))
     parts = split_page(text, find_title=False) if options.strip_boilerplate else PageParts(text)
-    page_url = doc.url if doc.url and urlsplit(doc.url).scheme in ("http", "https") else None
+    page_url = web_url(doc.url)
     declared = find_declared_links(tree, url or page_url) if tree is not None else []
     for line in parts.declared_sources:
         if line not in declared:
@@ -318,7 +320,7 @@ def read_html(
         title=doc.title,
         published=doc.date or published,
         byline=doc.author,
-        language=detected,
+        language=detected or html_lang,  # the page's own claim only when CLD2 is unsure
         declared_sources=declared,
         boilerplate=parts.boilerplate,
         meta=meta,
@@ -327,7 +329,6 @@ def read_html(
         article,
         source=source,
         options=options,
-        fallback_language=html_lang,
         labels=[lab for lab, _ in parts.labels],
         credit_lines=captions,
     )

@@ -14,8 +14,12 @@ tail checks out), so a cut-off record is reported, never ingested as a shorter a
 
 from __future__ import annotations
 
+import contextlib
+import lzma
 import os
 import re
+import shutil
+import tempfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -176,18 +180,17 @@ def _tail_problem(data: bytes) -> tuple[str, str, int] | None:
         pos, index = end, index + 1
 
 
-def _check_tail(path: Path, offset: int, last_length: int) -> tuple[str, str, bool] | None:
+def _check_tail(handle: IO[bytes], offset: int, last_length: int) -> tuple[str, str, bool] | None:
     """After FastWARC stopped: is the file complete from ``offset`` (the last record) on?
 
     Returns ``None`` if so; else (reason, problem, whether the record at ``offset`` itself
     is damaged). Tails too big to be one record are not checked (single-member gzip WARCs).
     """
-    size = path.stat().st_size
+    size = handle.seek(0, os.SEEK_END)
     if size - offset > max(last_length, 0) + _TAIL_SLACK:
         return None
-    with path.open("rb") as fh:
-        fh.seek(offset)
-        data = fh.read()
+    handle.seek(offset)
+    data = handle.read()
     if data[:2] == b"\x1f\x8b":
         data, complete = _inflate_members(data)
         if not complete:
@@ -200,6 +203,13 @@ def _check_tail(path: Path, offset: int, last_length: int) -> tuple[str, str, bo
     return problem[0], problem[1], problem[2] == 0
 
 
+def _seekable(stream: IO[bytes]) -> bool:
+    try:
+        return bool(stream.seekable())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 def read_warc(
     file: str | Path | IO[bytes], *, source: str | None = None, options: IngestOptions | None = None
 ) -> Iterator[ReadResult]:
@@ -208,12 +218,33 @@ def read_warc(
     ``N`` counts all records from 1 (``warcinfo`` and ``request`` records are skipped
     without a result). Non-2xx responses give ``http_status``, non-page payloads
     ``unsupported``. A truncated file yields its complete records, then one ``truncated``
-    result; the tail is only verified when ``file`` is a path (a stream cannot be re-read).
+    result. ``file`` is a path or a binary stream; a stream that cannot seek (a pipe, a
+    decompressor) is spooled to a temporary file first, because FastWARC and the tail check
+    both need to seek.
     """
     options = options or IngestOptions()
-    path = Path(file) if isinstance(file, str | os.PathLike) else None
-    source = source or (str(path) if path else "<warc>")
-    handle: IO[bytes] = path.open("rb") if path else file  # type: ignore[assignment]
+    with contextlib.ExitStack() as stack:
+        copy_error: BaseException | None = None
+        if isinstance(file, str | os.PathLike):
+            source = source or str(file)
+            handle: IO[bytes] = stack.enter_context(open(file, "rb"))  # noqa: SIM115
+        else:
+            source = source or "<warc>"
+            handle = file
+            if not _seekable(handle):
+                spool = stack.enter_context(tempfile.TemporaryFile())
+                try:
+                    shutil.copyfileobj(handle, spool, 1 << 20)
+                except (EOFError, OSError, zlib.error, lzma.LZMAError) as exc:
+                    copy_error = exc  # read what arrived, then report the cut
+                spool.seek(0)
+                handle = spool
+        yield from _read_records(handle, source, options, copy_error)
+
+
+def _read_records(
+    handle: IO[bytes], source: str, options: IngestOptions, copy_error: BaseException | None
+) -> Iterator[ReadResult]:
     pending: _Record | None = None
     number = 0
     broken: str | None = None
@@ -227,20 +258,20 @@ def read_warc(
             if pending is not None:
                 yield _convert(pending, source, options)
             pending = current
-    except Exception as exc:  # FastWARC on corrupt input: report, keep what was read
+    except (GeneratorExit, KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # FastWARC (Rust) panics are BaseExceptions: report them
         broken = f"{type(exc).__name__}: {exc!s:.200}"
-    finally:
-        if path is not None:
-            handle.close()
 
     cut: tuple[str, str, bool] | None = None
-    if path is not None:
-        last_offset = pending.offset if pending else 0
-        last_length = pending.length if pending else 0
-        try:
-            cut = _check_tail(path, last_offset, last_length)
-        except OSError as exc:
-            cut = ("corrupt", f"cannot re-read the end of the file: {exc}", False)
+    try:
+        cut = _check_tail(
+            handle, pending.offset if pending else 0, pending.length if pending else 0
+        )
+    except (OSError, ValueError) as exc:
+        cut = ("corrupt", f"cannot re-read the end of the file: {exc}", False)
+    if cut is None and copy_error is not None:
+        cut = ("truncated", f"the compressed stream ends early ({copy_error})", False)
     if pending is not None and not (cut and cut[2]):
         yield _convert(pending, source, options)
     if cut is not None:
