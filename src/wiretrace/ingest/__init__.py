@@ -200,8 +200,9 @@ def read_stream(
 ) -> Iterator[ReadResult]:
     """Every document in an open binary stream (decompressed already) -> results.
 
-    ``name`` (a file name) only serves as the extension hint. WARC streams are read as
-    they come but, unlike WARC paths, cannot be checked for truncation at the end.
+    ``name`` (a file name) only serves as the extension hint. JSON lines are streamed;
+    a WARC stream is spooled to a temporary file (FastWARC needs to seek); any other
+    document is read whole, up to ``options.max_bytes``.
     """
     options = options or IngestOptions()
     head, error = _read_head(stream)

@@ -196,10 +196,10 @@ def finish(
 ) -> ReadResult:
     """Apply the rules every reader shares and wrap the article in a ``ReadResult``.
 
-    Rejects texts under ``options.min_words``; fills ``credits`` from the text and from
-    the lines removed around it and ``credit_lines`` such as captions (a photo credit is
-    chrome, yet still a credit), the
-    language and, if missing, a stable id.
+    Rejects texts under ``options.min_words``. Fills ``credits`` from the text (with
+    offsets in ``meta["credit_spans"]``) and from the lines kept outside it -- boilerplate,
+    declared sources, byline, ``credit_lines`` such as captions -- because a photo credit
+    is chrome yet still a credit. Then the language and, if missing, a stable id.
     """
     words = word_count(article.text)
     if words < options.min_words:

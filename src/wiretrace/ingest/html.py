@@ -79,6 +79,7 @@ _SHARE_HOSTS = re.compile(
 )
 _CAPTION_CLASS = re.compile(r"caption|credit|byline-photo", re.I)
 _CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "menu"})
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _LANG = re.compile(r"^([a-z]{2})(?:[-_]|$)", re.I)
 _MAX_LINKS = 20
 _SNIFF = 4096
@@ -291,7 +292,8 @@ def read_html(
     captions = find_captions(tree) if tree is not None else []
     html_lang = None
     if tree is not None:
-        m = _LANG.match(tree.get("lang") or tree.get("xml:lang") or "")
+        declared_lang = tree.get("lang") or tree.get(_XML_LANG) or ""
+        m = _LANG.match(declared_lang.strip())
         html_lang = m.group(1).lower() if m else None
     detected = detect_language(parts.text) if options.detect_language else None
     if html_lang and detected and html_lang != detected:
