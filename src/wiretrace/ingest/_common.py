@@ -132,12 +132,14 @@ def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     text = text.replace("\u2029", "\n\n").translate(_INVISIBLE).translate(_SPACES)
     text = _CONTROL.sub("", text)
-    text = "\n".join(_RUNS.sub(" ", line).strip() for line in text.split("\n"))
+    text = "\n".join(line.strip() for line in _RUNS.sub(" ", text).split("\n"))
     return _BLANKS.sub("\n\n", text).strip()
 
 
 def word_count(text: str) -> int:
     """Words, counting two CJK characters as one word (those scripts use no spaces)."""
+    if not _CJK.search(text):
+        return len(_WORD.findall(text))
     count = 0
     for m in _WORD.finditer(text):
         cjk = len(_CJK.findall(m.group()))

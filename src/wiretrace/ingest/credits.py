@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["AGENCIES", "Credit", "credit_agencies", "find_credits", "normalize_agency"]
 
@@ -67,50 +68,108 @@ class Credit:
     end: int
 
 
-def _alias_pattern(strict: bool) -> str:
-    """One alternation of every spelling, longest first so "AP" never pre-empts "AP Photo"."""
+def _alias_pattern(names: frozenset[str], strict: bool) -> str:
+    """One alternation of the spellings of ``names``, longest first ("AP Photo" before "AP")."""
     spellings = [
-        (alias, name)
-        for name, aliases in AGENCIES.items()
-        for alias in aliases
-        if not (strict and alias in _AMBIGUOUS)
+        alias for name in names for alias in AGENCIES[name] if not (strict and alias in _AMBIGUOUS)
     ]
-    spellings.sort(key=lambda pair: -len(pair[0]))
+    if not spellings:
+        return r"(?!x)x"  # matches nothing
+    spellings.sort(key=lambda alias: (-len(alias), alias))
     parts = []
-    for alias, _ in spellings:
+    for alias in spellings:
         escaped = re.escape(alias)
-        parts.append(f"(?i:{escaped})" if len(alias) > 4 and not alias.isupper() else escaped)
+        parts.append(f"(?i:{escaped})" if _folds(alias) else escaped)
     return "(?:" + "|".join(parts) + ")"
 
 
-_ANY = _alias_pattern(strict=False)
-_PROSE = _alias_pattern(strict=True)
-_LOOKUP = {alias.casefold(): name for name, aliases in AGENCIES.items() for alias in aliases}
-_DASH = r"[-\u2013\u2014\u2012:]"
+def _folds(alias: str) -> bool:
+    """Long names match in any case ("REUTERS", "Reuters"); acronyms only as written."""
+    return len(alias) > 4 and not alias.isupper()
 
-_DATELINE = re.compile(rf"\((?P<a>{_ANY})\)\s*{_DASH}")
+
+_LOOKUP = {alias.casefold(): name for name, aliases in AGENCIES.items() for alias in aliases}
+# The rarest word of each spelling, to see cheaply which agencies a text might name.
+_KEYS_EXACT: dict[str, set[str]] = {}
+_KEYS_FOLDED: dict[str, set[str]] = {}
+for _name, _aliases in AGENCIES.items():
+    for _alias in _aliases:
+        _key = max(re.findall(r"[A-Za-z]+", _alias), key=len)
+        if _folds(_alias):
+            _KEYS_FOLDED.setdefault(_key.casefold(), set()).add(_name)
+        else:
+            _KEYS_EXACT.setdefault(_key, set()).add(_name)
+_TOKEN = re.compile(r"[A-Za-z]+")
+_DASH = r"[-\u2013\u2014\u2012:]"
 # The city part of a dateline is in capitals: "LONDON, May 3 (AFP) -", "SAN JOSE (AP) -".
 _DATELINE_PREFIX = re.compile(r"[A-Z\u00c0-\u00de][A-Z\u00c0-\u00de.'\u2019-]+\b[^\n]{0,50}$")
-_BYLINE = re.compile(rf"(?m)^[ \t]*By:?\s+(?P<a>{_ANY})(?:\s+(?:Staff|Reporters?|Wire))?[ \t]*$")
-_ATTRIBUTION = re.compile(
-    rf"\b(?:told|according to|interview with|spoke to|spoke with|confirmed to|"
-    rf"(?:seen|reviewed|obtained|verified|contacted|compiled) by)\s+(?:the\s+)?(?P<a>{_PROSE})\b"
-    rf"|\b(?P<b>{_PROSE})\s+(?:reported|reports|has reported|has learned|learned|"
-    rf"calculations|tally|analysis|witness(?:es)?|correspondent|reporter|photographer)\b"
-)
-_PHOTO_PAREN = re.compile(rf"\((?P<a>{_ANY})\s+Photo(?:/[^)\n]{{0,80}})?\)")
-_PHOTO_SLASH = re.compile(
-    r"\b(?P<a>REUTERS|AFP|EPA-EFE|EPA|AP|ANSA|dpa)/\s?[A-Z][^\s/]*(?: [A-Z][^\s/]*){0,3}"
-)
+_PHOTO_SLASH_NAMES = {
+    "Reuters": "REUTERS",
+    "AFP": "AFP",
+    "EPA": "EPA-EFE|EPA",
+    "AP": "AP",
+    "ANSA": "ANSA",
+    "dpa": "dpa",
+}
 _PHOTO_LABEL = re.compile(
     r"(?i)\b(?:photograph|photo|picture|image|pic|foto|credit)s?(?:\s+credit)?\s*[:\uff1a]"
     r"[ \t]*(?P<rest>[^\n]{1,160})"
 )
-_GETTY = re.compile(rf"\b(?P<a>{_ANY})\s+via\s+Getty Images\b|\bGetty Images\b")
 _SOURCE = re.compile(r"(?im)^[ \t]*(?:source|sources|via)\s*:[ \t]*(?P<rest>[^\n]{1,160})$")
 _COPYRIGHT = re.compile(r"(?i)(?:\u00a9|\(c\)|\bcopyright\b)[ \t]*(?P<rest>[^\n]{1,120})")
 _SIGNOFF = re.compile(r"\((?:Additional\s+)?(?:Reporting|Writing|Editing)\s+by\s[^()]{1,400}\)")
-_ALIAS_IN = re.compile(rf"(?<![\w-])(?P<a>{_ANY})(?![\w-])")
+_CUES = ("told", "according to", "interview with", "spoke ", "confirmed to", " by ")
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    """The credit patterns for one set of agencies (a text names few; small regexes are fast)."""
+
+    dateline: re.Pattern[str]
+    byline: re.Pattern[str]
+    attribution_cue: re.Pattern[str]
+    attribution_verb: re.Pattern[str]
+    photo_paren: re.Pattern[str]
+    photo_slash: re.Pattern[str] | None
+    getty_via: re.Pattern[str]
+    alias: re.Pattern[str]
+
+
+@lru_cache(maxsize=512)
+def _patterns(names: frozenset[str]) -> _Patterns:
+    any_ = _alias_pattern(names, strict=False)
+    prose = _alias_pattern(names, strict=True)
+    slash = "|".join(_PHOTO_SLASH_NAMES[n] for n in sorted(names) if n in _PHOTO_SLASH_NAMES)
+    return _Patterns(
+        dateline=re.compile(rf"\((?P<a>{any_})\)\s*{_DASH}"),
+        byline=re.compile(
+            rf"(?m)^[ \t]*By:?\s+(?P<a>{any_})(?:\s+(?:Staff|Reporters?|Wire))?[ \t]*$"
+        ),
+        attribution_cue=re.compile(
+            r"\b(?:told|according to|interview with|spoke to|spoke with|confirmed to|"
+            rf"(?:seen|reviewed|obtained|verified|contacted|compiled) by)\s+(?:the\s+)?"
+            rf"(?P<a>{prose})\b"
+        ),
+        attribution_verb=re.compile(
+            rf"\b(?P<a>{prose})\s+(?:reported|reports|has reported|has learned|learned|"
+            r"calculations|tally|analysis|witness(?:es)?|correspondent|reporter|photographer)\b"
+        ),
+        photo_paren=re.compile(rf"\((?P<a>{any_})\s+Photo(?:/[^)\n]{{0,80}})?\)"),
+        photo_slash=re.compile(rf"\b(?P<a>{slash})/\s?[A-Z][^\s/]*(?: [A-Z][^\s/]*){{0,3}}")
+        if slash
+        else None,
+        getty_via=re.compile(rf"\b(?P<a>{any_})\s+via\s+Getty Images\b"),
+        alias=re.compile(rf"(?<![\w-])(?P<a>{any_})(?![\w-])"),
+    )
+
+
+def _named(text: str) -> frozenset[str]:
+    """Agencies whose distinctive word occurs in ``text`` (a superset of those credited)."""
+    names: set[str] = set()
+    for token in set(_TOKEN.findall(text)):
+        names |= _KEYS_EXACT.get(token, set())
+        names |= _KEYS_FOLDED.get(token.casefold(), set())
+    return frozenset(names)
 
 
 def normalize_agency(name: str) -> str | None:
@@ -118,10 +177,10 @@ def normalize_agency(name: str) -> str | None:
     return _LOOKUP.get(name.strip().casefold())
 
 
-def _agencies_in(fragment: str) -> list[str]:
+def _agencies_in(fragment: str, pats: _Patterns) -> list[str]:
     """Agencies named anywhere in a credit fragment such as "Leah Millis/AFP/Pool"."""
     found = []
-    for m in _ALIAS_IN.finditer(fragment):
+    for m in pats.alias.finditer(fragment):
         name = normalize_agency(m.group("a"))
         if name and name not in found:
             found.append(name)
@@ -135,6 +194,12 @@ def find_credits(text: str) -> list[Credit]:
     by the first rule: datelines, bylines, photo credits, source lines, copyright lines,
     the Reuters sign-off, then attributions in prose.
     """
+    names = _named(text)
+    has_signoff = "ing by" in text
+    if not names and not has_signoff:
+        return []  # the common case: no agency named, no "(Reporting by ...)"
+    pats = _patterns(names)
+    low = text.lower()
     found: list[Credit] = []
 
     def add(agency: str | None, kind: str, start: int, end: int) -> None:
@@ -145,39 +210,49 @@ def find_credits(text: str) -> list[Credit]:
                 return
         found.append(Credit(agency, kind, text[start:end], start, end))
 
-    for m in _DATELINE.finditer(text):
-        start = m.start()
-        line_start = text.rfind("\n", 0, start) + 1
-        prefix = text[line_start:start]
-        if _DATELINE_PREFIX.match(prefix.strip() or "X") and len(prefix) <= 60:
-            start = line_start + (len(prefix) - len(prefix.lstrip()))
-        add(normalize_agency(m.group("a")), "dateline", start, m.end())
-    for m in _BYLINE.finditer(text):
-        line = m.group(0)
-        start = m.start() + len(line) - len(line.lstrip())
-        add(normalize_agency(m.group("a")), "byline", start, m.start() + len(line.rstrip()))
-    for m in _PHOTO_PAREN.finditer(text):
-        add(normalize_agency(m.group("a")), "photo", m.start(), m.end())
-    for m in _PHOTO_LABEL.finditer(text):
-        for name in _agencies_in(m.group("rest")):
-            add(name, "photo", m.start(), m.end())
-    for m in _PHOTO_SLASH.finditer(text):
-        add(normalize_agency(m.group("a")), "photo", m.start(), m.end())
-    for m in _GETTY.finditer(text):
-        if m.group("a"):
+    if names:
+        for m in pats.dateline.finditer(text):
+            start = m.start()
+            line_start = text.rfind("\n", 0, start) + 1
+            prefix = text[line_start:start]
+            if _DATELINE_PREFIX.match(prefix.strip() or "X") and len(prefix) <= 60:
+                start = line_start + (len(prefix) - len(prefix.lstrip()))
+            add(normalize_agency(m.group("a")), "dateline", start, m.end())
+        for m in pats.byline.finditer(text):
+            line = m.group(0)
+            start = m.start() + len(line) - len(line.lstrip())
+            add(normalize_agency(m.group("a")), "byline", start, m.start() + len(line.rstrip()))
+        for m in pats.photo_paren.finditer(text):
             add(normalize_agency(m.group("a")), "photo", m.start(), m.end())
-        add("Getty Images", "photo", m.start(), m.end())
-    for m in _SOURCE.finditer(text):
-        for name in _agencies_in(m.group("rest")):
-            add(name, "source_line", m.start("rest"), m.end("rest"))
-    for m in _COPYRIGHT.finditer(text):
-        for name in _agencies_in(m.group("rest")):
-            add(name, "copyright", m.start(), m.end())
-    for m in _SIGNOFF.finditer(text):
-        add("Reuters", "signoff", m.start(), m.end())
-    for m in _ATTRIBUTION.finditer(text):
-        group = "a" if m.group("a") else "b"
-        add(normalize_agency(m.group(group)), "attribution", m.start(), m.end())
+        if any(k in low for k in ("photo", "picture", "image", "pic", "foto", "credit")):
+            for m in _PHOTO_LABEL.finditer(text):
+                for name in _agencies_in(m.group("rest"), pats):
+                    add(name, "photo", m.start(), m.end())
+        if pats.photo_slash is not None:
+            for m in pats.photo_slash.finditer(text):
+                add(normalize_agency(m.group("a")), "photo", m.start(), m.end())
+        if "Getty Images" in text:
+            for m in pats.getty_via.finditer(text):
+                add(normalize_agency(m.group("a")), "photo", m.start(), m.end())
+            for m in re.finditer(r"\bGetty Images\b", text):
+                add("Getty Images", "photo", m.start(), m.end())
+        if "source" in low or "via" in low:
+            for m in _SOURCE.finditer(text):
+                for name in _agencies_in(m.group("rest"), pats):
+                    add(name, "source_line", m.start("rest"), m.end("rest"))
+        if "\u00a9" in text or "(c)" in low or "copyright" in low:
+            for m in _COPYRIGHT.finditer(text):
+                for name in _agencies_in(m.group("rest"), pats):
+                    add(name, "copyright", m.start(), m.end())
+    if has_signoff:
+        for m in _SIGNOFF.finditer(text):
+            add("Reuters", "signoff", m.start(), m.end())
+    if names:
+        if any(cue in low for cue in _CUES):
+            for m in pats.attribution_cue.finditer(text):
+                add(normalize_agency(m.group("a")), "attribution", m.start(), m.end())
+        for m in pats.attribution_verb.finditer(text):
+            add(normalize_agency(m.group("a")), "attribution", m.start(), m.end())
     found.sort(key=lambda c: (c.start, c.end))
     return found
 

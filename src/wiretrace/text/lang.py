@@ -23,6 +23,7 @@ __all__ = ["detect_language"]
 # the code points CLD2's UTF-8 validator rejects.
 _NONCHARS = "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17))
 _UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef{_NONCHARS}]")
+_LETTERS = re.compile(r"[^\W\d_]")
 # CLD2 still reports a few pre-2000 codes; map them to today's ISO 639-1.
 _LEGACY = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}
 # CLD2 on very long inputs is no more accurate than on a sample; cap the work.
@@ -39,7 +40,9 @@ def detect_language(text: str | None, *, min_chars: int = 20) -> str | None:
     if not text or not isinstance(text, str):
         return None
     clean = _UNSAFE.sub(" ", text[:_MAX_CHARS])
-    if sum(ch.isalpha() for ch in clean) < min_chars:
+    if len(_LETTERS.findall(clean, 0, 4 * min_chars + 200)) < min_chars and (
+        len(_LETTERS.findall(clean)) < min_chars
+    ):
         return None
     try:
         reliable, _, details = pycld2.detect(clean.encode("utf-8", "ignore"))
