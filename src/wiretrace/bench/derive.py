@@ -24,7 +24,7 @@ from functools import cache
 from typing import Any
 
 from wiretrace.bench import alter
-from wiretrace.bench.chrome import Chrome, make_chrome
+from wiretrace.bench.chrome import Chrome, fake_site, make_chrome
 from wiretrace.bench.mt import translate
 from wiretrace.bench.spin import Lexicon, apply, spin_units
 from wiretrace.bench.units import SEVERITY, Unit
@@ -228,7 +228,7 @@ def _assemble(
     planted.extend(extra or [])
     planted.sort(key=lambda p: (p.copy_span is None, p.copy_span or (0, 0), p.type))
     text = "".join(parts)
-    site = chrome.site if chrome else make_chrome(rng).site
+    site = chrome.site if chrome else fake_site(rng)
     year = (source.published or "")[:4] or "news"
     head = units[0].text if units else ""
     credited = bool(units) and 0 in units[0].src and alter.CREDIT.match(units[0].text)
