@@ -108,7 +108,8 @@ class Wiretrace:
 
     # -- trace ------------------------------------------------------------------------
     def _full(self, art: Article) -> np.ndarray:
-        key = art.id + ":" + hashlib.sha1(art.text.encode()).hexdigest()[:12]
+        digest = hashlib.sha1(art.text.encode()).hexdigest()[:12]
+        key = f"{art.id}:{digest}:{len(art.passages)}"
         if key in self._full_cache:
             self._full_cache.move_to_end(key)
             return self._full_cache[key]
@@ -176,7 +177,9 @@ class Wiretrace:
 
 
 def _prepared(article: Article) -> Article:
-    return article if article.passages else prepare(article)
+    """Passages must come from our own segmenter over the normalised text, whoever made
+    the article (a reader, the store, a benchmark generator)."""
+    return prepare(article)
 
 
 def _swap(p: AlignedPair) -> AlignedPair:

@@ -93,9 +93,10 @@ def _baseline_outcome(system: Any, query: Article, exclude: set[str]) -> Outcome
 # -- gold alignment in normalised coordinates -------------------------------------------
 
 
-def _norm_spans(article: Article) -> list[tuple[int, int]]:
-    """Each passage's span in ``normalize(article.text)`` (what the engine stores)."""
-    text = normalize(article.text)
+def _norm_spans(article: Article, target: str | None = None) -> list[tuple[int, int]]:
+    """Each passage's span in ``target`` (default ``normalize(article.text)``: what the
+    engine stores); (-1, -1) for a passage not found there (e.g. removed as chrome)."""
+    text = normalize(target if target is not None else article.text)
     out, pos = [], 0
     for p in article.passages:
         frag = normalize(p.text)
@@ -110,9 +111,9 @@ def _norm_spans(article: Article) -> list[tuple[int, int]]:
     return out
 
 
-def _gold_pairs(copy: Article, source: Article, smap: list[list[int]]
+def _gold_pairs(copy: Article, traced_text: str, source: Article, smap: list[list[int]]
                 ) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    cs, ss = _norm_spans(copy), _norm_spans(source)
+    cs, ss = _norm_spans(copy, traced_text), _norm_spans(source)
     gold = []
     for i, js in enumerate(smap):
         if i >= len(cs) or cs[i][0] < 0:
@@ -121,6 +122,20 @@ def _gold_pairs(copy: Article, source: Article, smap: list[list[int]]
             if j < len(ss) and ss[j][0] >= 0:
                 gold.append((cs[i], ss[j]))
     return gold
+
+
+def as_user_would(copy: Article) -> Article:
+    """A generated copy goes through the plain-text reader, as a user's file would: page
+    chrome comes off into ``boilerplate``, credits and declared sources are detected."""
+    from wiretrace.ingest.plaintext import read_text
+
+    res = read_text(copy.text, source=copy.id, title=copy.title)
+    if res.article is None:
+        return copy
+    art = res.article
+    art.id = copy.id
+    art.published = copy.published
+    return art
 
 
 # -- quality ---------------------------------------------------------------------------
@@ -197,7 +212,7 @@ def evaluate_quality(ds: Any, index_size: int, baselines: bool = True,
 
     copies = ds.copies[:limit] if limit else ds.copies
     for n_done, d in enumerate(copies):
-        q = d.copy
+        q = as_user_would(d.copy)
         t1 = time.perf_counter()
         o, result = _wiretrace_outcome(engine, q, set())
         latencies.append(time.perf_counter() - t1)
@@ -220,7 +235,7 @@ def evaluate_quality(ds: Any, index_size: int, baselines: bool = True,
             rel = result.sources[0]
             src = by_id[d.source_id]
             pred = [(p.copy_span, p.source_span) for p in rel.alignment]
-            gold = _gold_pairs(d.copy, src, d.sentence_map)
+            gold = _gold_pairs(d.copy, result.article.text, src, d.sentence_map)
             for k, v in enumerate(span_pairs_f1(pred, gold)):
                 align_counts[k] += v
         if n_done % 100 == 0:

@@ -346,6 +346,17 @@ def split_page(text: str, *, find_title: bool = True) -> PageParts:
         if label[i] == "photo_credit" and role[i - 1] == "body" and len(lines[i - 1]) <= 500:
             role[i - 1], label[i - 1] = "chrome", "caption"
 
+    # A "Related stories" / "You may also like" header heads a list of linked headlines:
+    # short lines without a full stop, up to the next blank line or sentence-like line.
+    for i in range(n):
+        if label[i] == "related":
+            j = i + 1
+            while j < n and role[j] == "blank":
+                j += 1
+            while j < n and role[j] == "body" and _headline_like(lines[j]):
+                role[j], label[j] = "chrome", "related_link"
+                j += 1
+
     # Declared sources with explicit cue words, anywhere.
     for i in range(n):
         if role[i] == "body" and _is_source(lines[i]):
@@ -381,6 +392,12 @@ def split_page(text: str, *, find_title: bool = True) -> PageParts:
             parts.declared_sources.append(line)
     parts.text = "\n".join(body).strip()
     return parts
+
+
+def _headline_like(line: str) -> bool:
+    """A linked headline: 2-14 words, no sentence-ending punctuation."""
+    words = len(line.split())
+    return 2 <= words <= 14 and not re.search(r"[.!?:;\"']$", line)
 
 
 def _header(

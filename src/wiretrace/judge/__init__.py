@@ -55,6 +55,26 @@ def features(
     q_words = sum(len(f.words) for f in copy.feats) or 1
     al_words = sum(len(copy.feats[i].words) for i in q_al)
     sem = float(np.mean([p.similarity for p in pairs])) if pairs else 0.0
+    strong_t = load_thresholds()["strong_pair"]
+    lang_q, lang_c = copy.article.language or "", source.article.language or ""
+    cross = bool(lang_q and lang_c and lang_q != lang_c)
+    floor = strong_t["similarity_cross_language" if cross else "similarity"]
+    strong = [
+        p
+        for p in pairs
+        if p.similarity >= floor
+        or (p.lexical >= strong_t["lexical"] and p.similarity >= strong_t["lexical_similarity"])
+    ]
+    q_strong = {i for p in strong for i in p.copy_idx}
+    countable = [i for i in q_unquoted if len(copy.feats[i].words) >= 4] or q_unquoted
+    countable_words = sum(len(copy.feats[i].words) for i in countable) or 1
+    strong_cov = sum(len(copy.feats[i].words) for i in countable if i in q_strong) / countable_words
+    content = []
+    for p in pairs:
+        a = set().union(*(copy.feats[i].content for i in p.copy_idx))
+        b = set().union(*(source.feats[j].content for j in p.source_idx))
+        if a | b:
+            content.append(len(a & b) / len(a | b))
     lex = float(np.mean([p.lexical for p in pairs])) if pairs else 0.0
     exact = float(np.mean([p.lexical >= 0.999 for p in pairs])) if pairs else 0.0
     fw = []
@@ -76,7 +96,6 @@ def features(
     soft_cov = float(np.where(best > 0.5, best, 0).sum() / max(1, nq))
     names_q, names_c = name_tokens(copy.article.text), name_tokens(source.article.text)
     nums_q, nums_c = set(numbers(copy.article.text)), set(numbers(source.article.text))
-    lang_q, lang_c = copy.article.language or "", source.article.language or ""
     return {
         "copy_passages": nq,
         "source_passages": nc,
@@ -85,6 +104,9 @@ def features(
         "coverage_source": round(cov_c, 4),
         "coverage_copy_words": round(al_words / q_words, 4),
         "soft_coverage": round(soft_cov, 4),
+        "strong_pairs": len(strong),
+        "strong_coverage": round(strong_cov, 4),
+        "content_overlap": round(float(np.mean(content)) if content else 0.0, 4),
         "semantic": round(sem, 4),
         "lexical": round(lex, 4),
         "exact_share": round(exact, 4),
@@ -95,7 +117,7 @@ def features(
         "names_shared": round(_jac(names_q, names_c), 4),
         "names_copy_in_source": round(_cont(names_q, names_c), 4),
         "numbers_shared": round(_jac(nums_q, nums_c), 4),
-        "cross_language": float(bool(lang_q and lang_c and lang_q != lang_c)),
+        "cross_language": float(cross),
     }
 
 
