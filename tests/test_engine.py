@@ -50,7 +50,8 @@ def test_chrome_wrapped_copy_is_traced_to_its_source(engine: Wiretrace, corpus: 
         if p.kind == "same":
             a, b = p.copy_span
             c, d = p.source_span
-            assert result.article.text[a:b] == stored.text[c:d]
+            # "same" ignores a dateline credit the copier cut ("ROTTERDAM, ... (Meridian) - ")
+            assert stored.text[c:d].endswith(result.article.text[a:b])
 
 
 def test_partial_copy(engine: Wiretrace, corpus: list[dict]) -> None:

@@ -9,6 +9,7 @@ official.") is attached to its neighbour's partner when it matches it (split / m
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,10 +36,18 @@ class PassageFeatures:
     quoted: bool  # mostly inside quotation marks
 
 
+# A dateline wire credit ("WASHINGTON, May 3 (Reuters) - "): copiers strip it, so it is
+# left out of word comparisons (forensics reports its removal separately).
+_CREDIT = re.compile(
+    r"^(?:[A-Z][A-Za-z .'-]{1,40},?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+)?)?"
+    r"\((?:AP|Reuters|AFP|UPI|Bloomberg|dpa|[A-Z][A-Za-z]{1,15})\)\s*[-–—:]+\s*"
+)
+
+
 def passage_features(passages: list[Passage]) -> list[PassageFeatures]:
     out = []
     for p in passages:
-        w = words(p.text)
+        w = words(_CREDIT.sub("", p.text, count=1))
         quoted_chars = sum(len(q) for q in _quoted_runs(p.text))
         out.append(
             PassageFeatures(

@@ -69,6 +69,19 @@ def features(
     countable = [i for i in q_unquoted if len(copy.feats[i].words) >= 4] or q_unquoted
     countable_words = sum(len(copy.feats[i].words) for i in countable) or 1
     strong_cov = sum(len(copy.feats[i].words) for i in countable if i in q_strong) / countable_words
+    c_countable = [j for j in c_unquoted if len(source.feats[j].words) >= 4] or c_unquoted
+    c_words = sum(len(source.feats[j].words) for j in c_countable) or 1
+    cov_c_words = sum(len(source.feats[j].words) for j in c_countable if j in c_al) / c_words
+    changed = sum(
+        (1 - p.lexical) * sum(len(copy.feats[i].words) for i in p.copy_idx) for p in pairs
+    ) / max(1, sum(sum(len(copy.feats[i].words) for i in p.copy_idx) for p in pairs))
+    added = sum(
+        1
+        for i in countable
+        if i not in q_al
+        and len(copy.feats[i].words) >= 6
+        and copy.article.passages[i].text.rstrip().endswith((".", "!", "?", '"'))
+    )
     content = []
     for p in pairs:
         a = set().union(*(copy.feats[i].content for i in p.copy_idx))
@@ -107,6 +120,9 @@ def features(
         "strong_pairs": len(strong),
         "strong_coverage": round(strong_cov, 4),
         "content_overlap": round(float(np.mean(content)) if content else 0.0, 4),
+        "coverage_source_words": round(cov_c_words, 4),
+        "changed_words": round(changed, 4),
+        "added_sentences": added,
         "semantic": round(sem, 4),
         "lexical": round(lex, 4),
         "exact_share": round(exact, 4),
@@ -143,35 +159,42 @@ def _lis(seq: list[int]) -> int:
 
 
 def decide(f: dict[str, float], t: dict[str, Any] | None = None) -> tuple[str, float]:
-    """Relation kind and confidence from the features and the calibrated thresholds."""
+    """Relation kind and confidence from the features and the calibrated thresholds.
+
+    Derived when strong pairs cover enough of the copy's words; then, in order: another
+    language -> translated; little of the source reused -> partial (contiguous, unchanged)
+    or summarised; unchanged and complete -> verbatim; content words kept -> edited;
+    function words kept while content words changed -> spun; else machine_translated.
+    """
     t = t or load_thresholds()
-    derived_t = t["derived"]
-    pairs_needed = min(derived_t["min_pairs"], max(1, int(f["copy_passages"])))
-    derived_score = f["coverage_copy"] * f["semantic"]
-    is_derived = (
-        f["aligned_pairs"] >= pairs_needed
-        and f["coverage_copy"] >= derived_t["coverage_copy"]
-        and derived_score >= derived_t["score"]
-    )
+    d = t["derived"]
+    pairs_needed = min(d["min_strong_pairs"], max(1, int(f["copy_passages"])))
+    is_derived = f["strong_pairs"] >= pairs_needed and f["strong_coverage"] >= d["strong_coverage"]
     if not is_derived:
         ind = t["independent"]
         same_event = (
             f["names_shared"] >= ind["names_shared"] or f["soft_coverage"] >= ind["soft_coverage"]
         )
-        margin = derived_t["score"] - derived_score
-        conf = _squash(margin, 0.15)
+        conf = _squash(d["strong_coverage"] - f["strong_coverage"], 0.2)
         return ("independent" if same_event else "unrelated"), conf
-    conf = _squash(derived_score - derived_t["score"], 0.1)
+    conf = _squash(f["strong_coverage"] - d["strong_coverage"] + 0.05, 0.1)
     k = t["kinds"]
     if f["cross_language"] >= 1:
         return "translated", conf
-    if f["coverage_source"] < k["partial_coverage_source"]:
-        if f["length_ratio"] <= k["summary_length_ratio"] or f["lexical"] < k["partial_lexical"]:
-            return "summarised", conf
-        return "partial", conf
-    if f["lexical"] >= k["verbatim_lexical"] and f["coverage_source"] >= k["verbatim_coverage"]:
+    if f["coverage_source_words"] < k["partial_coverage_source"]:
+        if (
+            f["contiguous"] >= k["partial_contiguous"]
+            and f["changed_words"] <= k["partial_changed"]
+        ):
+            return "partial", conf
+        return "summarised", conf
+    if (
+        f["changed_words"] <= k["verbatim_changed"]
+        and f["coverage_source_words"] >= k["verbatim_coverage_source"]
+        and f["added_sentences"] == 0
+    ):
         return "verbatim", conf
-    if f["lexical"] >= k["edited_lexical"]:
+    if f["content_overlap"] >= k["edited_content_overlap"]:
         return "edited", conf
     if f["function_words"] >= k["spun_function_words"]:
         return "spun", conf

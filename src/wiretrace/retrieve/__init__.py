@@ -39,8 +39,8 @@ class Candidate:
 class RetrieveConfig:
     k_passages: int = 24  # stored passages fetched per query passage
     floor: float = 0.45  # static-tier cosine below which a passage match does not vote
-    n_semantic: int = 8
-    n_entity: int = 5
+    n_semantic: int = 12
+    n_entity: int = 8
     n_lexical: int = 5
     lsh_threshold: float = 0.3
 
