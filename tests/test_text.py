@@ -31,7 +31,10 @@ def test_hard_wrapped_text_is_joined() -> None:
 
 
 def test_lines_without_wrapping_break() -> None:
-    text = "Lindsay Lohan checks into Betty Ford Center\nMay 03, 2013\nAfter skipping rehab, she went."
+    text = (
+        "Lindsay Lohan checks into Betty Ford Center\nMay 03, 2013\n"
+        "After skipping rehab, she went."
+    )
     assert len(split_sentences(text)) == 3
 
 

@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from wiretrace.align import AlignConfig, align, passage_features
+from wiretrace.align import DATELINE_CREDIT, AlignConfig, align, passage_features
 from wiretrace.data import DERIVED_KINDS, AlignedPair, Article, Relation
 from wiretrace.fingerprint import Fingerprinter
+from wiretrace.ingest.credits import find_credits
 from wiretrace.judge import PairView, decide, features, load_thresholds
 from wiretrace.judge.direction import direction
 from wiretrace.retrieve import LexicalIndex, RetrieveConfig, candidates
@@ -36,6 +37,10 @@ def prepare(article: Article) -> Article:
     art = replace(article, text=text, passages=split_sentences(text))
     if not art.language:
         art.language = detect_language(text)
+    if not art.credits:
+        art.credits = list(dict.fromkeys(c.agency for c in find_credits(text)))
+        if not art.credits and (m := DATELINE_CREDIT.match(text)):
+            art.credits = [m.group("agency")]  # an agency the credit list does not know
     if not art.id:
         art.id = "sha1:" + content_hash(text)[:16]
     return art
@@ -152,10 +157,6 @@ class Wiretrace:
         art = _prepared(article)
         exclude = {r for i in (art.id, *exclude_ids) if (r := self.store.rowid_of(i))}
         fp = self.fingerprinter.fingerprint_many([art])[0]
-        same = self.store.db.execute(
-            "SELECT rowid FROM articles WHERE content_hash=?", (content_hash(art.text),)
-        ).fetchall()
-        exclude |= {int(r[0]) for r in same if art.id != self.store.get_by_rowid(r[0]).id}
         if self._lexical is None:
             self._lexical = LexicalIndex(
                 self.store, self.retrieve_config.lsh_threshold, self.fingerprinter.config.num_perm

@@ -38,16 +38,16 @@ class PassageFeatures:
 
 # A dateline wire credit ("WASHINGTON, May 3 (Reuters) - "): copiers strip it, so it is
 # left out of word comparisons (forensics reports its removal separately).
-_CREDIT = re.compile(
+DATELINE_CREDIT = re.compile(
     r"^(?:[A-Z][A-Za-z .'-]{1,40},?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+)?)?"
-    r"\((?:AP|Reuters|AFP|UPI|Bloomberg|dpa|[A-Z][A-Za-z]{1,15})\)\s*[-–—:]+\s*"
+    r"\((?P<agency>AP|Reuters|AFP|UPI|Bloomberg|dpa|[A-Z][A-Za-z]{1,15})\)\s*[-–—:]+\s*"
 )
 
 
 def passage_features(passages: list[Passage]) -> list[PassageFeatures]:
     out = []
     for p in passages:
-        w = words(_CREDIT.sub("", p.text, count=1))
+        w = words(DATELINE_CREDIT.sub("", p.text, count=1))
         quoted_chars = sum(len(q) for q in _quoted_runs(p.text))
         out.append(
             PassageFeatures(

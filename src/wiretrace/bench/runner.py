@@ -125,17 +125,10 @@ def _gold_pairs(copy: Article, traced_text: str, source: Article, smap: list[lis
 
 
 def as_user_would(copy: Article) -> Article:
-    """A generated copy goes through the plain-text reader, as a user's file would: page
-    chrome comes off into ``boilerplate``, credits and declared sources are detected."""
-    from wiretrace.ingest.plaintext import read_text
+    """A generated copy goes through the plain-text reader, as a user's file would."""
+    from wiretrace.ingest.plaintext import page_article
 
-    res = read_text(copy.text, source=copy.id, title=copy.title)
-    if res.article is None:
-        return copy
-    art = res.article
-    art.id = copy.id
-    art.published = copy.published
-    return art
+    return page_article(copy.text, id=copy.id, title=copy.title, published=copy.published)
 
 
 # -- quality ---------------------------------------------------------------------------

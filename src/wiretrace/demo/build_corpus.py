@@ -7,6 +7,7 @@ benchmark's own generators (Apertium and WordNet needed; the demo itself needs n
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 from wiretrace.bench.derive import derive
@@ -25,6 +26,13 @@ PLAN: tuple[tuple[int, str, str | None], ...] = (
     (3, "corrupted", "machine_translated"),
 )
 SITES = ("dailyroundup.example", "newsfeed24.example", "worldwire-today.example")
+
+
+def _next_day(iso: str | None) -> str | None:
+    """Scrapers republish within a day or two."""
+    if not iso:
+        return None
+    return (date.fromisoformat(iso[:10]) + timedelta(days=1)).isoformat()
 
 
 def build(out: Path = CORPUS / "copies.jsonl", seed: int = 7) -> list[dict]:
@@ -46,6 +54,7 @@ def build(out: Path = CORPUS / "copies.jsonl", seed: int = 7) -> list[dict]:
                 "source_id": src.id,
                 "site": site,
                 "url": f"https://{site}/news/{slug}",
+                "published": _next_day(src.published),
                 "text": d.copy.text,
                 "planted": [
                     {"type": a.type, "copy_text": a.copy_text, "source_text": a.source_text}

@@ -15,7 +15,7 @@ from ._common import bytes_to_text, clean_text, failed, finish
 from .boilerplate import PageParts, split_page
 from .options import IngestOptions
 
-__all__ = ["read_text"]
+__all__ = ["page_article", "read_text"]
 
 _MD_HEADING = re.compile(r"(?m)^#{1,6}[ \t]+")
 
@@ -69,3 +69,20 @@ def read_text(
         meta=meta,
     )
     return finish(article, source=source, options=options, labels=[lab for lab, _ in parts.labels])
+
+
+def page_article(
+    text: str,
+    *,
+    id: str,
+    url: str | None = None,
+    title: str | None = None,
+    published: str | None = None,
+) -> Article:
+    """Flattened page text -> a cleaned article with the given id, as a user's file would
+    come out of ``read_text`` (chrome into ``boilerplate``, credits and declared sources
+    detected). Falls back to the raw text when the reader finds no article in it."""
+    res = read_text(text, source=id, url=url, title=title, published=published)
+    art = res.article or Article(id=id, text=text, url=url, title=title, published=published)
+    art.id = id
+    return art

@@ -59,11 +59,20 @@ def features(
     lang_q, lang_c = copy.article.language or "", source.article.language or ""
     cross = bool(lang_q and lang_c and lang_q != lang_c)
     floor = strong_t["similarity_cross_language" if cross else "similarity"]
+    def contained(p: AlignedPair) -> bool:
+        """A compressed copy sentence: its content words nearly all in the source's."""
+        a = set().union(*(copy.feats[i].content for i in p.copy_idx))
+        b = set().union(*(source.feats[j].content for j in p.source_idx))
+        return len(a) >= strong_t["contained_min_words"] and (
+            len(a & b) / len(a) >= strong_t["contained"]
+        )
+
     strong = [
         p
         for p in pairs
         if p.similarity >= floor
         or (p.lexical >= strong_t["lexical"] and p.similarity >= strong_t["lexical_similarity"])
+        or (p.similarity >= strong_t["contained_similarity"] and contained(p))
     ]
     q_strong = {i for p in strong for i in p.copy_idx}
     countable = [i for i in q_unquoted if len(copy.feats[i].words) >= 4] or q_unquoted

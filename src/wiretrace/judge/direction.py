@@ -51,9 +51,9 @@ def direction(
     elif sc - sq >= 1.0:
         vote(-min(2.0, sc - sq), "the candidate shows more signs of a disguised copy")
     if len(query.boilerplate) > len(candidate.boilerplate) + 2:
-        vote(0.5, "page chrome removed from the query")
+        vote(0.75, f"{len(query.boilerplate)} lines of page chrome removed from the query")
     elif len(candidate.boilerplate) > len(query.boilerplate) + 2:
-        vote(-0.5, "page chrome removed from the candidate")
+        vote(-0.75, f"{len(candidate.boilerplate)} lines of page chrome removed from the candidate")
     if score >= 0.75:
         return "candidate_is_source", why
     if score <= -0.75:
