@@ -18,6 +18,7 @@ import numpy as np
 from wiretrace.align import DATELINE_CREDIT, AlignConfig, align, passage_features
 from wiretrace.data import DERIVED_KINDS, AlignedPair, Article, Relation
 from wiretrace.fingerprint import Fingerprinter
+from wiretrace.forensics.alterations import alterations
 from wiretrace.ingest.credits import find_credits
 from wiretrace.judge import PairView, decide, features, load_thresholds
 from wiretrace.judge.direction import direction
@@ -148,6 +149,13 @@ class Wiretrace:
                 if kind2 in DERIVED_KINDS:
                     rel.kind, rel.confidence = kind2, conf2
                     rel.features = {**f2, "seen_from": "candidate"}  # type: ignore[dict-item]
+        if rel.kind in DERIVED_KINDS:
+            cross = bool(rel.features.get("cross_language"))
+            if rel.features.get("seen_from") == "candidate":
+                rel.alterations = alterations(candidate, query, [_swap(p) for p in pairs],
+                                              cross_language=cross)
+            else:
+                rel.alterations = alterations(query, candidate, pairs, cross_language=cross)
         rel.evidence = evidence(query, candidate, pairs)
         return rel
 

@@ -6,8 +6,12 @@ article ids it returned and which of them it called derived (with the relation k
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
+
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(slots=True)
@@ -85,3 +89,65 @@ def percentile(values: list[float], q: float) -> float | None:
     s = sorted(values)
     k = min(len(s) - 1, max(0, int(round(q / 100 * (len(s) - 1)))))
     return s[k]
+
+
+# -- alterations ----------------------------------------------------------------------------
+
+# Copies whose gold lists every change of a type. Round trips, translations and summaries
+# rewrite names, quotes and sentences on their own, so for them only recall is meaningful.
+EXHAUSTIVE_BASES = frozenset({"verbatim", "edited", "spun", "partial"})
+SENTENCE_EXHAUSTIVE_BASES = frozenset({"verbatim", "edited", "spun"})
+
+
+def _toks(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text or "")}
+
+
+def alteration_matches(pred: Any, gold: Any) -> bool:
+    """Same type, and the words involved agree on one side (one set inside the other).
+    ``boilerplate_added`` is judged per copy (ours lists all chrome lines in one)."""
+    if pred.type == "quote_changed" and gold.type == "synonym":
+        # a spinner's synonym inside a quotation is a changed quote too
+        tg, tp = _toks(gold.copy_text), _toks(pred.copy_text)
+        return bool(tg) and tg <= tp
+    if pred.type != gold.type:
+        return False
+    if pred.type in ("boilerplate_added", "attribution_removed"):
+        return True
+    for a, b in ((pred.copy_text, gold.copy_text), (pred.source_text, gold.source_text)):
+        ta, tb = _toks(a), _toks(b)
+        if ta and tb and (ta <= tb or tb <= ta):
+            return True
+    return False
+
+
+@dataclass
+class AlterationCounts:
+    """Per type: predictions that match some gold, all predictions, golds matched, golds."""
+
+    counts: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, preds: list[Any], golds: list[Any], types_counted: set[str] | None = None
+            ) -> None:
+        types = {p.type for p in preds} | {g.type for g in golds}
+        for t in types:
+            c = self.counts.setdefault(t, [0, 0, 0, 0])
+            ps = [p for p in preds if p.type == t]
+            gs = [g for g in golds if g.type == t]
+            # precision of quote_changed: a spun word inside the quotation counts too
+            spun = [g for g in golds if g.type == "synonym"] if t == "quote_changed" else []
+            gs_p = gs + spun
+            if t == "boilerplate_added":  # one per copy
+                ps, gs = ps[:1], gs[:1]
+            if types_counted is None or t in types_counted:
+                c[0] += sum(1 for p in ps if any(alteration_matches(p, g) for g in gs_p))
+                c[1] += len(ps)
+            c[2] += sum(1 for g in gs if any(alteration_matches(p, g) for p in ps))
+            c[3] += len(gs)
+
+    def table(self) -> dict[str, dict[str, Any]]:
+        out = {}
+        for t, (tp_p, n_p, tp_g, n_g) in sorted(self.counts.items()):
+            out[t] = {"precision": rate(tp_p, n_p), "predicted": n_p,
+                      "recall": rate(tp_g, n_g), "gold": n_g}
+        return out

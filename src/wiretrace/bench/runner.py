@@ -25,7 +25,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from wiretrace.bench.alter import ALTERATION_TYPES
 from wiretrace.bench.metrics import (
+    EXHAUSTIVE_BASES,
+    SENTENCE_EXHAUSTIVE_BASES,
+    AlterationCounts,
     Outcome,
     confusion,
     detected,
@@ -196,6 +200,7 @@ def evaluate_quality(ds: Any, index_size: int, baselines: bool = True,
     align_counts = [0, 0, 0, 0]
     latencies: list[float] = []
     unrelated_fd: dict[str, list[int]] = {n: [] for n in names}
+    alts_exhaustive, alts_rewritten = AlterationCounts(), AlterationCounts()
 
     def unrelated_assertion(o: Outcome, qid: str, gold: str | None) -> int:
         bad = [i for i in o.derived if i != gold and i not in related.get(qid, set())
@@ -231,6 +236,13 @@ def evaluate_quality(ds: Any, index_size: int, baselines: bool = True,
             gold = _gold_pairs(d.copy, result.article.text, src, d.sentence_map)
             for k, v in enumerate(span_pairs_f1(pred, gold)):
                 align_counts[k] += v
+            if d.relation in EXHAUSTIVE_BASES:
+                counted = set(ALTERATION_TYPES) | {"synonym", "boilerplate_added"}
+                if d.relation in SENTENCE_EXHAUSTIVE_BASES:
+                    counted |= {"sentence_added", "sentence_dropped"}
+                alts_exhaustive.add(rel.alterations, d.planted, counted)
+            else:
+                alts_rewritten.add(rel.alterations, d.planted, set())
         if n_done % 100 == 0:
             _log(f"traced {n_done}/{len(copies)} copies")
 
@@ -285,6 +297,12 @@ def evaluate_quality(ds: Any, index_size: int, baselines: bool = True,
         "direction_unknown": rate(sum(direction_unknown), len(direction_unknown)),
         "alignment": {"precision": round(prec, 4), "recall": round(rec, 4),
                       "f1": round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0},
+        "alterations": {
+            "note": "copies whose source was found; precision only where the gold lists "
+                    "every change of the type (see bench/README.md)",
+            "exhaustive_gold": alts_exhaustive.table(),
+            "rewritten_copies": alts_rewritten.table(),
+        },
         "trace_latency_s": {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95)},
         "ingest_articles_per_s": round(len(index) / ingest_s, 1),
     }
