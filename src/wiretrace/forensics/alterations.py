@@ -49,7 +49,11 @@ _ORDER = {"low": 0, "medium": 1, "high": 2}
 GARBLED_SAME_LANGUAGE = 0.8
 GARBLED_CROSS_LANGUAGE = 0.88
 _NEGATORS = frozenset({"not", "never", "cannot", "nor", "no"})
-_QUOTE = re.compile(r"\"[^\"]{3,}\"|\u201c[^\u201d]{3,}\u201d|\u00ab[^\u00bb]{3,}\u00bb")
+# a quotation opens before a non-space and closes after one: '" Smith said, "' is between
+# two quotations, not one
+_QUOTE = re.compile(
+    r"\"(?=\S)[^\"]{3,}(?<=\S)\"|\u201c[^\u201d]{3,}\u201d|\u00ab[^\u00bb]{3,}\u00bb"
+)
 _AGENCY = (
     r"Reuters|AP|AFP|UPI|Bloomberg|dpa|the Associated Press|Associated Press|"
     r"Agence France-Presse|Xinhua|Kyodo|EFE|ANSA"
@@ -437,16 +441,3 @@ def alterations(copy: Article, source: Article, pairs: list[AlignedPair], *,
     out.sort(key=lambda a: (a.copy_span is None, a.copy_span or (0, 0),
                             a.source_span or (0, 0), a.type))
     return out
-
-
-def summary(alts: list[Alteration]) -> dict[str, Any]:
-    """How many of each type, and the worst one."""
-    counts: dict[str, int] = {}
-    worst: Alteration | None = None
-    for a in alts:
-        counts[a.type] = counts.get(a.type, 0) + 1
-        if worst is None or _ORDER[a.severity] > _ORDER[worst.severity]:
-            worst = a
-    return {"counts": counts, "worst": worst.type if worst else None,
-            "worst_severity": worst.severity if worst else None,
-            "synonyms_checked": wordnet_available()}

@@ -81,7 +81,10 @@ def _alteration_summary(rel: Relation) -> dict[str, Any]:
         counts[a.type] = counts.get(a.type, 0) + 1
         if worst is None or order.get(a.severity, 0) > order.get(worst.severity, 0):
             worst = a
-    return {"counts": counts, "worst": asdict(worst) if worst else None}
+    from wiretrace.forensics.alterations import wordnet_available
+
+    return {"counts": counts, "worst": asdict(worst) if worst else None,
+            "synonyms_checked": wordnet_available()}
 
 
 def trace_report(

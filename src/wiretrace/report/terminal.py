@@ -18,7 +18,8 @@ def _clip(s: str, n: int) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def render_text(report: dict[str, Any], max_pairs: int = 4, width: int = 100) -> str:
+def render_text(report: dict[str, Any], max_pairs: int = 4, width: int = 100,
+                max_alterations: int = 8) -> str:
     a = report["article"]
     lines = [
         f"article  {a['id']}" + (f"  ({a['title']})" if a.get("title") else ""),
@@ -57,6 +58,14 @@ def render_text(report: dict[str, Any], max_pairs: int = 4, width: int = 100) ->
             lines.append(
                 "  alterations " + ", ".join(f"{k} x{v}" for k, v in sorted(summ.items()))
             )
+        serious = [a for a in rel.get("alterations", []) if a["severity"] != "low"]
+        for a in serious[:max_alterations]:
+            said = _clip(a["source_text"].replace("\n", " "), 40) or "-"
+            now = _clip(a["copy_text"].replace("\n", " "), 40) or "(gone)"
+            at = f" @{a['copy_span'][0]}" if a.get("copy_span") else ""
+            lines.append(f"    {a['severity']:<6} {a['type']:<19} {said!r} -> {now!r}{at}")
+        if len(serious) > max_alterations:
+            lines.append(f"    … {len(serious) - max_alterations} more")
         half = (width - 6) // 2
         for p in rel["alignment"][:max_pairs]:
             left = textwrap.wrap(_clip(p["copy_text"], 240), half) or [""]
