@@ -175,6 +175,8 @@ def are_synonyms(a: str, b: str) -> bool:
 
 def _same_stem(a: str, b: str) -> bool:
     """Inflections of one word (euro/euros, rose/rise is not caught: WordNet shares it)."""
+    if a.startswith(b) or b.startswith(a):
+        return True
     k = min(len(a), len(b)) - 2
     return k >= 3 and a[:k] == b[:k]
 
@@ -199,6 +201,7 @@ def _names_in_diff(copy: Article, source: Article, q: _Side, s: _Side, proper: s
     swapped (another proper name)."""
     sm = SequenceMatcher(a=[w for *_, w in s.words], b=[w for *_, w in q.words],
                          autojunk=False)
+    source_words = {w for *_, w in word_spans(source.text)}
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op != "replace":
             continue
@@ -207,6 +210,8 @@ def _names_in_diff(copy: Article, source: Article, q: _Side, s: _Side, proper: s
         for tq in list(qcap):
             if not scap:
                 break
+            if tq[2] in source_words:
+                continue  # a word the source uses: moved or swapped, not misspelt
             ts = max(scap, key=lambda t: JaroWinkler.similarity(tq[2], t[2]))
             sim = JaroWinkler.similarity(tq[2], ts[2])
             if sim >= GARBLED_SAME_LANGUAGE and min(len(tq[2]), len(ts[2])) >= 4:
@@ -237,8 +242,9 @@ def _names_across_languages(copy: Article, source: Article, pair: AlignedPair, q
     sn = _names_with_offsets(source, pair.source_span, source_names)
     only_q = {k: v for k, v in qn.items() if k not in sn and k not in _folded_words(s)}
     only_s = {k: v for k, v in sn.items() if k not in qn and k not in _folded_words(q)}
+    source_words = {w for *_, w in word_spans(source.text)}
     for kq, (a, b, _) in sorted(only_q.items(), key=lambda x: x[1][0]):
-        cands = [k for k in only_s if not _synsets(k)]
+        cands = [k for k in only_s if not _synsets(k)] if kq not in source_words else []
         best = max(cands, key=lambda k: JaroWinkler.similarity(kq, k), default=None)
         sim = JaroWinkler.similarity(kq, best) if best else 0.0
         if best is not None and sim >= GARBLED_CROSS_LANGUAGE and min(len(kq), len(best)) >= 4:
