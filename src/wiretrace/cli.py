@@ -189,7 +189,8 @@ def demo(data: Path | None, store: Path, fresh: bool) -> None:
 @click.option("--data", "data", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Folder with ecbplus/ and reuters21578/ (default ../shared/data)")
 @click.option("--sizes", default="1000,5000,20000", show_default=True,
-              help="Index sizes for the cost table (Reuters distractors fill the index).")
+              help="Index sizes for the cost table (Reuters distractors fill the index); "
+              "'' re-runs quality only and keeps the last cost table.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               default=Path("bench/results"), show_default=True)
 @click.option("--no-install", is_flag=True, help="Do not apt-get missing Apertium/WordNet.")

@@ -181,8 +181,8 @@ def decide(f: dict[str, float], t: dict[str, Any] | None = None) -> tuple[str, f
     is_derived = f["strong_pairs"] >= pairs_needed and f["strong_coverage"] >= d["strong_coverage"]
     if not is_derived:
         ind = t["independent"]
-        same_event = (
-            f["names_shared"] >= ind["names_shared"] or f["soft_coverage"] >= ind["soft_coverage"]
+        same_event = f["names_shared"] >= ind["names_shared"] or (
+            ind.get("soft_coverage") is not None and f["soft_coverage"] >= ind["soft_coverage"]
         )
         conf = _squash(d["strong_coverage"] - f["strong_coverage"], 0.2)
         return ("independent" if same_event else "unrelated"), conf
