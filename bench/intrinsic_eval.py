@@ -15,7 +15,8 @@ spun and machine-translated copies should be.
 Everything goes through the plain-text reader first, originals included, so that both
 sides meet the same chrome, credit and source-line detection. ``--fit`` picks the verdict
 thresholds on the dev split: the lowest "likely" threshold with at most 3% false alarms on
-each clean set, and the lowest "some signs" threshold with at most 10%.
+each clean set (half the 3% budget, a margin for held-out data; and never below 1.5, so
+that one weak sign is not enough), and the lowest "some signs" threshold with at most 5%.
 
 Run:  .venv/bin/python bench/intrinsic_eval.py [--split dev|test|both] [--fit] [--reuters N]
 Writes bench/results/intrinsic.md and bench/results/intrinsic.json.
@@ -45,7 +46,11 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
 OUT = ROOT / "bench" / "results"
 TARGETS = ("spun", "machine_translated")
-MAX_FALSE_ALARMS = {"likely": 0.03, "some": 0.10}
+MAX_FALSE_ALARMS = {"likely": 0.015, "some": 0.05}
+# "Likely" never rests on one weak sign: at least a recurring name variant, or two signs.
+LIKELY_FLOOR = 1.5
+# Credits alone (capped at 0.5) are what honest wire stories carry: never "some signs".
+SOME_FLOOR = 0.75
 GRID = [round(0.25 * k, 2) for k in range(1, 41)]
 
 
@@ -101,14 +106,15 @@ def rates(results: list[Inspection], likely: float, some: float) -> dict[str, An
 def fit(clean: dict[str, list[Inspection]]) -> tuple[float, float]:
     """Lowest thresholds whose false-alarm rate is within bounds on every clean set."""
 
-    def lowest(limit: float) -> float:
-        for t in GRID:
+    def lowest(limit: float, floor: float = 0.0) -> float:
+        for t in (g for g in GRID if g >= floor):
             if all(sum(r.score >= t for r in rs) / max(1, len(rs)) <= limit
                    for rs in clean.values()):
                 return t
         return GRID[-1]
 
-    return lowest(MAX_FALSE_ALARMS["likely"]), lowest(MAX_FALSE_ALARMS["some"])
+    return (lowest(MAX_FALSE_ALARMS["likely"], LIKELY_FLOOR),
+            lowest(MAX_FALSE_ALARMS["some"], SOME_FLOOR))
 
 
 def examples(results: list[Inspection], k: int = 5) -> list[dict[str, Any]]:
@@ -167,8 +173,8 @@ def render(summary: dict[str, Any]) -> str:
         "",
         f"Verdict thresholds (calibration v{th['version']}): score >= {th['likely']} is "
         f"\"likely disguised copy\", >= {th['some']} \"some signs\"; fitted on "
-        f"{th['fitted_on']} for at most 3% (likely) and 10% (some) false alarms on each "
-        "clean set.",
+        f"{th['fitted_on']} for at most 1.5% (likely; floor 1.5) and 5% (some; floor 0.75) "
+        "false alarms on each dev clean set; the budget is 3%.",
         "",
         "## False alarms on clean originals",
         "",

@@ -1,0 +1,313 @@
+"""Intrinsic signs of a disguised copy: each detector on small hand-made texts, the seed
+page, a clean original, hostile input, and ``wiretrace inspect`` end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import DATA, SHARED, needs_shared
+from wiretrace.cli import main
+from wiretrace.data import Article
+from wiretrace.forensics.intrinsic import (
+    CALIBRATION,
+    InspectError,
+    chrome,
+    declared_sources,
+    fragments,
+    headline_slug,
+    inspect,
+    mangled_words,
+    mt_markers,
+    name_variants,
+    quick_signs,
+    unintroduced_names,
+)
+from wiretrace.ingest import read_text
+from wiretrace.report.inspect import INSPECT_SCHEMA, inspect_report, render_inspect_text
+
+SEED = SHARED / "seeds" / "000_18940ac4ae744549.txt"
+
+
+def art(text: str, **kw: object) -> Article:
+    return Article(id="t", text=text, **kw)  # type: ignore[arg-type]
+
+
+def spans_text(text: str, ev_spans: tuple[tuple[int, int], ...]) -> list[str]:
+    return [text[a:b] for a, b in ev_spans]
+
+
+# -- (a) name variants ----------------------------------------------------------------------------
+
+
+def test_name_variants_finds_one_name_spelled_two_ways_with_offsets() -> None:
+    text = ("Secretary Anthony Blinken arrived on Sunday. Officials greeted Brinken at the door. "
+            "Later Blinken met the minister, and Brinken left.")
+    (ev,) = name_variants(art(text))
+    assert ev.type == "name_variants" and ev.weight == 1.5
+    assert set(spans_text(text, ev.spans)) == {"Blinken", "Brinken"}
+    assert len(ev.spans) == 4 and ev.words == tuple(spans_text(text, ev.spans))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "China said the Chinese navy and Chinese ships would sail. China agreed.",  # demonym
+        "Britain and British officials met. Britain left.",
+        "The Minister of the Ministry spoke. The Minister left.",
+        "Blinken's trip and Blinken\u2019s aides: Blinken spoke.",  # possessives
+        "President Reagan met Treasury chief Donald Regan. Donald Regan and President Reagan "
+        "spoke.",  # two people
+        "Emanuel Steward trained him; Manuel Garcia watched.",
+        "African and American leaders met. African leaders spoke to American ones.",
+    ],
+)
+def test_name_variants_ignores_inflections_and_different_people(text: str) -> None:
+    assert name_variants(art(text)) == []
+
+
+def test_a_one_off_misspelling_weighs_less_than_a_recurring_one() -> None:
+    text = "Klitschko won. Klitschko smiled. Klitschko left. Later Klistchko spoke."
+    (ev,) = name_variants(art(text))
+    assert ev.weight < 1.5
+
+
+# -- (b) fragments -------------------------------------------------------------------------------
+
+
+def test_fragments_said_lowercase_stub_and_subjectless_sentence() -> None:
+    text = (
+        "The official spoke to reporters in Tokyo, the official said. said.\n\n"
+        "A spy balloon flew over the United States. communication is rare.\n\n"
+        "He is the highest-ranking official to visit. Became a senior U.S. government "
+        "official."
+    )
+    evs = fragments(art(text))
+    got = {text[e.spans[0][0] : e.spans[0][1]] for e in evs}
+    assert got == {"said.", "communication is rare.", "Became a senior U.S. government official."}
+    assert all(e.where == "text" and e.type == "fragment" for e in evs)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The meeting starts at 5 p.m. local time on Monday.",
+        "Officials met in Sacramento, Calif. where they spoke.",
+        "Add 1 tsp. soy sauce and stir.",
+        "He said: \"Get down!\" an officer shouts.",
+        "Wait... and then it was over.",
+        "Sales rose. iPhone shipments doubled.",
+        "He said. She said.",  # capitalised and with a subject: not a fragment
+        "Became clear to all of us, he said.",
+        "The report appeared on CNN. com reports that it was true.",
+    ],
+)
+def test_fragments_ignore_abbreviations_questions_and_ordinary_prose(text: str) -> None:
+    assert fragments(art(text)) == []
+
+
+def test_mangled_words_capital_inside_sentence_and_doubled() -> None:
+    text = "Teixeira Is believed to be looking for a deal. He went to to the park."
+    evs = mangled_words(art(text))
+    assert [(e.type, text[e.spans[0][0] : e.spans[0][1]]) for e in evs] == [
+        ("miscased_word", "Is"),
+        ("doubled_word", "to to"),
+    ]
+    assert mangled_words(art("Red Sox Talk With the Agent Today\n\nHe went to The Hague.")) == []
+
+
+# -- (c) un-introduced names ---------------------------------------------------------------------
+
+
+def test_honorific_for_a_name_never_introduced() -> None:
+    text = "Qin Gang greeted Anthony Blinken. Mr. Hata asked Mr. Blinken about the trip."
+    (ev,) = unintroduced_names(art(text))
+    assert spans_text(text, ev.spans) == ["Mr. Hata"]
+    assert "Hata" in ev.note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anthony Blinken arrived. Mr. Blinken spoke.",
+        "Mr. Steak Inc said profits rose.",  # a company
+        "Janet Yellen spoke; Ms. Yellen's aides listened.",
+        "Anthony Blinken arrived. Mr. Brinken spoke.",  # a variant: left to name_variants
+    ],
+)
+def test_introduced_names_are_fine(text: str) -> None:
+    assert unintroduced_names(art(text)) == []
+
+
+# -- (d) chrome, (e) headline vs slug, (f) sources, (g) HTML markers ------------------------------
+
+
+def test_chrome_from_the_reader_with_a_heavy_theme_nag() -> None:
+    page = (
+        "Jannah Theme License is not validated, Go to the theme options page to validate the "
+        "license, You need a single license for each domain name.\n\n"
+        "Fire destroys old mill in the town centre\n\n"
+        + "A fire destroyed the old mill on Sunday, officials said, and nobody was hurt. " * 3
+        + "\n\nBack to top button"
+    )
+    a = read_text(page).article
+    assert a is not None
+    evs = chrome(a)
+    kinds = {(e.type, e.note) for e in evs}
+    assert ("theme_nag", "page chrome (nag)") in kinds
+    assert ("chrome", "page chrome (back to top)") in kinds
+    nag = next(e for e in evs if e.type == "theme_nag")
+    assert nag.weight > max(e.weight for e in evs if e.type == "chrome")
+    assert all(e.where == "boilerplate" and not e.spans for e in evs)
+
+
+def test_headline_that_rewords_its_slug() -> None:
+    url = "https://example.org/news/us-secretary-of-state-starts-rare-china-trip-hoping-to-ease"
+    reworded = art("x", title="US secretary of state launches unusual visit to China hoping to "
+                   "ease", url=url)
+    (ev,) = headline_slug(reworded)
+    assert ev.where == "title" and "starts" in ev.note and "launches" in ev.note
+    same = art("x", title="US secretary of state starts rare China trip hoping to ease", url=url)
+    assert headline_slug(same) == []
+    cut = art("x", title="US secretary of state starts rare China trip", url=url)
+    assert headline_slug(cut) == []
+    new_names = art("x", title="Lindsay Lohan checks into rehab at Betty Ford Center",
+                    url="https://x.com/lindsay-lohan-checks-newport-beach-rehab-article")
+    assert headline_slug(new_names) == []
+
+
+def test_declared_source_and_credits() -> None:
+    a = art("Body.", declared_sources=["Source: https://example.org/story"],
+            meta={"credit_spans": [{"agency": "AP", "kind": "dateline", "text": "(AP)",
+                                    "start": 0, "end": 4},
+                                   {"agency": "Reuters", "kind": "attribution", "text": "x",
+                                    "start": 0, "end": 1}]})
+    a.text = "(AP) Body."
+    evs = declared_sources(a)
+    assert [(e.type, e.where) for e in evs] == [("declared_source", "declared_sources"),
+                                                 ("credit", "text")]
+    assert evs[1].words == ("(AP)",)
+
+
+def test_mt_markers_from_raw_html() -> None:
+    html = ('<html lang="en"><head><link rel="alternate" hreflang="ja" href="/ja/">'
+            '<script src="//translate.google.com/translate_a/element.js"></script></head>'
+            '<body><div id="google_translate_element"></div></body></html>')
+    words = {e.words[0]: e.weight for e in mt_markers(art("x"), raw_html=html)}
+    assert words["google_translate"] >= 1.0 and words["hreflang:ja"] < 0.5
+    assert mt_markers(art("x", meta={"mt_markers": ["weglot"]}))[0].words == ("weglot",)
+
+
+# -- the whole inspection -------------------------------------------------------------------------
+
+
+@needs_shared
+def test_seed_page_is_flagged_with_its_evidence() -> None:
+    a = read_text(SEED.read_bytes(), source=str(SEED)).article
+    assert a is not None
+    r = inspect(a)
+    assert r.verdict == "likely disguised copy" and r.score >= CALIBRATION["likely"]
+    types = {e.type for e in r.evidence}
+    assert {"name_variants", "fragment", "unintroduced_name", "theme_nag", "chrome",
+            "declared_source", "headline_rewords_slug"} <= types
+    nv = next(e for e in r.evidence if e.type == "name_variants")
+    assert {"Blinken", "Brinken"} <= set(spans_text(a.text, nv.spans))
+    hata = next(e for e in r.evidence if e.type == "unintroduced_name")
+    assert spans_text(a.text, hata.spans) == ["Mr. Hata"]
+    frags = {a.text[e.spans[0][0] : e.spans[0][1]] for e in r.evidence if e.type == "fragment"}
+    assert {"said.", "communication is rare.", "will keep an eye on it."} <= frags
+    chrome_lines = " ".join(e.words[0] for e in r.evidence if e.where == "boilerplate")
+    assert "Back to top" in chrome_lines and "Leah Millis" in chrome_lines
+    assert quick_signs(a) >= 2.0
+
+
+@needs_shared
+def test_a_clean_ecb_original_is_not_flagged() -> None:
+    from wiretrace.bench.runner import as_user_would
+    from wiretrace.bench.sources import load_ecbplus
+
+    originals = load_ecbplus(DATA, split="test")[:40]
+    verdicts = [inspect(as_user_would(o)).verdict for o in originals]
+    assert verdicts[0] == "no signs found"
+    assert verdicts.count("likely disguised copy") <= 1
+
+
+def test_hostile_input_gives_a_clear_error() -> None:
+    with pytest.raises(InspectError, match="empty"):
+        inspect(art("   \n"))
+    with pytest.raises(InspectError, match="over the limit"):
+        inspect(art("word " * 500_000))
+    with pytest.raises(InspectError, match="binary"):
+        inspect(art("\x01\x02\x03\x04abc" * 100))
+
+
+def test_large_text_is_handled_quickly() -> None:
+    import time
+
+    text = " ".join(f"Name{i % 997}son met Officer Smith{i % 13} in town." for i in range(20_000))
+    t = time.perf_counter()
+    inspect(art(text))
+    assert time.perf_counter() - t < 10
+
+
+def test_report_schema_and_text() -> None:
+    text = "Anthony Blinken arrived. Brinken spoke. Later Brinken left. Mr. Hata waved. said."
+    report = inspect_report(inspect(art(text)), source="x.txt")
+    assert report["schema"] == INSPECT_SCHEMA
+    assert json.loads(json.dumps(report)) == report
+    out = render_inspect_text(report)
+    assert out.splitlines()[1].startswith("verdict  ")
+    assert "Mr. Hata" in out and "Brinken" in out
+
+
+# -- CLI ------------------------------------------------------------------------------------------
+
+PAGE = (
+    "Jannah Theme License is not validated, Go to the theme options page to validate the "
+    "license, You need a single license for each domain name.\n\n"
+    "Secretary launches unusual visit to distant capital in hopes of easing tensions\n\n"
+    "Secretary of State Anthony Blinken began talks on Sunday amid tense ties. He visited for "
+    "the first time in five years. Became a senior government official.\n\n"
+    "Officials greeted Brinken at the entrance, and Mr. Hata asked Mr. Blinken about the "
+    "trip. communication is rare.\n\n"
+    "Brinken is expected to meet the top diplomat on Monday, the official said. said.\n\n"
+    "https://example.org/news/secretary-starts-rare-trip-to-distant-capital-hoping-to-ease-"
+    "tensions\n\nBack to top button\n"
+)
+
+
+def test_cli_inspect_json_and_text(tmp_path: Path) -> None:
+    f = tmp_path / "page.txt"
+    f.write_text(PAGE, encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(main, ["inspect", str(f), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    assert report["schema"] == INSPECT_SCHEMA and report["source"] == str(f)
+    assert report["verdict"] == "likely disguised copy"
+    types = {e["type"] for e in report["evidence"]}
+    assert {"name_variants", "fragment", "unintroduced_name", "theme_nag",
+            "declared_source"} <= types
+    res = runner.invoke(main, ["inspect", "-", "-o", str(tmp_path / "r.txt")], input=PAGE)
+    assert res.exit_code == 0, res.output
+    out = (tmp_path / "r.txt").read_text(encoding="utf-8")
+    assert "verdict  likely disguised copy" in out and "Mr. Hata" in out
+
+
+def test_cli_inspect_bad_input(tmp_path: Path) -> None:
+    runner = CliRunner()
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    res = runner.invoke(main, ["inspect", str(empty)])
+    assert res.exit_code == 3 and "empty" in res.stderr
+    binary = tmp_path / "x.bin"
+    binary.write_bytes(b"\x00\x01\x02" * 1000)
+    res = runner.invoke(main, ["inspect", str(binary)])
+    assert res.exit_code == 3 and "binary" in res.stderr
+    res = runner.invoke(main, ["inspect", "no-such-id", "--store", str(tmp_path / "none")])
+    assert res.exit_code == 3 and "no such file" in res.stderr
+    res = runner.invoke(main, ["inspect", str(tmp_path)])
+    assert res.exit_code == 3 and "folder" in res.stderr
