@@ -7,6 +7,7 @@ forensics alone, not the aligner; the engine test at the end checks the whole pa
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -140,3 +141,24 @@ def test_across_languages_translated_words_are_not_garbled_names() -> None:
         assert garbled == [("Brinken", "Blinken")]
     else:
         assert ("Brinken", "Blinken") in garbled
+
+
+def test_trace_report_carries_alterations_per_trace_and_per_pair(tmp_path: Path) -> None:
+    from wiretrace.engine import Wiretrace
+    from wiretrace.report.model import trace_report
+
+    wt = Wiretrace(tmp_path / "store")
+    wt.add([Article(id="source", text=SOURCE)])
+    copy_text = SOURCE.split(" - ", 1)[1].replace("lasted 70 minutes", "lasted 80 minutes")
+    result = wt.trace(Article(id="copy", text=copy_text))
+    report = trace_report(result, wt.store.get)
+    src = report["sources"][0]
+    counts = src["alteration_summary"]["counts"]
+    assert counts.get("number_changed") == 1 and counts.get("attribution_removed") == 1
+    assert src["alteration_summary"]["worst"]["type"] == "number_changed"
+    in_pairs = [p for p in src["alignment"] if p["alteration_summary"]["counts"]]
+    # the credit was cut from the lead's pair, the number changed in the third sentence's
+    assert [p["alteration_summary"]["counts"] for p in in_pairs] == [
+        {"attribution_removed": 1}, {"number_changed": 1}]
+    assert "(Reuters)" in in_pairs[0]["source_text"]
+    assert "80 minutes" in in_pairs[1]["copy_text"]

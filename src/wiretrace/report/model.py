@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from wiretrace.data import Article, Relation
+from wiretrace.data import Alteration, Article, Relation
 
 SCHEMA = "wiretrace.trace/1"
 
@@ -41,9 +41,25 @@ def article_summary(a: Article, passages: bool = False) -> dict[str, Any]:
     return d
 
 
+def _inside(span: tuple[int, int] | None, outer: tuple[int, int]) -> bool:
+    return span is not None and outer[0] <= span[0] and span[1] <= outer[1]
+
+
+def _pair_alterations(rel: Relation, copy_span: tuple[int, int],
+                      source_span: tuple[int, int]) -> list[Alteration]:
+    """Alterations that fall inside one aligned pair. Alignment spans are always (query,
+    candidate); alterations are (copy, source), which is the other way round when the
+    candidate turned out to be the copy."""
+    if rel.features.get("seen_from") == "candidate":
+        copy_span, source_span = source_span, copy_span
+    return [a for a in rel.alterations
+            if _inside(a.copy_span, copy_span) or _inside(a.source_span, source_span)]
+
+
 def relation_report(rel: Relation, query: Article, other: Article | None) -> dict[str, Any]:
     pairs = []
     for p in rel.alignment:
+        inside = _pair_alterations(rel, p.copy_span, p.source_span)
         pairs.append(
             {
                 "copy_passages": p.copy_idx,
@@ -55,6 +71,7 @@ def relation_report(rel: Relation, query: Article, other: Article | None) -> dic
                 "kind": p.kind,
                 "copy_text": query.text[p.copy_span[0] : p.copy_span[1]],
                 "source_text": other.text[p.source_span[0] : p.source_span[1]] if other else "",
+                "alteration_summary": _summary(inside),
             }
         )
     return {
@@ -74,17 +91,21 @@ def relation_report(rel: Relation, query: Article, other: Article | None) -> dic
 
 
 def _alteration_summary(rel: Relation) -> dict[str, Any]:
+    from wiretrace.forensics.alterations import wordnet_available
+
+    return {**_summary(rel.alterations), "synonyms_checked": wordnet_available()}
+
+
+def _summary(alterations: list[Alteration]) -> dict[str, Any]:
+    """How many of each type, and the worst (highest severity, first in the text)."""
     counts: dict[str, int] = {}
     order = {"low": 0, "medium": 1, "high": 2}
     worst = None
-    for a in rel.alterations:
+    for a in alterations:
         counts[a.type] = counts.get(a.type, 0) + 1
         if worst is None or order.get(a.severity, 0) > order.get(worst.severity, 0):
             worst = a
-    from wiretrace.forensics.alterations import wordnet_available
-
-    return {"counts": counts, "worst": asdict(worst) if worst else None,
-            "synonyms_checked": wordnet_available()}
+    return {"counts": counts, "worst": asdict(worst) if worst else None}
 
 
 def trace_report(
