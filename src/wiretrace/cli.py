@@ -132,22 +132,26 @@ def _load_query(engine, article: str):  # type: ignore[no-untyped-def]
 @click.argument("article")
 @store_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+    show_default=True, help="html: one self-contained page (inline CSS, loads nothing).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report here instead of stdout.")
 @click.option("--top", default=None, type=int, help="Verify at most this many candidates.")
 def trace(article: str, store: Path, fmt: str, output: Path | None, top: int | None) -> None:
     """Trace ARTICLE (a file, '-' for stdin, or an id in the store) to its sources."""
-    from wiretrace.report import render_text, trace_report
+    from wiretrace.report import render_html, render_text, trace_report
 
     engine = _engine(store, create=False)
     query = _load_query(engine, article)
     result = engine.trace(query, limit=top)
     report = trace_report(result, engine.store.get)
-    text = json.dumps(report, indent=2, ensure_ascii=False) if fmt == "json" else render_text(
-        report
-    )
+    if fmt == "json":
+        text = json.dumps(report, indent=2, ensure_ascii=False)
+    elif fmt == "html":
+        text = render_html(report, engine.store.get)
+    else:
+        text = render_text(report)
     if output:
         output.write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
