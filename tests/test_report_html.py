@@ -356,3 +356,66 @@ def test_cli_writes_the_html_report(engine: Wiretrace, store: Path, tmp_path: Pa
     assert " copy of source " in p.verdict
     assert ("copy", "80") in [(c, m.text) for c, m in p.marks
                               if "alt-number_changed" in m.classes]
+
+
+# -- golden file: a hand-made report, so the page is pinned byte for byte ------------------
+
+GOLDEN = Path(__file__).parent / "fixtures" / "report" / "trace.html"
+
+
+def _hand_made() -> tuple[dict[str, Any], Article]:
+    copy = "The talks lasted 80 minutes. Subscribe now."
+    src = "PARIS (AFP) - The talks lasted 70 minutes. They ended late."
+    alts = [
+        {"type": "number_changed", "severity": "high", "copy_span": [17, 19],
+         "source_span": [31, 33], "copy_text": "80", "source_text": "70", "note": ""},
+        {"type": "attribution_removed", "severity": "medium", "copy_span": None,
+         "source_span": [0, 14], "copy_text": "", "source_text": "PARIS (AFP) - ",
+         "note": "AFP dateline credit"},
+        {"type": "sentence_added", "severity": "low", "copy_span": [29, 43],
+         "source_span": None, "copy_text": "Subscribe now.", "source_text": "", "note": ""},
+    ]
+    rel = {
+        "source": {"id": "afp-1", "title": "Talks & <dinner>", "url": "https://afp.example/1",
+                   "site": "afp.example", "published": "2024-01-02"},
+        "kind": "edited", "derived": True, "confidence": 0.93,
+        "direction": "candidate_is_source",
+        "direction_evidence": ["wire credit on the candidate only (AFP)"],
+        "features": {"coverage_copy": 0.5, "coverage_source": 0.5, "semantic": 0.9,
+                     "lexical": 0.8, "function_words": 1.0},
+        "evidence": {"shared_names": ["paris"], "shared_numbers": [],
+                     "numbers_only_in_query": ["80"],
+                     "credits": {"query": [], "candidate": ["AFP"]},
+                     "published": {"query": None, "candidate": "2024-01-02"},
+                     "declared_sources": {"query": [], "candidate": []}},
+        "alignment": [{"copy_passages": [0], "source_passages": [0], "copy_span": [0, 28],
+                       "source_span": [0, 42], "copy_text": copy[0:28], "source_text": src[0:42],
+                       "kind": "edited", "similarity": 0.91, "lexical": 0.86}],
+        "alterations": alts,
+        "alteration_summary": {"counts": {"number_changed": 1, "attribution_removed": 1,
+                                          "sentence_added": 1}},
+    }
+    other = {"source": {"id": "cnw-9", "title": "Other"}, "kind": "independent",
+             "confidence": 0.7, "features": {"coverage_copy": 0.1, "names_shared": 0.4}}
+    report = {
+        "schema": "wiretrace.trace/1", "verdict": "edited copy of afp-1 (confidence 0.93)",
+        "candidates_checked": 2,
+        "article": {"id": "copy-1", "title": "Talks", "url": None, "text": copy,
+                    "passages": [{"index": 0, "start": 0, "end": 28},
+                                 {"index": 1, "start": 29, "end": 43}]},
+        "sources": [rel], "others": [other],
+    }
+    return report, wiretrace.engine.prepare(Article(id="afp-1", text=src))
+
+
+def test_golden_page() -> None:
+    """Regenerate with WIRETRACE_UPDATE_GOLDEN=1 after an intended change, and look at it."""
+    import os
+
+    report, source = _hand_made()
+    assert [(p.start, p.end) for p in source.passages] == [(0, 42), (43, 59)]
+    page = render_html(report, {"afp-1": source}.get)
+    if os.environ.get("WIRETRACE_UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_text(page, encoding="utf-8")
+    assert page == GOLDEN.read_text(encoding="utf-8")

@@ -298,7 +298,11 @@ def _evidence(ev: dict[str, Any]) -> str:
 def _mark_tag(alt: dict[str, Any], mark_id: str, span: tuple[int, int]) -> str:
     t, sev = _token(alt.get("type")), _token(alt.get("severity"))
     was, now = alt.get("source_text") or "", alt.get("copy_text") or ""
-    title = f"{alt.get('type')} ({alt.get('severity')}): source “{was}” → copy “{now}”"
+    if was and now:
+        change = f"source “{was}” → copy “{now}”"
+    else:
+        change = f"only in the source: “{was}”" if was else f"only in the copy: “{now}”"
+    title = f"{alt.get('type')} ({alt.get('severity')}): {change}"
     if alt.get("note"):
         title += f". {alt['note']}"
     empty = " empty-span" if span[0] == span[1] else ""
