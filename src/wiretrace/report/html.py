@@ -53,7 +53,7 @@ _DASH = '<span class="empty">-</span>'
 _GONE = '<span class="empty">(gone)</span>'
 _SAFE_URL = re.compile(r"https?://[^\s<>\"'`\\]+\Z", re.IGNORECASE)
 
-_CSS = """
+CSS = """
 :root { --fg:#1b1b1b; --muted:#5f6368; --line:#d0d4d9; --bg:#fff; --head:#f3f5f7;
   --add:#e7f5ea; --drop:#fbeaea; --high:#ffb3ad; --medium:#ffd8a1; --low:#fff2a8; }
 * { box-sizing: border-box; }
@@ -476,29 +476,21 @@ def _others(others: list[dict[str, Any]]) -> str:
     )
 
 
-def render_html(report: dict[str, Any],
-                lookup: Callable[[str], Article | None] | None = None) -> str:
-    """The trace ``report`` (from :func:`~wiretrace.report.model.trace_report`) as one
-    self-contained HTML page.
+def report_title(report: dict[str, Any]) -> str:
+    """The traced article's title, or its id: the page title of a report."""
+    a = report.get("article") or {}
+    return str(a.get("title") or a.get("id") or "article")
 
-    ``lookup`` maps a stored article id to its ``Article`` (``engine.store.get``); it gives
-    the aligned view each source's full text so unaligned source sentences show as dropped.
-    The page loads nothing: inline CSS, no script, and a CSP of ``default-src 'none'``.
-    """
-    a = report["article"]
-    title = a.get("title") or a.get("id") or "article"
+
+def render_body(report: dict[str, Any],
+                lookup: Callable[[str], Article | None] | None = None) -> str:
+    """The report's content (header, sources, others, footer) without the page around it,
+    for pages that wrap it in their own layout (the web app); style it with :data:`CSS`."""
     sources = report.get("sources") or []
     body = [
-        "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{_e(_CSP)}">',
-        '<meta name="referrer" content="no-referrer">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>wiretrace: {_e(title)}</title>",
-        f"<style>{_CSS}</style></head><body>",
-        f"<header><h1>Trace of {_e(title)}</h1>",
+        f"<header><h1>Trace of {_e(report_title(report))}</h1>",
         f'<p class="verdict">{_e(report.get("verdict"))}</p>',
-        _article_meta(a, report.get("candidates_checked")),
+        _article_meta(report["article"], report.get("candidates_checked")),
         "</header>",
     ]
     if sources:
@@ -514,6 +506,26 @@ def render_html(report: dict[str, Any],
         _others(report.get("others") or []),
         "</section>",
         f'<footer>wiretrace report, schema {_e(report.get("schema"))}</footer>',
-        "</body></html>",
     ]
-    return "\n".join(body) + "\n"
+    return "\n".join(body)
+
+
+def render_html(report: dict[str, Any],
+                lookup: Callable[[str], Article | None] | None = None) -> str:
+    """The trace ``report`` (from :func:`~wiretrace.report.model.trace_report`) as one
+    self-contained HTML page.
+
+    ``lookup`` maps a stored article id to its ``Article`` (``engine.store.get``); it gives
+    the aligned view each source's full text so unaligned source sentences show as dropped.
+    The page loads nothing: inline CSS, no script, and a CSP of ``default-src 'none'``.
+    """
+    head = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{_e(_CSP)}">',
+        '<meta name="referrer" content="no-referrer">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>wiretrace: {_e(report_title(report))}</title>",
+        f"<style>{CSS}</style></head><body>",
+    ]
+    return "\n".join([*head, render_body(report, lookup), "</body></html>"]) + "\n"
