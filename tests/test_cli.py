@@ -133,6 +133,24 @@ def test_ingest_from_stdin_of_a_stored_page_is_a_duplicate(ingested: Ingested) -
     assert (s["ingested"], s["duplicates"], s["failed"]) == (0, 1, {})
 
 
+def test_ingest_of_a_missing_path_fails_before_creating_a_store(tmp_path: Path) -> None:
+    store, missing = tmp_path / "store", tmp_path / "nope"
+    result = _invoke(["ingest", "--store", str(store), str(missing)])
+    assert result.exit_code == EXIT_INPUT
+    assert str(missing) in result.stderr
+    assert not store.exists()
+
+
+def test_ingest_where_nothing_is_readable_exits_3_after_its_summary(ingested: Ingested,
+                                                                   tmp_path: Path) -> None:
+    result = _invoke(["ingest", "--store", str(tmp_path / "store"),
+                      str(ingested.inbox / "empty.txt"), str(ingested.inbox / "image.bin")])
+    assert result.exit_code == EXIT_INPUT
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["failed"] == {"empty": 1, "binary": 1}
+    assert "no article could be read" in result.stderr
+
+
 def test_trace_json_names_the_source(ingested: Ingested, copy_text: str,
                                      tmp_path: Path) -> None:
     path = tmp_path / "copy.txt"

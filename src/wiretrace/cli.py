@@ -58,11 +58,16 @@ def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet
     """Ingest files or folders (HTML, WARC/WET, RSS/Atom, JSONL, plain text; '-' = stdin).
 
     Idempotent: an article already stored is counted as a duplicate. An interrupted run
-    keeps every batch it committed; run it again to resume.
+    keeps every batch it committed; run it again to resume. Exit status 3 when a named
+    path does not exist (nothing is read, no store is created) or when no input yielded
+    an article; files skipped inside a folder are counted in the summary.
     """
     from wiretrace.ingest import read_path
     from wiretrace.store import IngestStats
 
+    missing = [p for p in paths if p != "-" and not Path(p).exists()]
+    if missing:
+        _fail(EXIT_INPUT, "no such file or folder: " + ", ".join(missing))
     engine = _engine(store, create=True)
     stats = IngestStats()
     failures: list[str] = []
@@ -71,10 +76,6 @@ def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet
 
     def articles():  # type: ignore[no-untyped-def]
         for path in paths:
-            if path != "-" and not Path(path).exists():
-                stats.fail("missing")
-                failures.append(f"{path}: no such file or folder")
-                continue
             for res in read_path(path, max_bytes=int(max_mb * 1024 * 1024)):
                 if res.status == "ok" and res.article is not None:
                     yield res.article
@@ -110,6 +111,8 @@ def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet
         "articles_in_store": len(engine.store),
     }
     click.echo(json.dumps(summary))
+    if stats.ingested + stats.duplicates == 0 and stats.failed:
+        _fail(EXIT_INPUT, "no article could be read from the input (see the skipped lines)")
 
 
 def _load_query(engine, article: str):  # type: ignore[no-untyped-def]
