@@ -2,11 +2,13 @@
 # Install the system packages the benchmark needs, when missing:
 #   apertium + apertium-eng-spa   machine translation for translated / round-tripped copies
 #   wordnet-base + wordnet-sense-index   WordNet 3.0 for synonym spinning (read with NLTK)
+#   openjdk-17-jre-headless   Java for Spark (wiretrace scan and its tests), only if no `java`
 # Usage: scripts/install_bench_deps.sh [--check]   (--check only reports, exit 1 if missing)
 # Exit codes: 0 installed or already present, 1 missing (--check), 2 no apt-get, 3 not root.
 set -euo pipefail
 
 PKGS=(apertium apertium-eng-spa wordnet-base wordnet-sense-index)
+command -v java >/dev/null 2>&1 || PKGS+=(openjdk-17-jre-headless)
 
 installed() {
   command -v dpkg-query >/dev/null 2>&1 &&
@@ -33,6 +35,7 @@ error: apt-get is not available, so ${missing[*]} cannot be installed automatica
   Install Apertium with the English-Spanish pair (https://wiki.apertium.org/wiki/Installation)
   and WordNet 3.0 with its sense index; point WIRETRACE_WORDNET_DIR at the folder holding
   data.noun, index.sense, cntlist.rev ... if it is not /usr/share/wordnet.
+  Spark (wiretrace scan) needs Java 17 on PATH: install a JRE 17 and set JAVA_HOME.
 MSG
   exit 2
 fi
@@ -58,6 +61,10 @@ export DEBIAN_FRONTEND=noninteractive
 
 if ! apertium -l 2>/dev/null | grep -qw "eng-spa"; then
   echo "error: apertium is installed but the eng-spa mode is not listed by 'apertium -l'" >&2
+  exit 2
+fi
+if ! command -v java >/dev/null 2>&1; then
+  echo "error: java is still not on PATH after installing openjdk-17-jre-headless" >&2
   exit 2
 fi
 echo "bench deps: installed ${missing[*]}"
