@@ -117,18 +117,17 @@ def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet
 
 def _load_query(engine, article: str):  # type: ignore[no-untyped-def]
     """ARTICLE is a stored id, a file path, or '-' for stdin."""
-    from wiretrace.ingest import read_path
+    from wiretrace.ingest.query import QueryError, query_from_path
 
     if article != "-" and not Path(article).exists():
         stored = engine.store.get(article)
         if stored is None:
             _fail(EXIT_INPUT, f"{article}: neither a file nor an article id in the store")
         return stored
-    for res in read_path(article):
-        if res.status == "ok" and res.article is not None:
-            return res.article
-        _fail(EXIT_INPUT, res.detail or f"{article}: {res.reason}")
-    _fail(EXIT_INPUT, f"{article}: no article found in it")
+    try:
+        return query_from_path(article).article
+    except QueryError as e:
+        _fail(EXIT_INPUT, str(e))
 
 
 @main.command()
@@ -168,19 +167,9 @@ def _read_for_inspect(article: str, store: Path):  # type: ignore[no-untyped-def
     The raw page is kept when the input is HTML: translator widgets and hreflang links are
     there, not in the extracted text. A store is opened only for an id.
     """
-    import tempfile
+    from wiretrace.ingest.query import QueryError, query_from_path
 
-    from wiretrace.ingest import read_path, sniff_format
-
-    if article == "-":
-        with tempfile.NamedTemporaryFile(prefix="wiretrace-inspect-", delete=False) as tmp:
-            tmp.write(sys.stdin.buffer.read())
-        path, name = Path(tmp.name), "<stdin>"
-    elif Path(article).is_file():
-        path, name = Path(article), article
-    elif Path(article).exists():
-        _fail(EXIT_INPUT, f"{article}: a folder; inspect takes one article (a file, '-' or an id)")
-    else:
+    if article != "-" and not Path(article).exists():
         if not store.exists():
             _fail(EXIT_INPUT, f"{article}: no such file, and no store at {store} to look the id "
                   "up in (pass --store)")
@@ -190,20 +179,10 @@ def _read_for_inspect(article: str, store: Path):  # type: ignore[no-untyped-def
             _fail(EXIT_INPUT, f"{article}: neither a file nor an article id in the store {store}")
         return stored, None, article
     try:
-        results = read_path(path)
-        res = next(results, None)
-        raw_html = None
-        if res is not None and res.status == "ok" and res.article is not None:
-            head = path.read_bytes()[: 64 * 1024]
-            if sniff_format(head, name) == "html":
-                raw_html = path.read_bytes().decode(res.article.meta.get("encoding") or "utf-8",
-                                                    errors="replace")
-            return res.article, raw_html, name
-        detail = (res.detail or f"{name}: {res.reason}") if res else f"{name}: no article in it"
-        _fail(EXIT_INPUT, detail.replace(str(path), name))
-    finally:
-        if name == "<stdin>":
-            path.unlink(missing_ok=True)
+        q = query_from_path(article)
+    except QueryError as e:
+        _fail(EXIT_INPUT, str(e))
+    return q.article, q.raw_html, q.name
 
 
 @main.command()
@@ -255,6 +234,26 @@ def search(query: str, store: Path, site: str | None, since: str | None, until: 
     engine = _engine(store, create=False)
     for hit in engine.store.search(query, limit=limit, site=site, since=since, until=until):
         click.echo(json.dumps(hit, ensure_ascii=False))
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 exposes the store to the network).")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--max-mb", default=5.0, show_default=True, help="Largest request body (413 above).")
+def serve(store: Path, host: str, port: int, max_mb: float) -> None:
+    """Serve the web app and JSON API over the store (needs the 'web' extra)."""
+    from wiretrace.store import StoreError
+    from wiretrace.web import WebUnavailable
+    from wiretrace.web import serve as run_server
+
+    try:
+        run_server(store, host=host, port=port, max_bytes=int(max_mb * 1024 * 1024))
+    except WebUnavailable as e:
+        _fail(1, str(e))
+    except StoreError as e:
+        _fail(EXIT_STORE, str(e))
 
 
 @main.command()

@@ -271,12 +271,20 @@ class Store:
 
     def search(self, query: str, limit: int = 20, site: str | None = None,
                since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
-        """Full-text search (SQLite FTS5) with optional site and date filters."""
-        sql = ("SELECT a.id, a.title, a.site, a.published, a.url, "
-               "snippet(articles_fts, 1, '[', ']', ' … ', 12) AS snippet "
-               "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-               "WHERE articles_fts MATCH ?")
-        args: list[Any] = [_fts_query(query)]
+        """Full-text search (SQLite FTS5) with optional site and date filters. A blank
+        ``query`` lists the articles that pass the filters, newest first (browsing)."""
+        args: list[Any] = []
+        if query.strip():
+            sql = ("SELECT a.id, a.title, a.site, a.published, a.url, "
+                   "snippet(articles_fts, 1, '[', ']', ' … ', 12) AS snippet "
+                   "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+                   "WHERE articles_fts MATCH ?")
+            args.append(_fts_query(query))
+            order = "rank"
+        else:
+            sql = ("SELECT a.id, a.title, a.site, a.published, a.url, "
+                   "substr(a.text, 1, 160) AS snippet FROM articles a WHERE 1")
+            order = "a.published IS NULL, a.published DESC, a.rowid DESC"
         if site:
             sql += " AND a.site = ?"
             args.append(site)
@@ -284,11 +292,17 @@ class Store:
             sql += " AND a.published >= ?"
             args.append(since)
         if until:
-            sql += " AND a.published <= ?"
-            args.append(until)
-        sql += " ORDER BY rank LIMIT ?"
+            sql += " AND substr(a.published, 1, length(?)) <= ?"  # until 2026-03: all March
+            args += [until, until]
+        sql += f" ORDER BY {order} LIMIT ?"
         args.append(limit)
         return [dict(r) for r in self.db.execute(sql, args)]
+
+    def sites(self) -> list[tuple[str, int]]:
+        """Each site in the store with its number of articles, largest first."""
+        rows = self.db.execute("SELECT site, count(*) FROM articles WHERE site IS NOT NULL "
+                               "AND site != '' GROUP BY site ORDER BY count(*) DESC, site")
+        return [(str(r[0]), int(r[1])) for r in rows]
 
     def term_candidates(self, terms: Iterable[str], limit: int = 20,
                         max_df: float = 0.02) -> list[tuple[int, float]]:
