@@ -36,11 +36,12 @@ class WebUnavailable(RuntimeError):
 
 def _require() -> None:
     missing = []
-    for mod in ("fastapi", "uvicorn", "jinja2", "multipart"):
+    for mod, package in (("fastapi", "fastapi"), ("uvicorn", "uvicorn"), ("jinja2", "jinja2"),
+                         ("python_multipart", "python-multipart")):
         try:
             __import__(mod)
         except ImportError:
-            missing.append("python-multipart" if mod == "multipart" else mod)
+            missing.append(package)
     if missing:
         raise WebUnavailable(f"the web app needs {', '.join(missing)}: {_HINT}")
 
