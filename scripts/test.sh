@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Quick start 2: set up (Python deps, Apertium and WordNet for the benchmark gate, Chromium
-# for the browser tests) and run
-# the tests. Extra arguments go to pytest.
+# for the browser tests) and run the tests. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install_bench_deps.sh
