@@ -336,3 +336,39 @@ def test_openapi_lists_the_api_and_only_the_api(client: TestClient) -> None:
     body = paths["/api/ingest"]["post"]["requestBody"]["content"]
     assert {"multipart/form-data", "application/json"} <= set(body)
     assert client.get("/docs").status_code == 404  # Swagger UI would load a CDN script
+
+
+# -- golden pages: the layout around the report, an article, an error ----------------------
+
+GOLDEN = Path(__file__).parent / "fixtures" / "web"
+
+
+def test_golden_pages(engine: wiretrace.engine.Wiretrace, monkeypatch: pytest.MonkeyPatch
+                      ) -> None:
+    """The report page for the hand-made report of test_report_html, a stored article's page
+    and a 404, byte for byte (store path and timing normalised). Regenerate with
+    WIRETRACE_UPDATE_GOLDEN=1 after an intended change, and look at them in a browser."""
+    import os
+
+    from test_report_html import _hand_made
+    from wiretrace.report.html import render_body
+
+    report, source = _hand_made()
+    app = create_app(engine.store.path, engine=engine)
+    monkeypatch.setattr(app.state.service, "trace_page",
+                        lambda _article: (report, render_body(report, {"afp-1": source}.get)))
+    with TestClient(app) as c:
+        pages = {
+            "report.html": c.post("/trace", data={"text": "The talks lasted 80 minutes. " * 5}),
+            "article.html": c.get(f"/articles/{SOURCE}"),
+            "404.html": c.get("/articles/no-such-article"),
+        }
+    assert [r.status_code for r in pages.values()] == [200, 200, 404]
+    for name, r in pages.items():
+        page = r.text.replace(str(engine.store.path), "STORE")
+        page = re.sub(r"traced in [0-9.]+ s", "traced in 0.00 s", page)
+        path = GOLDEN / name
+        if os.environ.get("WIRETRACE_UPDATE_GOLDEN"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(page, encoding="utf-8")
+        assert page == path.read_text(encoding="utf-8"), name
