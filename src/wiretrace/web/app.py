@@ -285,13 +285,14 @@ def build_app(store: str | Path | None, *, max_bytes: int,
         redoc_url=None,
     )
     app.state.store_path = str(engine.store.path)
+    store_name = Path(engine.store.path).name  # pages show the folder, not the server's paths
     app.state.service = service
     app.state.max_bytes = max_bytes
 
     def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         ctx.setdefault("title", "wiretrace")
         html = env.get_template(template).render(
-            request=request, store_path=app.state.store_path, report_css=Markup(REPORT_CSS),
+            request=request, store_path=store_name, report_css=Markup(REPORT_CSS),
             **ctx)
         return HTMLResponse(html, status_code=status)
 
@@ -301,7 +302,7 @@ def build_app(store: str | Path | None, *, max_bytes: int,
                                 status_code=status)
         html = env.get_template("error.html").render(
             status=status, heading=_TITLES.get(status, "Error"), message=message,
-            title=f"{status} {_TITLES.get(status, 'Error')}", store_path=app.state.store_path,
+            title=f"{status} {_TITLES.get(status, 'Error')}", store_path=store_name,
             report_css=Markup(REPORT_CSS))
         return HTMLResponse(html, status_code=status)
 
@@ -527,7 +528,7 @@ def build_app(store: str | Path | None, *, max_bytes: int,
         await run_in_threadpool(service.add, articles, stats)
         return {"ingested": stats.ingested, "duplicates": stats.duplicates,
                 "failed": stats.failed, "skipped": failures[:100], "passages": stats.passages,
-                "seconds": round(time.perf_counter() - t0, 2), "store": app.state.store_path,
+                "seconds": round(time.perf_counter() - t0, 2), "store": store_name,
                 "articles_in_store": service.counts()["articles"]}
 
     @app.get("/api/articles/{article_id:path}", tags=["api"], summary="One stored article")
@@ -549,7 +550,7 @@ def build_app(store: str | Path | None, *, max_bytes: int,
 
     @app.get("/api/store", tags=["api"], summary="What the store holds")
     def api_store() -> dict[str, Any]:
-        return {"store": app.state.store_path, **service.counts(),
+        return {"store": store_name, **service.counts(),
                 "sites": [{"site": s, "articles": n} for s, n in service.sites()]}
 
     return app
