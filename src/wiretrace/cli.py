@@ -222,6 +222,53 @@ def inspect(article: str, store: Path, fmt: str, output: Path | None) -> None:
 
 
 @main.command()
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "graphml", "dot"]),
+              default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write here instead of stdout.")
+@click.option("--rebuild", is_flag=True, help="Forget cached pair verdicts and judge again.")
+@click.option("--min-size", default=None, type=int,
+              help="Smallest story to show (default 2 for text and dot, 1 for json/graphml).")
+@click.option("--method", type=click.Choice(["average", "components"]), default="average",
+              show_default=True, help="average: average link over judged pairs; components: "
+              "connected components (chains more).")
+def stories(store: Path, fmt: str, output: Path | None, rebuild: bool, min_size: int | None,
+            method: str) -> None:
+    """Group the stored articles into stories and print each story's lineage.
+
+    New articles are judged against their retrieval candidates (cached in the store);
+    earlier verdicts are reused, so a second run after an ingest is incremental.
+    """
+    from wiretrace.story import StoryConfig, build_stories, to_dot, to_graphml, to_json, to_text
+
+    engine = _engine(store, create=False)
+    show = sys.stderr.isatty()
+
+    def progress(n: int, total: int) -> None:
+        if show and (n % 10 == 0 or n == total):
+            click.echo(f"\r  judged {n}/{total} new articles", err=True, nl=n == total)
+
+    index = build_stories(engine, StoryConfig(method=method), rebuild=rebuild,
+                          progress=progress)
+    small = 2 if fmt in ("text", "dot") else 1
+    size = min_size if min_size is not None else small
+    if fmt == "json":
+        text = json.dumps(to_json(index, size), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "graphml":
+        text = to_graphml(index, size)
+    elif fmt == "dot":
+        text = to_dot(index, size)
+    else:
+        text = to_text(index, size)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
 @click.argument("query")
 @store_option
 @click.option("--site", default=None)

@@ -126,8 +126,12 @@ class Wiretrace:
         return vecs
 
     def compare(self, query: Article, candidate: Article,
-                signals: dict[str, float] | None = None) -> Relation:
-        """Judge one pair, with ``query`` in the copy's seat; direction may turn it."""
+                signals: dict[str, float] | None = None, *, explain: bool = True) -> Relation:
+        """Judge one pair, with ``query`` in the copy's seat; direction may turn it.
+
+        ``explain=False`` skips the alterations (word-level forensics): the story builder
+        needs only the verdict and direction, for many pairs.
+        """
         query, candidate = _prepared(query), _prepared(candidate)
         eq, ec = self._full(query), self._full(candidate)
         sem = eq @ ec.T if len(eq) and len(ec) else np.zeros((len(eq), len(ec)))
@@ -149,7 +153,7 @@ class Wiretrace:
                 if kind2 in DERIVED_KINDS:
                     rel.kind, rel.confidence = kind2, conf2
                     rel.features = {**f2, "seen_from": "candidate"}  # type: ignore[dict-item]
-        if rel.kind in DERIVED_KINDS:
+        if rel.kind in DERIVED_KINDS and explain:
             cross = bool(rel.features.get("cross_language"))
             if rel.features.get("seen_from") == "candidate":
                 rel.alterations = alterations(candidate, query, [_swap(p) for p in pairs],
@@ -159,12 +163,12 @@ class Wiretrace:
         rel.evidence = evidence(query, candidate, pairs)
         return rel
 
-    def trace(self, article: Article, exclude_ids: Iterable[str] = (),
-              limit: int | None = None) -> TraceResult:
-        """Find the stored articles ``article`` derives from (or that derive from it)."""
-        art = _prepared(article)
-        exclude = {r for i in (art.id, *exclude_ids) if (r := self.store.rowid_of(i))}
-        fp = self.fingerprinter.fingerprint_many([art])[0]
+    def neighbours(self, article: Article, exclude_ids: Iterable[str] = (),
+                   limit: int | None = None) -> list[tuple[Article, dict[str, float]]]:
+        """Stored candidates for ``article`` (prepared), best first, with their signal
+        scores: the retrieval half of ``trace``, reused by the story builder."""
+        exclude = {r for i in (article.id, *exclude_ids) if (r := self.store.rowid_of(i))}
+        fp = self.fingerprinter.fingerprint_many([article])[0]
         if self._lexical is None:
             self._lexical = LexicalIndex(
                 self.store, self.retrieve_config.lsh_threshold, self.fingerprinter.config.num_perm
@@ -173,12 +177,21 @@ class Wiretrace:
                            self._lexical, exclude)
         if limit:
             cands = cands[:limit]
-        out = TraceResult(article=art, candidates=len(cands))
+        out = []
         for c in cands:
             cand = self.store.get_by_rowid(c.rowid)
-            if cand is None:
-                continue
-            out.relations.append(self.compare(art, cand, c.scores))
+            if cand is not None:
+                out.append((cand, c.scores))
+        return out
+
+    def trace(self, article: Article, exclude_ids: Iterable[str] = (),
+              limit: int | None = None) -> TraceResult:
+        """Find the stored articles ``article`` derives from (or that derive from it)."""
+        art = _prepared(article)
+        found = self.neighbours(art, exclude_ids, limit)
+        out = TraceResult(article=art, candidates=len(found))
+        for cand, scores in found:
+            out.relations.append(self.compare(art, cand, scores))
         rank = {k: i for i, k in enumerate((*DERIVED_KINDS, "independent", "unrelated"))}
         out.relations.sort(key=lambda r: (r.kind not in DERIVED_KINDS, -r.confidence
                                           if r.kind in DERIVED_KINDS else rank[r.kind]))

@@ -17,6 +17,19 @@ def direction(
     query: Article, candidate: Article, f: dict[str, float]
 ) -> tuple[str, list[str]]:
     """``"candidate_is_source"``, ``"query_is_source"`` or ``"unknown"``, with reasons."""
+    score, why = direction_score(query, candidate, f)
+    if score >= 0.75:
+        return "candidate_is_source", why
+    if score <= -0.75:
+        return "query_is_source", why
+    return "unknown", why
+
+
+def direction_score(
+    query: Article, candidate: Article, f: dict[str, float]
+) -> tuple[float, list[str]]:
+    """The summed votes (> 0: the candidate is the source) and their reasons; the story
+    lineage uses a small sum as a lean when it must orient an undecided edge."""
     score = 0.0  # > 0: the candidate is the source
     why: list[str] = []
 
@@ -54,8 +67,4 @@ def direction(
         vote(0.75, f"{len(query.boilerplate)} lines of page chrome removed from the query")
     elif len(candidate.boilerplate) > len(query.boilerplate) + 2:
         vote(-0.75, f"{len(candidate.boilerplate)} lines of page chrome removed from the candidate")
-    if score >= 0.75:
-        return "candidate_is_source", why
-    if score <= -0.75:
-        return "query_is_source", why
-    return "unknown", why
+    return score, why
