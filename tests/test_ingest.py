@@ -119,6 +119,19 @@ def test_seed_id_is_stable_across_reads(seed: ReadResult) -> None:
 # -- HTML ----------
 
 
+def test_html_footer_copyright_year_is_not_taken_for_the_date() -> None:
+    body = "<p>Dock workers in Rotterdam ended a three-day strike on Tuesday after unions " \
+        "accepted a pay offer from the port authority, officials said.</p>" * 3
+    page = f"<html><body><article><h1>Strike ends</h1>{body}</article>" \
+        "<footer>\u00a9 2019 Some Site. All rights reserved.</footer></body></html>"
+    undated = read_html(page)
+    assert undated.article is not None and undated.article.published is None
+    stated = page.replace("<html>", "<html><head><meta property='article:published_time' "
+                                    "content='2024-03-05T10:00:00Z'></head>")
+    dated = read_html(stated)
+    assert dated.article is not None and dated.article.published == "2024-03-05"
+
+
 def test_html_page_metadata_and_evidence() -> None:
     res = only(read_path(FIXTURES / "article.html"))
     assert res.status == "ok", res.detail

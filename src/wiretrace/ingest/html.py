@@ -223,6 +223,10 @@ def _extract(html: str, url: str | None, options: IngestOptions) -> Any:
         include_tables=options.include_tables,
         favor_recall=options.favor_recall,
         deduplicate=False,
+        # Only dates the page states as such (meta tags, <time>, URL): htmldate's extensive
+        # search takes a footer's "(c) 2019" for the publication date, and a wrong date
+        # outweighs every other direction signal. A missing date is merely no evidence.
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
 
 
