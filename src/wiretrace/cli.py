@@ -55,7 +55,8 @@ def main() -> None:
 @click.option("--max-mb", default=20.0, show_default=True, help="Skip pages larger than this.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet: bool) -> None:
-    """Ingest files or folders (HTML, WARC/WET, RSS/Atom, JSONL, plain text; '-' = stdin).
+    """Ingest files or folders (HTML, WARC/WET, RSS/Atom, JSONL, plain text; '-' = stdin),
+    or the output folder of `wiretrace scan` (articles with their fingerprints, relations).
 
     Idempotent: an article already stored is counted as a duplicate. An interrupted run
     keeps every batch it committed; run it again to resume. Exit status 3 when a named
@@ -74,8 +75,19 @@ def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet
     start = time.perf_counter()
     show = not quiet and sys.stderr.isatty()
 
+    from wiretrace.scale.tables import is_scan_output
+
+    scans = [p for p in paths if is_scan_output(p)]  # `wiretrace scan` output folders
+    if scans:
+        from wiretrace.scale.tables import ingest_scan
+
+        for p in scans:
+            ingest_scan(engine, p, stats, batch=batch)
+
     def articles():  # type: ignore[no-untyped-def]
         for path in paths:
+            if path in scans:
+                continue
             for res in read_path(path, max_bytes=int(max_mb * 1024 * 1024)):
                 if res.status == "ok" and res.article is not None:
                     yield res.article
@@ -266,6 +278,30 @@ def stories(store: Path, fmt: str, output: Path | None, rebuild: bool, min_size:
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+@main.command()
+@click.option("--input", "inputs", multiple=True, required=True,
+              help="File or folder (WARC/WET, JSONL, Parquet, HTML...); repeat for more.")
+@click.option("--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the Parquet tables (re-run to resume).")
+@click.option("--master", default=None,
+              help="Spark master: local[*] (default), local[2], spark://HOST:7077; leave "
+              "out under spark-submit.")
+@click.option("--max-mb", default=20.0, show_default=True, help="Skip pages larger than this.")
+def scan(inputs: tuple[str, ...], output: Path, master: str | None, max_mb: float) -> None:
+    """Scan a crawl on Apache Spark: extract, fingerprint, find and verify copies, write
+    Parquet tables (articles, relations, stories, failures). Resumable per input file;
+    `wiretrace ingest OUTPUT` loads the result into a store. Needs 'wiretrace[spark]'."""
+    from wiretrace.scale.job import ScanError
+    from wiretrace.scale.job import scan as run_scan
+
+    try:
+        summary = run_scan(list(inputs), output, master=master,
+                           max_bytes=int(max_mb * 1024 * 1024))
+    except ScanError as e:
+        _fail(EXIT_INPUT, str(e))
+    click.echo(json.dumps(summary))
 
 
 @main.command()
