@@ -151,3 +151,70 @@ class AlterationCounts:
             out[t] = {"precision": rate(tp_p, n_p), "predicted": n_p,
                       "recall": rate(tp_g, n_g), "gold": n_g}
         return out
+
+
+# -- clustering against gold (stories vs ECB+ events) -----------------------------------
+
+
+def _comb2(n: int) -> float:
+    return n * (n - 1) / 2
+
+
+def bcubed(pred: dict[str, Any], gold: dict[str, Any]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 (Bagga & Baldwin) over the items of ``gold``.
+
+    For each item: precision = share of its predicted cluster that shares its gold cluster,
+    recall = share of its gold cluster that shares its predicted cluster; averaged over
+    items. An item missing from ``pred`` is a singleton.
+    """
+    items = list(gold)
+    if not items:
+        return 0.0, 0.0, 0.0
+    p_of = {i: pred.get(i, ("__single__", i)) for i in items}
+    by_pred: dict[Any, list[str]] = {}
+    by_gold: dict[Any, list[str]] = {}
+    for i in items:
+        by_pred.setdefault(p_of[i], []).append(i)
+        by_gold.setdefault(gold[i], []).append(i)
+    joint: dict[tuple[Any, Any], int] = {}
+    for i in items:
+        joint[(p_of[i], gold[i])] = joint.get((p_of[i], gold[i]), 0) + 1
+    p = sum(joint[(p_of[i], gold[i])] / len(by_pred[p_of[i]]) for i in items) / len(items)
+    r = sum(joint[(p_of[i], gold[i])] / len(by_gold[gold[i]]) for i in items) / len(items)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def adjusted_rand_index(pred: dict[str, Any], gold: dict[str, Any]) -> float:
+    """Adjusted Rand index (Hubert & Arabie) over the items of ``gold``: 1 for identical
+    partitions, about 0 for chance. Items missing from ``pred`` are singletons."""
+    items = list(gold)
+    n = len(items)
+    if n < 2:
+        return 1.0
+    p_of = {i: pred.get(i, ("__single__", i)) for i in items}
+    joint: dict[tuple[Any, Any], int] = {}
+    a: dict[Any, int] = {}
+    b: dict[Any, int] = {}
+    for i in items:
+        joint[(p_of[i], gold[i])] = joint.get((p_of[i], gold[i]), 0) + 1
+        a[p_of[i]] = a.get(p_of[i], 0) + 1
+        b[gold[i]] = b.get(gold[i], 0) + 1
+    index = sum(_comb2(v) for v in joint.values())
+    sa, sb = sum(_comb2(v) for v in a.values()), sum(_comb2(v) for v in b.values())
+    expected = sa * sb / _comb2(n)
+    top = (sa + sb) / 2
+    if top == expected:
+        return 1.0
+    return (index - expected) / (top - expected)
+
+
+def edge_prf(pred: set[tuple[str, str]], gold: set[tuple[str, str]],
+             ignore: set[frozenset[str]] = frozenset()) -> dict[str, float | int]:  # type: ignore[assignment]
+    """Precision/recall/F1 of directed edges; predicted edges whose (unordered) pair is in
+    ``ignore`` (pairs with no gold either way) count neither for nor against."""
+    counted = {e for e in pred if frozenset(e) not in ignore}
+    tp = len(counted & gold)
+    p = tp / len(counted) if counted else 0.0
+    r = tp / len(gold) if gold else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
+            "predicted": len(counted), "gold": len(gold), "true_positives": tp}

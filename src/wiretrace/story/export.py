@@ -13,7 +13,7 @@ from typing import Any
 
 from wiretrace.story.build import SCHEMA, Story, StoryIndex
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _clean(text: Any, limit: int = 90) -> str:

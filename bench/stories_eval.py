@@ -1,0 +1,360 @@
+"""Stories and lineage against ECB+ gold events, side by side with MinHash components.
+
+Articles: the split's ECB+ originals (two real events per topic, several outlets each) plus
+one benchmark copy per source (kinds in turn: verbatim, partial, edited, spun,
+machine_translated, translated, summarised, corrupted), read the way a user's file would
+be, stored in a seeded random order (so "first stored" says nothing about who copied whom).
+
+* Stories: B-cubed P/R/F1 and adjusted Rand index against the gold events (a copy's event
+  is its source's), over all articles and over the originals alone; wiretrace with
+  connected components and with average link at several thresholds (pick on dev), and
+  MinHash LSH (word 5-shingles, 128 permutations) connected components at 0.5 and 0.7.
+* Lineage: tree edges source -> copy against the data set's gold (source, copy) edges;
+  pairs of ECB+ originals that are real republications of one wire story (no gold
+  direction) count neither way. Directed and undirected; the share of edges whose
+  direction the judge decided. MinHash has no direction: each article's best-Jaccard LSH
+  neighbour, undirected.
+* Cost (``cost --size N``, one process per size for a clean peak RSS): ECB+ originals, copies,
+  Reuters distractors up to N; time to judge and cluster, pairs judged, peak RSS; then an
+  incremental update with 1% new articles.
+
+Run:  .venv/bin/python bench/stories_eval.py quality --split dev
+      .venv/bin/python bench/stories_eval.py quality --split test --config '{"method": ...}'
+      .venv/bin/python bench/stories_eval.py cost --size 1000
+      .venv/bin/python bench/stories_eval.py render
+Writes bench/results/stories.json (merged run by run) and bench/results/stories.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from wiretrace.bench.metrics import adjusted_rand_index, bcubed, edge_prf
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT_JSON = ROOT / "bench" / "results" / "stories.json"
+OUT_MD = ROOT / "bench" / "results" / "stories.md"
+KIND_CYCLE = ("verbatim", "partial", "edited", "spun", "machine_translated", "translated",
+              "summarised", "corrupted")
+
+
+def log(msg: str) -> None:
+    print(f"[stories {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def corpus(split: str, seed: int = 0) -> tuple[list[Any], dict[str, str], set[tuple[str, str]],
+                                               set[frozenset[str]]]:
+    """(articles in storage order, gold event per id, gold edges, pairs without gold)."""
+    from wiretrace.bench.dataset import build_dataset
+    from wiretrace.bench.runner import as_user_would
+
+    ds = build_dataset(split)
+    gold = {a.id: str(a.meta["event"]) for a in ds.originals}
+    rng = random.Random(seed)
+    by_source: dict[str, list[Any]] = {}
+    for d in ds.copies:
+        by_source.setdefault(d.source_id, []).append(d)
+    picked = []
+    for i, sid in enumerate(sorted(by_source)):
+        want = KIND_CYCLE[i % len(KIND_CYCLE)]
+        options = [d for d in by_source[sid] if d.kind == want] or by_source[sid]
+        picked.append(rng.choice(options))
+    copies = [as_user_would(d.copy) for d in picked]
+    for d in picked:
+        gold[d.copy.id] = gold[d.source_id]
+    edges = {(d.source_id, d.copy.id) for d in picked}
+    no_gold = {frozenset((rc.a_id, rc.b_id)) for rc in ds.real_copies}
+    arts = list(ds.originals) + copies
+    rng.shuffle(arts)
+    return arts, gold, edges, no_gold
+
+
+def minhash_components(arts: list[Any], threshold: float) -> tuple[dict[str, int],
+                                                                    set[tuple[str, str]]]:
+    """MinHash LSH connected components, and each article's best-Jaccard neighbour."""
+    from datasketch import MinHashLSH
+
+    from wiretrace.engine import prepare
+    from wiretrace.fingerprint.lexical import minhash
+    from wiretrace.story import connected_components
+
+    sigs = {a.id: minhash(prepare(a).text, 128, 5) for a in arts}
+    lsh = MinHashLSH(threshold=threshold, num_perm=128)
+    for i, m in sigs.items():
+        lsh.insert(i, m)
+    edges, best = [], set()
+    for i, m in sigs.items():
+        hits = [(h, m.jaccard(sigs[h])) for h in lsh.query(m) if h != i]
+        edges += [(i, h) for h, _ in hits]
+        if hits:
+            best.add((max(hits, key=lambda x: x[1])[0], i))
+    comps = connected_components([a.id for a in arts], edges)
+    return {m: k for k, c in enumerate(comps) for m in c}, best
+
+
+def cluster_scores(assign: dict[str, Any], gold: dict[str, str], originals: set[str]
+                   ) -> dict[str, Any]:
+    p, r, f = bcubed(assign, gold)
+    go = {k: v for k, v in gold.items() if k in originals}
+    po, ro, fo = bcubed(assign, go)
+    return {"bcubed_p": p, "bcubed_r": r, "bcubed_f1": f, "ari": adjusted_rand_index(assign, gold),
+            "originals_bcubed_f1": fo, "originals_ari": adjusted_rand_index(assign, go),
+            "clusters": len(set(assign[k] for k in gold if k in assign))}
+
+
+def quality(split: str, configs: list[dict[str, Any]] | None, store: Path | None) -> dict:
+    from wiretrace.engine import Wiretrace
+    from wiretrace.story import StoryConfig, build_stories, cluster, lineage
+    arts, gold, gold_edges, no_gold = corpus(split)
+    originals = {i for i in gold if not i.startswith("copy") and i not in
+                 {e[1] for e in gold_edges}}
+    log(f"{split}: {len(arts)} articles ({len(originals)} originals), "
+        f"{len(set(gold.values()))} gold events, {len(gold_edges)} gold edges")
+    tmp = Path(store or tempfile.mkdtemp(prefix="wiretrace-stories-"))
+    engine = Wiretrace(tmp)
+    t0 = time.perf_counter()
+    engine.add(arts)
+    ingest_s = time.perf_counter() - t0
+    log(f"ingested in {ingest_s:.0f}s")
+    t1 = time.perf_counter()
+
+    def progress(n: int, total: int) -> None:
+        if n % 100 == 0:
+            log(f"judged {n}/{total} ({(time.perf_counter() - t1) / n:.2f}s/article)")
+
+    index = build_stories(engine, StoryConfig(), progress=progress)
+    build_s = time.perf_counter() - t1
+    log(f"stories built in {build_s:.0f}s; {index.stats['pairs_judged']} pairs judged")
+    verdicts = list(_verdicts(engine))
+    order = {a.id: (a.published or "~", engine.store.rowid_of(a.id) or 0) for a in arts}
+    nodes = sorted(order, key=order.__getitem__)
+    grid = configs or (
+        [{"method": "components"}]
+        + [{"method": "average", "threshold": t, "independent_weight": w}
+           for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8) for w in (1.0, 0.7)]
+    )
+    rows = []
+    for cfg in grid:
+        sc = StoryConfig(**cfg)
+        clusters = cluster(nodes, verdicts, sc)
+        assign = {m: k for k, c in enumerate(clusters) for m in c}
+        row = {"system": "wiretrace", "config": cfg, **cluster_scores(assign, gold, originals)}
+        row["lineage"] = _lineage_scores(clusters, verdicts, order, gold_edges, no_gold,
+                                         lineage)
+        rows.append(row)
+        log(f"{cfg}: ARI {row['ari']:.3f} B3 F1 {row['bcubed_f1']:.3f}")
+    for t in (0.5, 0.7):
+        assign, best = minhash_components(arts, t)
+        row = {"system": f"minhash_cc_{t}", "config": {"threshold": t},
+               **cluster_scores(assign, gold, originals)}
+        und = {frozenset(e) for e in best}
+        gold_und = {frozenset(e) for e in gold_edges}
+        row["lineage"] = {"undirected": _und(und, gold_und, no_gold)}
+        rows.append(row)
+        log(f"minhash {t}: ARI {row['ari']:.3f} B3 F1 {row['bcubed_f1']:.3f}")
+    engine.store.close()
+    if store is None:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {"split": split, "articles": len(arts), "originals": len(originals),
+            "copies": len(gold_edges), "gold_events": len(set(gold.values())),
+            "pairs_judged": len(verdicts), "ingest_s": round(ingest_s, 1),
+            "build_s": round(build_s, 1), "rows": rows}
+
+
+def _verdicts(engine: Any) -> Any:
+    from wiretrace.story.pairs import PairVerdict
+
+    for a, b, kind, conf, dirn, lean, ev in engine.store.db.execute(
+        "SELECT a, b, kind, confidence, direction, lean, evidence FROM story_pairs"
+    ):
+        yield PairVerdict(a, b, kind, conf, dirn, lean, json.loads(ev))
+
+
+def _und(pred: set[frozenset[str]], gold: set[frozenset[str]],
+         ignore: set[frozenset[str]]) -> dict[str, Any]:
+    counted = {e for e in pred if e not in ignore}
+    tp = len(counted & gold)
+    p = tp / len(counted) if counted else 0.0
+    r = tp / len(gold) if gold else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
+            "predicted": len(counted), "gold": len(gold)}
+
+
+def _lineage_scores(clusters: list[list[str]], verdicts: list[Any],
+                    order: dict[str, tuple[str, int]], gold_edges: set[tuple[str, str]],
+                    no_gold: set[frozenset[str]], lineage: Any) -> dict[str, Any]:
+    from wiretrace.data import DERIVED_KINDS
+
+    story = {m: k for k, c in enumerate(clusters) for m in c}
+    per: dict[int, list[Any]] = {}
+    seen: set[frozenset[str]] = set()
+    for v in verdicts:
+        key = frozenset((v.a, v.b))
+        if v.kind in DERIVED_KINDS and story.get(v.a) == story.get(v.b) and key not in seen:
+            seen.add(key)
+            per.setdefault(story[v.a], []).append(v)
+    tree, decided = set(), 0
+    for k, c in enumerate(clusters):
+        if k not in per:
+            continue
+        _, edges = lineage(c, per[k], order)
+        for e in edges:
+            if e.tree:
+                tree.add((e.source, e.target))
+                decided += e.decided
+    directed = edge_prf(tree, gold_edges, no_gold)
+    und = _und({frozenset(e) for e in tree}, {frozenset(e) for e in gold_edges}, no_gold)
+    right_dir = len(tree & gold_edges)
+    found_und = len({frozenset(e) for e in tree} & {frozenset(e) for e in gold_edges})
+    return {"directed": directed, "undirected": und,
+            "direction_decided_share": decided / len(tree) if tree else None,
+            "direction_right_among_found": right_dir / found_und if found_und else None}
+
+
+def cost(size: int, seed: int = 0) -> dict[str, Any]:
+    """Stories over ``size`` articles: ECB+ (both splits) + copies + Reuters distractors."""
+    from wiretrace.bench.sources import load_reuters
+    from wiretrace.engine import Wiretrace
+    from wiretrace.story import StoryConfig, build_stories
+
+    arts: list[Any] = []
+    for split in ("dev", "test"):
+        arts += corpus(split, seed)[0]
+    rng = random.Random(seed)
+    rng.shuffle(arts)
+    n_new = max(1, size // 100)
+    fill = max(0, size + n_new - len(arts))
+    reuters = load_reuters(min_chars=200)[:fill]
+    pool = (arts + reuters)
+    rng.shuffle(pool)
+    base, extra = pool[:size], pool[size:size + n_new]
+    tmp = Path(tempfile.mkdtemp(prefix="wiretrace-stories-cost-"))
+    engine = Wiretrace(tmp)
+    _ = engine.fingerprinter.static.table
+    _ = engine.fingerprinter.full._backend
+    t0 = time.perf_counter()
+    engine.add(base)
+    ingest_s = time.perf_counter() - t0
+    t1 = time.perf_counter()
+
+    def progress(n: int, total: int) -> None:
+        if n % 250 == 0:
+            log(f"size {size}: judged {n}/{total} ({(time.perf_counter() - t1) / n:.2f}s/article)")
+
+    index = build_stories(engine, StoryConfig(), progress=progress)
+    build_s = time.perf_counter() - t1
+    rss_build = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    engine.add(extra)
+    t2 = time.perf_counter()
+    upd = build_stories(engine, StoryConfig())
+    update_s = time.perf_counter() - t2
+    engine.store.close()
+    shutil.rmtree(tmp, ignore_errors=True)
+    return {
+        "size": size,
+        "ingest_s": round(ingest_s, 1),
+        "build_s": round(build_s, 1),
+        "build_s_per_article": round(build_s / size, 3),
+        "seconds_clustering": index.stats["seconds_clustering"],
+        "pairs_judged": index.stats["pairs_judged"],
+        "pairs_per_article": round(index.stats["pairs_judged"] / size, 2),
+        "all_pairs": size * (size - 1) // 2,
+        "stories": index.stats["stories"],
+        "peak_rss_mb": round(rss_build, 1),
+        "update_articles": len(extra),
+        "update_s": round(update_s, 1),
+        "update_articles_reclustered": upd.stats["articles_reclustered"],
+        "update_pairs_judged": upd.stats["pairs_judged"] - index.stats["pairs_judged"],
+    }
+
+
+def _merge(key: str, value: Any) -> dict[str, Any]:
+    res = json.loads(OUT_JSON.read_text()) if OUT_JSON.exists() else {}
+    res[key] = value
+    res["machine"] = ("2 cores shared with two other engineers' jobs: timings are on a "
+                      "loaded machine")
+    OUT_JSON.write_text(json.dumps(res, indent=2, default=str) + "\n")
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    q = sub.add_parser("quality")
+    q.add_argument("--split", choices=["dev", "test"], required=True)
+    q.add_argument("--config", default=None, help="JSON list of StoryConfig dicts to score")
+    q.add_argument("--store", type=Path, default=None, help="keep the store here")
+    c = sub.add_parser("cost")
+    c.add_argument("--size", type=int, required=True)
+    sub.add_parser("render")
+    args = ap.parse_args()
+    if args.cmd == "quality":
+        res = quality(args.split, json.loads(args.config) if args.config else None, args.store)
+        _merge(args.split, res)
+    elif args.cmd == "cost":
+        res = _merge(f"cost_{args.size}", cost(args.size))
+    res = json.loads(OUT_JSON.read_text())
+    OUT_MD.write_text(render(res))
+    log(f"wrote {OUT_MD}")
+
+
+def _f(x: Any) -> str:
+    return "–" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
+
+
+def render(res: dict[str, Any]) -> str:
+    out = ["# Stories and lineage", "",
+           "From `bench/stories_eval.py` (see its docstring for the protocol). "
+           + res.get("machine", ""), ""]
+    for split in ("dev", "test"):
+        r = res.get(split)
+        if not r:
+            continue
+        out += [f"## {split} split: {r['articles']} articles ({r['originals']} ECB+ originals, "
+                f"{r['copies']} copies), {r['gold_events']} gold events; "
+                f"{r['pairs_judged']} pairs judged; stories built in {r['build_s']} s", "",
+                "| system | config | ARI | B³ P | B³ R | B³ F1 | ARI originals | B³ F1 originals "
+                "| clusters | lineage P (directed) | lineage R (directed) | lineage P (undirected) "
+                "| lineage R (undirected) | direction decided |",
+                "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        for row in r["rows"]:
+            lin = row["lineage"]
+            d, u = lin.get("directed", {}), lin["undirected"]
+            cfg = ", ".join(f"{k}={v}" for k, v in row["config"].items())
+            out.append(f"| {row['system']} | {cfg} | {_f(row['ari'])} | {_f(row['bcubed_p'])} | "
+                       f"{_f(row['bcubed_r'])} | {_f(row['bcubed_f1'])} | "
+                       f"{_f(row['originals_ari'])} | {_f(row['originals_bcubed_f1'])} | "
+                       f"{row['clusters']} | {_f(d.get('precision'))} | {_f(d.get('recall'))} | "
+                       f"{_f(u['precision'])} | {_f(u['recall'])} | "
+                       f"{_f(lin.get('direction_decided_share'))} |")
+        out.append("")
+    costs = sorted((v for k, v in res.items() if k.startswith("cost_")), key=lambda v: v["size"])
+    if costs:
+        out += ["## Cost of building stories", "",
+                "| articles | ingest s | judge + cluster s | s/article | clustering s "
+                "| pairs judged | pairs/article | all pairs | peak RSS MB "
+                "| +1% articles: update s | reclustered |",
+                "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for c in costs:
+            out.append(f"| {c['size']} | {c['ingest_s']} | {c['build_s']} | "
+                       f"{c['build_s_per_article']} | {c['seconds_clustering']} | "
+                       f"{c['pairs_judged']} | {c['pairs_per_article']} | {c['all_pairs']} | "
+                       f"{c['peak_rss_mb']} | {c['update_s']} ({c['update_articles']} new) | "
+                       f"{c['update_articles_reclustered']} |")
+        out.append("")
+    if res.get("notes"):
+        out += ["## Notes", "", *res["notes"], ""]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    main()
