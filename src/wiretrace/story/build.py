@@ -102,12 +102,14 @@ def judge_pair(engine: Any, a: Any, b: Any, scores: dict[str, float]) -> PairVer
 
     The judge asks "is the query derived from the candidate?": a wire story in the copy's
     seat does not look derived from its partial copy. So the later article sits in the
-    copy's seat first; when that says "same event, not copied", the other seating is tried
-    too (a source stored after its copy), and a derivation either way wins.
+    copy's seat first; when that says "same event, not copied" while half or more of the
+    candidate aligned, the other seating is tried too (a source stored after its copy),
+    and a derivation either way wins.
     """
     q, c = (a, b) if _later(engine, a, b) else (b, a)
     rel = engine.compare(q, c, scores, explain=False)
-    if rel.kind == "independent":
+    if rel.kind == "independent" and rel.features.get("coverage_source", 0.0) >= 0.5:
+        # much of the candidate aligned: it may be the copy (a partial or a summary)
         rel2 = engine.compare(c, q, scores, explain=False)
         if rel2.derived:
             q, c, rel = c, q, rel2
