@@ -22,6 +22,7 @@ import wiretrace.engine
 from web_support import demo_copies, demo_engine
 from wiretrace.cli import main
 from wiretrace.data import DERIVED_KINDS
+from wiretrace.demo import to_article
 from wiretrace.fingerprint import Fingerprinter
 from wiretrace.web import create_app
 from wiretrace.web.app import CSP
@@ -327,11 +328,41 @@ def test_ingest_files_and_json_then_trace_finds_them(
         assert report["sources"][0]["source"]["id"] == SOURCE
 
 
+def test_stories_show_each_copy_under_its_source(tmp_path: Path,
+                                                  fingerprinter: Fingerprinter) -> None:
+    from wiretrace.demo import CORPUS, load_jsonl
+    from wiretrace.ingest.plaintext import page_article
+
+    rotterdam = [d for d in load_jsonl(CORPUS / "originals.jsonl") if "rotterdam" in d["id"]
+                 or "maasvlakte" in d["id"]]
+    engine = demo_engine(tmp_path / "store", fingerprinter, fill=False)
+    engine.add([to_article(d) for d in rotterdam])
+    copies = [demo_copies()[SPUN]]  # its verbatim copy would be a duplicate: not stored
+    engine.add([page_article(d["text"], id=d["id"], url=d["url"], published=d["published"])
+                for d in copies])
+    with TestClient(create_app(tmp_path / "store", engine=engine)) as c:
+        data = c.get("/api/stories").json()
+        page = c.get("/stories")
+    assert data["schema"] == "wiretrace.stories/1"
+    story = next(s for s in data["stories"] if SOURCE in [a["id"] for a in s["articles"]])
+    assert SOURCE in story["roots"]  # the independent reports are roots of their own
+    edges = {(d["source"], d["copy"]) for d in story["derivations"] if d["tree"]}
+    assert {(SOURCE, d["id"]) for d in copies} <= edges
+    assert page.status_code == 200
+    roots = page.text.split('<li class="root">')[1:]
+    tree = next(r for r in roots if r.lstrip("● \n").startswith(f'<a href="/articles/{SOURCE}"'))
+    for d in copies:  # each copy is listed as a derivation inside its source's tree
+        assert re.search(rf'<li class="edge kind-\w+">.*?href="/trace/{d["id"]}"', tree,
+                         re.S), d["id"]
+    others = "".join(r for r in roots if r is not tree)
+    assert not any(f'href="/trace/{d["id"]}"' in others for d in copies)
+
+
 def test_openapi_lists_the_api_and_only_the_api(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     paths = spec["paths"]
     assert set(paths) == {"/api/trace", "/api/inspect", "/api/ingest", "/api/search",
-                          "/api/store", "/api/articles/{article_id}"}
+                          "/api/store", "/api/stories", "/api/articles/{article_id}"}
     assert "post" in paths["/api/trace"] and "get" in paths["/api/search"]
     body = paths["/api/ingest"]["post"]["requestBody"]["content"]
     assert {"multipart/form-data", "application/json"} <= set(body)

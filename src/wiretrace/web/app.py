@@ -122,6 +122,15 @@ class Service:
         with self.lock:
             self.engine.add(articles, stats)
 
+    def stories(self, min_size: int) -> dict[str, Any]:
+        """The ``wiretrace.stories/1`` JSON, as ``wiretrace stories --format json`` prints it.
+        Incremental: articles stored since the last call are judged now (their verdicts are
+        cached in the store), so the first call on a large store takes a while."""
+        from wiretrace.story import build_stories, to_json
+
+        with self.lock:
+            return to_json(build_stories(self.engine), min_size)
+
 
 # -- request guard: body size, security headers -------------------------------------------
 
@@ -459,6 +468,21 @@ def build_app(store: str | Path | None, *, max_bytes: int,
         return page(request, "article.html", title=f"wiretrace: {art.title or art.id}",
                     article=art, paragraphs=paragraphs)
 
+    @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(request: Request, min_size: int = Query(2, ge=1, le=1000)
+                     ) -> HTMLResponse:
+        data = service.stories(min_size)
+        shown = []
+        for st in data["stories"]:
+            tree: dict[str, list[dict[str, Any]]] = {}
+            for d in st["derivations"]:
+                if d["tree"]:
+                    tree.setdefault(d["source"], []).append(d)
+            shown.append({**st, "children": tree,
+                          "meta": {a["id"]: a for a in st["articles"]}})
+        return page(request, "stories.html", title="wiretrace: stories", stats=data["stats"],
+                    stories=shown, min_size=min_size)
+
     # -- JSON API ----------------------------------------------------------------------
 
     @app.post("/api/trace", tags=["api"], summary="Trace an article to its sources")
@@ -547,6 +571,15 @@ def build_app(store: str | Path | None, *, max_bytes: int,
                    limit: int = Query(20, ge=1, le=500)) -> list[dict[str, Any]]:
         """As ``wiretrace search``: id, title, site, published, url and a snippet per hit."""
         return service.search(q, site=site, since=since, until=until, limit=limit)
+
+    @app.get("/api/stories", tags=["api"], summary="Stories and their lineage")
+    def api_stories(min_size: int = Query(1, ge=1, le=1000,
+                                          description="Smallest story to list")
+                    ) -> dict[str, Any]:
+        """The same JSON as ``wiretrace stories --format json`` (``wiretrace.stories/1``):
+        articles about one event across outlets, and who copied whom. New articles are
+        judged first (incremental; slow on the first call over a large store)."""
+        return service.stories(min_size)
 
     @app.get("/api/store", tags=["api"], summary="What the store holds")
     def api_store() -> dict[str, Any]:
