@@ -200,6 +200,29 @@ def _article(row: dict[str, Any]) -> Any:
     )
 
 
+def _full_of(row: dict[str, Any]) -> Any:
+    import numpy as np
+
+    return np.frombuffer(row["full"], dtype=np.float32).reshape(-1, R.DIM)
+
+
+def encode_partition(rows: Iterable[tuple[str, dict[str, Any]]]
+                     ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Full-model passage vectors of each article in a pair, once per article: what
+    ``Wiretrace.compare`` would compute (``FullEncoder.encode`` of the prepared passages)."""
+    import numpy as np
+
+    from wiretrace.engine import prepare
+    from wiretrace.scale.verify import worker_engine
+
+    full = worker_engine().fingerprinter.full
+    for aid, row in rows:
+        art = prepare(_article(row))
+        vecs = full.encode([p.text for p in art.passages])
+        row["full"] = np.ascontiguousarray(vecs, dtype=np.float32).tobytes()
+        yield aid, row
+
+
 def verify_partition(items: Iterable[tuple[dict[str, Any], dict[str, Any], dict[str, float]]]
                      ) -> Iterator[dict[str, Any]]:
     """Verify the pairs of one partition, query-sorted so the engine's cache of full-model
@@ -209,6 +232,7 @@ def verify_partition(items: Iterable[tuple[dict[str, Any], dict[str, Any], dict[
     engine = worker_engine()
     for q, c, signals in sorted(items, key=lambda t: (t[0]["id"], t[1]["id"])):
         try:
+            engine.given = {r["id"]: _full_of(r) for r in (q, c)}  # type: ignore[attr-defined]
             yield verify_pair(engine, _article(q), _article(c), signals)
         except Exception as exc:
             yield {"a": q["id"], "b": c["id"], "kind": "error", "confidence": 0.0,
@@ -257,8 +281,9 @@ def spark_session(master: str | None = None, app: str = "wiretrace-scan",
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    if "PYSPARK_GATEWAY_PORT" not in os.environ:  # not under spark-submit: workers run
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # this very interpreter
+        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     b = SparkSession.builder.appName(app)
     if master:
         b = b.master(master)
@@ -358,8 +383,11 @@ def scan(
     meta = sc.broadcast({r["id"]: (r["id"], r["published"], r["n_passages"])
                          for r in arts_df.select("id", "published", "n_passages").collect()})
     seated = todo.map(lambda kv: (R.seat(meta.value[kv[0][0]], meta.value[kv[0][1]]), kv[1]))
+    needed = seated.flatMap(lambda x: [(x[0][0], 1), (x[0][1], 1)]).distinct()
     full = arts_df.drop("minhash", "terms", "vectors", "input", "input_key", "seq",
-                        "content_hash", "n_passages").rdd.map(lambda r: (r["id"], r.asDict()))
+                        "content_hash", "n_passages").rdd.map(lambda r: (r["id"], r.asDict())) \
+        .join(needed).map(lambda kv: (kv[0], kv[1][0])).mapPartitions(encode_partition)
+    full = full.persist()
     by_q = seated.map(lambda x: (x[0][0], (x[0][1], x[1]))).join(full)
     by_c = by_q.map(lambda kv: (kv[1][0][0], (kv[1][1], kv[1][0][1]))).join(full)
     triples = by_c.map(lambda kv: (kv[1][0][0], kv[1][1], kv[1][0][1]))
@@ -369,6 +397,7 @@ def scan(
     (spark.createDataFrame(rel_rdd, schemas["relations"]).write.mode("append")
      .parquet(str(rel_path)))
     meta.unpersist()
+    full.unpersist()
     timings["verify"] = time.perf_counter() - t2
 
     # 4. stories over all relations

@@ -149,9 +149,11 @@ def semantic_partners(arts: list[ScanArticle], rule: R.ScanRule
 def local_scan(engine: Wiretrace, rule: R.ScanRule | None = None) -> dict[str, Any]:
     """Candidates under ``rule`` over the whole store, each verified once.
 
-    Returns ``{"relations": [row, ...], "stats": {...}}``, rows as ``relation_row``,
-    sorted by pair.
+    Returns ``{"relations": [row, ...], "stories": {id: story}, "stats": {...}}``, rows
+    as ``relation_row``, sorted by pair.
     """
+    from wiretrace.scale.stories import stories_of
+
     rule = rule or R.ScanRule()
     arts = store_articles(engine.store)
     meta = {a.id: (a.id, a.published, a.n_passages) for a in arts}
@@ -163,4 +165,6 @@ def local_scan(engine: Wiretrace, rule: R.ScanRule | None = None) -> dict[str, A
         if qa is None or ca is None:
             continue
         rows.append(verify_pair(engine, qa, ca, signals))
-    return {"relations": rows, "stats": {**cands.stats, "articles": len(arts)}}
+    stories = stories_of(sorted(meta), rows)
+    return {"relations": rows, "stories": stories,
+            "stats": {**cands.stats, "articles": len(arts)}}

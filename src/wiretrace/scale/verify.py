@@ -14,6 +14,8 @@ import os
 import tempfile
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from wiretrace.data import DERIVED_KINDS, Article, Relation
 
 if TYPE_CHECKING:
@@ -25,13 +27,32 @@ RELATION_COLUMNS = ("a", "b", "kind", "confidence", "direction", "derived", "cop
 _ENGINE: Wiretrace | None = None
 
 
+def _engine_class() -> type:
+    from wiretrace.engine import Wiretrace
+
+    class ScanEngine(Wiretrace):
+        """``Wiretrace`` that takes full-model passage vectors computed upstream, once per
+        article (``given``), instead of encoding an article again in every partition that
+        holds one of its pairs. Given vectors come from the same ``FullEncoder.encode`` call
+        on the same prepared article, so verdicts do not change."""
+
+        given: dict[str, np.ndarray]
+
+        def _full(self, art: Article) -> np.ndarray:
+            v = self.given.get(art.id)
+            if v is not None and len(v) == len(art.passages):
+                return v
+            return super()._full(art)
+
+    return ScanEngine
+
+
 def worker_engine() -> Wiretrace:
     """One engine per Python process (models load once per executor worker, not per task)."""
     global _ENGINE
     if _ENGINE is None:
-        from wiretrace.engine import Wiretrace
-
-        _ENGINE = Wiretrace(tempfile.mkdtemp(prefix=f"wiretrace-verify-{os.getpid()}-"))
+        _ENGINE = _engine_class()(tempfile.mkdtemp(prefix=f"wiretrace-verify-{os.getpid()}-"))
+        _ENGINE.given = {}  # type: ignore[attr-defined]
     return _ENGINE
 
 

@@ -1,0 +1,229 @@
+"""Benchmark of ``wiretrace scan`` (Spark local mode): throughput with 1 and 2 executor
+cores, and how cost grows with the corpus (10k, 20k, 40k articles).
+
+Corpus: the benchmark's derived copies with their ECB+ originals (cached dev and test
+data sets), the rest of ECB+, Reuters-21578 as distractors, and, past what those hold,
+verbatim-with-chrome and partial copies of Reuters stories made by the benchmark's own
+generators (``bench.derive``). Written as JSONL files of 1,000 articles, so the scan
+reads many input files as it would a crawl.
+
+Each run is a fresh ``python -m`` process and a fresh output folder; results are written
+after every run (``bench/results/scan.{json,md}``), so a run cut short keeps what it
+measured. Not a test: the numbers depend on the machine and on what else runs on it.
+
+    .venv/bin/python bench/scan_eval.py [--sizes 10000,20000,40000] [--cores-size 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "results"
+
+
+def _datasets() -> list[Any]:
+    from wiretrace.bench.dataset import load_dataset
+    from wiretrace.bench.paths import cache_root
+
+    found = {}
+    for p in sorted((cache_root() / "bench").glob("*/dataset.jsonl.gz"),
+                    key=lambda p: p.stat().st_mtime):
+        ds = load_dataset(p)
+        if len(ds.copies) >= 1000:
+            found[ds.split] = ds  # newest full data set of each split
+    return list(found.values())
+
+
+def build_corpus(folder: Path, size: int) -> dict[str, Any]:
+    """JSONL files under ``folder`` with ``size`` articles; returns the gold copy pairs."""
+    from wiretrace.bench.derive import derive
+    from wiretrace.bench.sources import load_ecbplus, load_reuters
+
+    records: list[dict[str, Any]] = []
+    gold: list[tuple[str, str]] = []
+    seen: set[str] = set()
+
+    def put(a: Any) -> None:
+        if a.id not in seen and len(records) < size:
+            seen.add(a.id)
+            records.append({"id": a.id, "text": a.text, "title": a.title, "url": a.url,
+                            "published": a.published})
+
+    for ds in _datasets():
+        for o in ds.originals:
+            put(o)
+        for d in ds.copies:
+            if len(records) < size:
+                put(d.copy)
+                gold.append((d.copy.id, d.source_id))
+    for a in load_ecbplus():
+        put(a)
+    reuters = load_reuters(min_chars=400)
+    for a in reuters:
+        put(a)
+    i = 0
+    while len(records) < size and i < 4 * len(reuters):
+        src = reuters[i % len(reuters)]
+        kind = "verbatim" if (i // len(reuters)) % 2 == 0 else "partial"
+        d = derive(src, kind, seed=i // len(reuters))
+        d.copy.id = f"{d.copy.id}-r{i}"
+        put(d.copy)
+        gold.append((d.copy.id, src.id))
+        i += 1
+    folder.mkdir(parents=True, exist_ok=True)
+    for k in range(0, len(records), 1000):
+        with gzip.open(folder / f"part-{k // 1000:04d}.jsonl.gz", "wt", encoding="utf-8") as fh:
+            for r in records[k : k + 1000]:
+                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    ids = {r["id"] for r in records}
+    return {"articles": len(records), "gold": [g for g in gold if g[0] in ids and g[1] in ids]}
+
+
+def _child(corpus: str, out: str, master: str) -> None:
+    """One scan in this process; prints its summary as the last line."""
+    from wiretrace.scale.job import scan
+
+    t = time.perf_counter()
+    summary = scan([corpus], out, master=master)
+    summary["wall_s"] = round(time.perf_counter() - t, 1)
+    summary["driver_peak_rss_mb"] = round(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    print(json.dumps(summary))
+
+
+def run_scan(corpus: Path, master: str, timeout: float) -> dict[str, Any]:
+    out = Path(tempfile.mkdtemp(prefix="wiretrace-scan-bench-"))
+    cmd = [sys.executable, __file__, "--child", str(corpus), str(out), master]
+    t = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"master": master, "timeout_s": timeout, "error": "timed out"}
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        return {"master": master, "error": proc.stderr[-2000:]}
+    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    summary["process_wall_s"] = round(wall, 1)
+    summary["_out"] = str(out)
+    return summary
+
+
+def recall(out: str, gold: list[tuple[str, str]]) -> dict[str, Any]:
+    """Share of gold (copy, source) pairs present as a derived relation."""
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(Path(out) / "relations", columns=["a", "b", "derived"]).to_pylist()
+    derived = {frozenset((r["a"], r["b"])) for r in t if r["derived"]}
+    cand = {frozenset((r["a"], r["b"])) for r in t}
+    g = [frozenset(p) for p in gold]
+    return {"gold_pairs": len(g),
+            "candidate_recall": round(sum(p in cand for p in g) / max(1, len(g)), 4),
+            "derived_recall": round(sum(p in derived for p in g) / max(1, len(g)), 4)}
+
+
+def row(size_label: Any, s: dict[str, Any]) -> dict[str, Any]:
+    sec = s.get("seconds", {})
+    n = s.get("articles_read") or 0
+    return {
+        "run": size_label, "master": s.get("master"), "articles": s.get("articles"),
+        "candidate_pairs": s.get("candidate_pairs"), "relations": s.get("relations"),
+        "extract_s": sec.get("extract"), "candidates_s": sec.get("candidates"),
+        "verify_s": sec.get("verify"), "stories_s": sec.get("stories"),
+        "total_s": sec.get("total"),
+        "articles_per_s": round(n / sec["total"], 1) if sec.get("total") else None,
+        "extract_articles_per_s": round(n / sec["extract"], 1) if sec.get("extract") else None,
+        "pairs_per_s_verified": round(s["candidate_pairs"] / sec["verify"], 1)
+        if sec.get("verify") else None,
+        **{k: s.get(k) for k in ("candidate_recall", "derived_recall", "gold_pairs", "error")},
+    }
+
+
+def render(res: dict[str, Any]) -> str:
+    cols = ["run", "master", "articles", "candidate_pairs", "extract_s", "candidates_s",
+            "verify_s", "stories_s", "total_s", "articles_per_s", "extract_articles_per_s",
+            "pairs_per_s_verified", "candidate_recall", "derived_recall"]
+    lines = [
+        "# wiretrace scan (Spark local mode)",
+        "",
+        f"Measured {res['date']} on a 2-core machine **shared with other jobs** (two other "
+        "engineers' tests and benchmarks ran at the same time): absolute numbers are "
+        "pessimistic and noisy. Corpus: benchmark copies with their ECB+ originals, ECB+, "
+        "Reuters-21578 distractors, then generated verbatim/partial copies of Reuters "
+        "stories; JSONL files of 1,000 articles. Seconds per stage; articles/s over the "
+        "whole scan. Recall: share of gold (copy, source) pairs among candidates and among "
+        "derived relations.",
+        "",
+        "| " + " | ".join(cols) + " |",
+        "|" + "---|" * len(cols),
+    ]
+    for r in res["runs"]:
+        lines.append("| " + " | ".join("" if r.get(c) is None else str(r.get(c))
+                                       for c in cols) + " |")
+    errors = [r for r in res["runs"] if r.get("error")]
+    for r in errors:
+        lines.append(f"\n`{r['run']}` ({r['master']}): {str(r['error'])[:300]}")
+    if res.get("not_run"):
+        lines += ["", "Not run: " + ", ".join(res["not_run"])]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        _child(*sys.argv[2:5])
+        return
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="10000,20000,40000")
+    ap.add_argument("--cores-size", type=int, default=2000)
+    ap.add_argument("--timeout", type=float, default=3600)
+    ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--append", action="store_true", help="add to bench/results/scan.json")
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    res: dict[str, Any] = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                           "runs": [], "not_run": []}
+    if args.append and (OUT / "scan.json").exists():
+        res["runs"] = json.loads((OUT / "scan.json").read_text(encoding="utf-8"))["runs"]
+    work = Path(tempfile.mkdtemp(prefix="wiretrace-scan-corpus-"))
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    def save() -> None:
+        (OUT / "scan.json").write_text(json.dumps(res, indent=1), encoding="utf-8")
+        (OUT / "scan.md").write_text(render(res), encoding="utf-8")
+
+    plan = [(args.cores_size, "local[1]"), (args.cores_size, "local[2]")] if args.cores_size else []
+    plan += [(s, "local[2]") for s in sizes]
+    for size, master in plan:
+        corpus = work / f"c{size}"
+        if not corpus.exists():
+            info = build_corpus(corpus, size)
+            (work / f"c{size}.gold.json").write_text(json.dumps(info["gold"]))
+        gold = [tuple(g) for g in json.loads((work / f"c{size}.gold.json").read_text())]
+        print(f"scan {size} {master} ...", file=sys.stderr, flush=True)
+        s = run_scan(corpus, master, args.timeout)
+        s["master"] = master
+        if "_out" in s:
+            s.update(recall(s["_out"], gold))
+            if not args.keep:
+                shutil.rmtree(s["_out"], ignore_errors=True)
+        res["runs"].append(row(size, s))
+        save()
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    save()
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
