@@ -36,7 +36,9 @@ def main() -> None:
             engine = Wiretrace(args.store, create=False)
         copy = next(d for d in load_jsonl(CORPUS / "copies.jsonl") if d["id"] == COPY)
         args.out.mkdir(parents=True, exist_ok=True)
-        with serve_in_thread(create_app(engine.store.path, engine=engine)) as url, \
+        app = create_app(engine.store.path, engine=engine)
+        app.state.service.warm()  # as `wiretrace serve` does before it listens
+        with serve_in_thread(app) as url, \
                 chromium() as browser:
             page = browser.new_page(viewport={"width": 1280, "height": 860},
                                     device_scale_factor=1)

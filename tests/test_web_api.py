@@ -358,6 +358,16 @@ def test_stories_show_each_copy_under_its_source(tmp_path: Path,
     assert not any(f'href="/trace/{d["id"]}"' in others for d in copies)
 
 
+def test_warm_up_loads_the_full_model(tmp_path: Path, engine: wiretrace.engine.Wiretrace
+                                      ) -> None:
+    app = create_app(engine.store.path, engine=engine)
+    engine.fingerprinter.full.__dict__.pop("_backend", None)  # as in a fresh process
+    app.state.service.warm()
+    assert "_backend" in engine.fingerprinter.full.__dict__
+    empty = demo_engine(tmp_path / "empty", engine.fingerprinter, fill=False)
+    create_app(tmp_path / "empty", engine=empty).state.service.warm()  # nothing to trace
+
+
 def test_openapi_lists_the_api_and_only_the_api(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     paths = spec["paths"]

@@ -72,6 +72,8 @@ def serve(store: str | Path | None = None, *, host: str = "127.0.0.1", port: int
     import uvicorn
 
     app = create_app(store, max_bytes=max_bytes)
+    click.echo(f"wiretrace: loading the models for {app.state.store_path} …", err=True)
+    app.state.service.warm()
     click.echo(f"wiretrace: serving {app.state.store_path} on http://{host}:{port}/ "
                "(Ctrl-C to stop)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)

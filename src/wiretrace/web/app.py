@@ -122,6 +122,15 @@ class Service:
         with self.lock:
             self.engine.add(articles, stats)
 
+    def warm(self) -> None:
+        """Load what the first trace would otherwise load while a user waits (the full
+        model, the LSH and vector indexes): trace one stored article against one candidate."""
+        with self.lock:
+            first = next(iter(self.engine.store.ids()), None)
+            article = self.engine.store.get(first) if first else None
+            if article is not None:
+                self.engine.trace(article, limit=1)
+
     def stories(self, min_size: int) -> dict[str, Any]:
         """The ``wiretrace.stories/1`` JSON, as ``wiretrace stories --format json`` prints it.
         Incremental: articles stored since the last call are judged now (their verdicts are
