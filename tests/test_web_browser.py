@@ -119,3 +119,14 @@ def test_error_page_in_the_browser(page: Any, base_url: str) -> None:
         page.click("#trace-button")  # nothing pasted, uploaded or picked
     assert page.locator("h1").inner_text().startswith("422")
     assert "Paste an article" in page.inner_text("#error-message")
+
+
+def test_oversize_upload_shows_the_413_page(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/")
+    big = b"word " * (6 * 1024 * 1024 // 5)  # over the default 5 MB
+    page.set_input_files("#file", files=[{"name": "big.txt", "mimeType": "text/plain",
+                                          "buffer": big}])
+    with page.expect_navigation(wait_until="load"):
+        page.click("#trace-button")
+    assert page.locator("h1").inner_text().startswith("413")
+    assert "5 MB" in page.inner_text("#error-message")
