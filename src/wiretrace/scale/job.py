@@ -290,10 +290,13 @@ def spark_session(master: str | None = None, app: str = "wiretrace-scan",
     b = (b.config("spark.ui.enabled", "false")
          .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
          .config("spark.python.worker.reuse", "true")
+         .config("spark.ui.showConsoleProgress", "false")
          .config("spark.driver.memory", os.environ.get("WIRETRACE_SPARK_DRIVER_MEMORY", "4g")))
     # the default of 200 shuffle partitions means 200 Python tasks per stage on a small scan
     b = b.config("spark.sql.shuffle.partitions", str(shuffle_partitions or 8))
-    return b.getOrCreate()
+    session = b.getOrCreate()
+    session.sparkContext.setLogLevel(os.environ.get("WIRETRACE_SPARK_LOG", "ERROR"))
+    return session
 
 
 def scan(

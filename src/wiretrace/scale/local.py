@@ -150,7 +150,7 @@ def local_scan(engine: Wiretrace, rule: R.ScanRule | None = None) -> dict[str, A
     """Candidates under ``rule`` over the whole store, each verified once.
 
     Returns ``{"relations": [row, ...], "stories": {id: story}, "stats": {...}}``, rows
-    as ``relation_row``, sorted by pair.
+    as ``relation_row``, sorted by (``a``, ``b``).
     """
     from wiretrace.scale.stories import stories_of
 
@@ -165,6 +165,7 @@ def local_scan(engine: Wiretrace, rule: R.ScanRule | None = None) -> dict[str, A
         if qa is None or ca is None:
             continue
         rows.append(verify_pair(engine, qa, ca, signals))
+    rows.sort(key=lambda r: (r["a"], r["b"]))
     stories = stories_of(sorted(meta), rows)
     return {"relations": rows, "stories": stories,
             "stats": {**cands.stats, "articles": len(arts)}}
