@@ -5,6 +5,7 @@ refuses foreign fingerprints."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -116,3 +117,36 @@ def test_vector_cache_catches_up_after_a_crash(tmp_path: Path, corpus: list[dict
     wt2.store._sync_index()
     assert wt2.store._index.ntotal == n1 + len(art.passages)
     assert json.loads(wt2.store._meta("fingerprint"))["num_perm"] == 128
+
+
+def test_roundup_page_names_each_story_it_strings_together(engine: Wiretrace,
+                                                           corpus: list[dict]) -> None:
+    """A digest of three wire stories: each covers a third of the page, too little for the
+    judge alone, yet each is whole inside it; each part is judged, offsets on the page."""
+    wires = [d for d in corpus if d["role"] == "wire_original"][:3]
+    assert len(wires) == 3
+    blocks = [f"{d['title']}\n\n{re.split(' [-—] ', d['text'], maxsplit=1)[1]}" for d in wires]
+    page = "Today's top stories from around the region.\n\n" + "\n\n".join(blocks)
+    result = engine.trace(Article(id="roundup-1", text=page))
+    found = {r.source_id: r for r in result.sources}
+    assert set(found) == {d["id"] for d in wires}, [(r.source_id, r.kind) for r in
+                                                    result.relations]
+    spans = []
+    for d in wires:
+        rel = found[d["id"]]
+        assert rel.features["roundup_sources"] == 3
+        assert rel.copy_id == "roundup-1"
+        start, end = rel.features["roundup_span"]
+        spans.append((start, end))
+        stored = engine.store.get(d["id"])
+        assert stored is not None
+        for p in rel.alignment:  # offsets point into the whole page, at the same sentence
+            a, b = p.copy_span
+            assert start <= a < b <= end
+            if p.kind == "same":
+                c, e = p.source_span
+                assert stored.text[c:e].endswith(result.article.text[a:b])
+        assert any("roundup" in why for why in rel.direction_evidence)
+    assert result.verdict.startswith("roundup of 3 stored articles: ")
+    spans.sort()
+    assert all(spans[i][1] <= spans[i + 1][0] for i in range(2))  # three separate parts

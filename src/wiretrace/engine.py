@@ -64,6 +64,10 @@ class TraceResult:
         src = self.sources
         if src:
             r = src[0]
+            if n := r.features.get("roundup_sources"):
+                parts = ", ".join(f"{x.kind} copy of {x.source_id}" for x in src
+                                  if x.features.get("roundup_sources"))
+                return f"roundup of {int(n)} stored articles: {parts}"
             return f"{r.kind} copy of {r.source_id} (confidence {r.confidence:.2f})"
         if any(r.kind == "independent" for r in self.relations):
             return "no source found: independent report(s) of the same event in the store"
@@ -192,10 +196,85 @@ class Wiretrace:
         out = TraceResult(article=art, candidates=len(found))
         for cand, scores in found:
             out.relations.append(self.compare(art, cand, scores))
+        self._roundup(art, found, out.relations)
         rank = {k: i for i, k in enumerate((*DERIVED_KINDS, "independent", "unrelated"))}
         out.relations.sort(key=lambda r: (r.kind not in DERIVED_KINDS, -r.confidence
                                           if r.kind in DERIVED_KINDS else rank[r.kind]))
         return out
+
+
+    def _roundup(self, art: Article, found: list[tuple[Article, dict[str, float]]],
+                 relations: list[Relation]) -> None:
+        """Judge each part of a page that strings several stored articles together.
+
+        A roundup or digest page holds several stories, each nearly whole, in separate
+        parts of it; the judge asks how much of the *copy* a source explains, so each
+        source alone falls short and the page reads as an independent report. When two or
+        more candidates are each mostly inside the query, in parts that do not overlap,
+        each part is judged against its candidate as if it were an article of its own;
+        offsets are mapped back onto the whole page. ``relations`` is updated in place.
+        """
+        t = self.thresholds.get("roundup", {})
+        if not t:
+            return
+        inside: list[tuple[int, list[int]]] = []
+        for k, rel in enumerate(relations):
+            f = rel.features
+            if (rel.derived or f.get("coverage_source_words", 0.0) < t["source_coverage"]
+                    or f.get("source_passages", 0) < t["min_source_passages"]):
+                continue
+            idx = sorted({i for p in rel.alignment for i in p.copy_idx})
+            if idx:
+                inside.append((k, idx))
+        if len(inside) < t["min_sources"]:
+            return
+        parts = []
+        for k, idx in inside:
+            region = set(range(idx[0], idx[-1] + 1))
+            clash = max((len(region & set(range(o[0], o[-1] + 1))) / len(region)
+                         for j, o in inside if j != k), default=0.0)
+            if clash <= t["max_overlap"]:
+                parts.append((k, idx[0], idx[-1]))
+        if len(parts) < t["min_sources"]:
+            return
+        for k, lo, hi in parts:
+            cand, scores = found[k]
+            start, end = art.passages[lo].start, art.passages[hi].end
+            part = replace(art, text=art.text[start:end], passages=[])
+            rel = self.compare(part, cand, scores)
+            if not rel.derived:
+                continue
+            relations[k] = _shifted(rel, art, lo, start)
+            relations[k].features["roundup_sources"] = len(parts)
+            relations[k].features["roundup_span"] = [start, end]  # type: ignore[assignment]
+            relations[k].direction_evidence.append(
+                f"the query strings {len(parts)} stored articles together, each nearly whole "
+                f"in its own part (characters {start}-{end} here): a roundup of its sources"
+            )
+            if relations[k].direction == "unknown":  # a compiler, unless other votes disagree
+                relations[k].direction = "candidate_is_source"
+
+
+def _shifted(rel: Relation, whole: Article, first_passage: int, offset: int) -> Relation:
+    """A relation judged on a part of ``whole`` with its query-side passage indices and
+    character offsets moved onto the whole article."""
+
+    def span(s: tuple[int, int]) -> tuple[int, int]:
+        return (s[0] + offset, s[1] + offset)
+
+    rel.copy_id = whole.id
+    rel.alignment = [
+        replace(p, copy_idx=[i + first_passage for i in p.copy_idx], copy_span=span(p.copy_span))
+        for p in rel.alignment
+    ]
+    query_is_copy = rel.features.get("seen_from") != "candidate"
+    rel.alterations = [
+        replace(a, copy_span=span(a.copy_span) if query_is_copy and a.copy_span else a.copy_span,
+                source_span=(span(a.source_span) if not query_is_copy and a.source_span
+                             else a.source_span))
+        for a in rel.alterations
+    ]
+    return rel
 
 
 def _prepared(article: Article) -> Article:
