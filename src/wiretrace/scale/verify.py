@@ -67,8 +67,17 @@ def _compare(engine: Wiretrace, query: Article, cand: Article,
 
 def verify_pair(engine: Wiretrace, query: Article, cand: Article,
                 signals: dict[str, float]) -> dict[str, Any]:
-    """Judge one pair with ``query`` in the copy's seat -> a ``relations`` row."""
+    """Judge one pair with ``query`` in the copy's seat -> a ``relations`` row.
+
+    As the story builder does (``story.build.judge_pair``): when the verdict is "same
+    event, not copied" while half or more of the candidate aligned, the other seating is
+    tried too (the candidate may be a partial copy or a summary), and a derivation wins.
+    """
     rel = _compare(engine, query, cand, signals)
+    if rel.kind == "independent" and rel.features.get("coverage_source", 0.0) >= 0.5:
+        other = _compare(engine, cand, query, signals)
+        if other.kind in DERIVED_KINDS:
+            rel = other
     return relation_row(rel)
 
 
