@@ -214,3 +214,9 @@ def test_changed_quote_is_precise_on_a_spun_word_but_the_synonym_is_still_missed
     t = c.table()
     assert t["quote_changed"] == {"precision": 1.0, "predicted": 1, "recall": None, "gold": 0}
     assert t["synonym"] == {"precision": None, "predicted": 0, "recall": 0.0, "gold": 1}
+
+
+def test_an_empty_span_overlaps_nothing() -> None:
+    gold = [((0, 10), (0, 10))]
+    assert span_pairs_f1([((5, 5), (0, 10))], gold) == (0, 1, 0, 1)
+    assert span_pairs_f1([((0, 10), (0, 10))], [((0, 10), (3, 3))]) == (0, 1, 0, 1)

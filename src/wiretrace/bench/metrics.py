@@ -75,6 +75,8 @@ def span_pairs_f1(
 
     def hit(a: tuple[tuple[int, int], tuple[int, int]],
             b: tuple[tuple[int, int], tuple[int, int]]) -> bool:
+        if any(s[0] >= s[1] for s in (*a, *b)):  # an empty span overlaps nothing
+            return False
         return (a[0][0] < b[0][1] and b[0][0] < a[0][1]
                 and a[1][0] < b[1][1] and b[1][0] < a[1][1])
 
