@@ -360,12 +360,16 @@ def test_stories_show_each_copy_under_its_source(tmp_path: Path,
 
 def test_warm_up_loads_the_full_model(tmp_path: Path, engine: wiretrace.engine.Wiretrace
                                       ) -> None:
-    app = create_app(engine.store.path, engine=engine)
-    engine.fingerprinter.full.__dict__.pop("_backend", None)  # as in a fresh process
-    app.state.service.warm()
-    assert "_backend" in engine.fingerprinter.full.__dict__
+    full = engine.fingerprinter.full
+    fresh = demo_engine(engine.store.path, engine.fingerprinter, fill=False)  # no cache
+    full.__dict__.pop("_backend", None)  # as in a fresh process
+    create_app(fresh.store.path, engine=fresh).state.service.warm()
+    assert "_backend" in full.__dict__
+    assert fresh._lexical is not None  # the LSH index was built too
+    full.__dict__.pop("_backend", None)
     empty = demo_engine(tmp_path / "empty", engine.fingerprinter, fill=False)
     create_app(tmp_path / "empty", engine=empty).state.service.warm()  # nothing to trace
+    assert "_backend" in full.__dict__
 
 
 def test_openapi_lists_the_api_and_only_the_api(client: TestClient) -> None:

@@ -126,6 +126,7 @@ class Service:
         """Load what the first trace would otherwise load while a user waits (the full
         model, the LSH and vector indexes): trace one stored article against one candidate."""
         with self.lock:
+            self.engine.fingerprinter.full.encode(["Warm up."])  # even on an empty store
             first = next(iter(self.engine.store.ids()), None)
             article = self.engine.store.get(first) if first else None
             if article is not None:
