@@ -80,9 +80,15 @@ def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet
     scans = [p for p in paths if is_scan_output(p)]  # `wiretrace scan` output folders
     if scans:
         from wiretrace.scale.tables import ingest_scan
+        from wiretrace.store import StoreError
 
         for p in scans:
-            ingest_scan(engine, p, stats, batch=batch)
+            try:
+                ingest_scan(engine, p, stats, batch=batch)
+            except StoreError as e:
+                _fail(EXIT_STORE, str(e))
+            except ImportError as e:
+                _fail(EXIT_INPUT, f"{p}: {e}")
 
     def articles():  # type: ignore[no-untyped-def]
         for path in paths:
