@@ -171,18 +171,24 @@ def test_warc_input_bad_files_and_resume(spark, tmp_path) -> None:  # type: igno
     data = _warc([("https://example.org/x", _page("x", src["text"]))])
     (inp / "b-cut.warc.gz").write_bytes(data[: len(data) // 2])  # truncated mid-record
     (inp / "c-binary.jsonl").write_bytes(b"\x00\x01\x02" * 100)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    row = copies["copy-3-machine_translated"]
+    pq.write_table(pa.Table.from_pylist([{k: row[k] for k in ("id", "url", "text")}]),
+                   inp / "e-rows.parquet")
     out = tmp_path / "out"
     first = scan([str(inp)], out, spark=spark)
-    assert first["inputs_extracted"] == 3
-    assert first["articles"] == 4
+    assert first["inputs_extracted"] == 4
+    assert first["articles"] == 5
     assert first["failed"] and sum(first["failed"].values()) >= 2  # counted, not fatal
     assert set(first["failed"]) <= {"truncated", "binary", "corrupt", "reader_error"}
 
     # resume: finished files are skipped; a new file is extracted and joins the pairs
     (inp / "d-copy.jsonl").write_text(json.dumps(copies["copy-4-partial"]) + "\n")
     again = scan([str(inp)], out, spark=spark)
-    assert again["inputs_skipped_done"] == 3 and again["inputs_extracted"] == 1
-    assert again["articles"] == 5
+    assert again["inputs_skipped_done"] == 4 and again["inputs_extracted"] == 1
+    assert again["articles"] == 6
     rows = _relations(out)
     assert len({(r["a"], r["b"]) for r in rows}) == len(rows)  # no pair judged twice
     assert any("copy-4-partial" in (r["a"], r["b"]) and r["kind"] == "partial" for r in rows)
