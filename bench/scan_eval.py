@@ -96,7 +96,15 @@ def _child(corpus: str, out: str, master: str, sample: str) -> None:
     from wiretrace.scale.job import scan
 
     t = time.perf_counter()
-    summary = scan([corpus], out, master=master, verify_sample=int(sample) or None)
+    progress = open(f"{out}.progress.log", "a", encoding="utf-8")  # noqa: SIM115
+
+    def log(msg: str) -> None:  # timestamped, so a run cut short still tells how far it got
+        line = f"{time.perf_counter() - t:8.1f}s {msg}"
+        print(line, file=sys.stderr, flush=True)
+        progress.write(line + "\n")
+        progress.flush()
+
+    summary = scan([corpus], out, master=master, verify_sample=int(sample) or None, log=log)
     summary["wall_s"] = round(time.perf_counter() - t, 1)
     summary["driver_peak_rss_mb"] = round(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
