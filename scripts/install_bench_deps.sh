@@ -56,6 +56,8 @@ MSG
 fi
 
 export DEBIAN_FRONTEND=noninteractive
+# slim Debian images lack this folder and the JRE's postinst then fails on its man page link
+[[ " ${missing[*]} " == *" openjdk-17-jre-headless "* ]] && "${SUDO[@]}" mkdir -p /usr/share/man/man1
 "${SUDO[@]}" apt-get update
 "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 
