@@ -223,36 +223,54 @@ class Wiretrace:
             if (rel.derived or f.get("coverage_source_words", 0.0) < t["source_coverage"]
                     or f.get("source_passages", 0) < t["min_source_passages"]):
                 continue
-            idx = sorted({i for p in rel.alignment for i in p.copy_idx})
+            idx = _main_run(sorted({i for p in rel.alignment for i in p.copy_idx}))
             if idx:
                 inside.append((k, idx))
         if len(inside) < t["min_sources"]:
             return
-        parts = []
+        judged = []
         for k, idx in inside:
-            region = set(range(idx[0], idx[-1] + 1))
-            clash = max((len(region & set(range(o[0], o[-1] + 1))) / len(region)
-                         for j, o in inside if j != k), default=0.0)
-            if clash <= t["max_overlap"]:
-                parts.append((k, idx[0], idx[-1]))
-        if len(parts) < t["min_sources"]:
-            return
-        for k, lo, hi in parts:
             cand, scores = found[k]
+            lo, hi = idx[0], idx[-1]
             start, end = art.passages[lo].start, art.passages[hi].end
             part = replace(art, text=art.text[start:end], passages=[])
             rel = self.compare(part, cand, scores)
-            if not rel.derived:
-                continue
+            if rel.derived:
+                judged.append((k, lo, hi, start, end, rel))
+        # one story per part: a same-event report that also aligns there gives way to the
+        # candidate the part copies best (a copy judged derived beats one that is not)
+        judged.sort(key=lambda j: (-j[5].features.get("strong_coverage", 0.0), -j[5].confidence,
+                                   -(j[2] - j[1])))
+        chosen: list[tuple[int, int, int, int, int, Relation]] = []
+        for j in judged:
+            region = set(range(j[1], j[2] + 1))
+            if all(len(region & set(range(c[1], c[2] + 1))) / len(region) <= t["max_overlap"]
+                   for c in chosen):
+                chosen.append(j)
+        if len(chosen) < t["min_sources"]:
+            return
+        for k, lo, _hi, start, end, rel in chosen:
             relations[k] = _shifted(rel, art, lo, start)
-            relations[k].features["roundup_sources"] = len(parts)
+            relations[k].features["roundup_sources"] = len(chosen)
             relations[k].features["roundup_span"] = [start, end]  # type: ignore[assignment]
             relations[k].direction_evidence.append(
-                f"the query strings {len(parts)} stored articles together, each nearly whole "
+                f"the query strings {len(chosen)} stored articles together, each nearly whole "
                 f"in its own part (characters {start}-{end} here): a roundup of its sources"
             )
             if relations[k].direction == "unknown":  # a compiler, unless other votes disagree
                 relations[k].direction = "candidate_is_source"
+
+
+def _main_run(idx: list[int], max_gap: int = 2) -> list[int]:
+    """The longest run of aligned passages (gaps of up to ``max_gap`` unaligned ones): a
+    stray sentence aligned elsewhere on the page must not stretch a story's part."""
+    runs: list[list[int]] = []
+    for i in idx:
+        if runs and i - runs[-1][-1] <= max_gap + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return max(runs, key=len) if runs else []
 
 
 def _shifted(rel: Relation, whole: Article, first_passage: int, offset: int) -> Relation:
