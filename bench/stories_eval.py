@@ -125,6 +125,14 @@ def quality(split: str, configs: list[dict[str, Any]] | None, store: Path | None
     engine.add(arts)
     ingest_s = time.perf_counter() - t0
     log(f"ingested in {ingest_s:.0f}s")
+    # a verbatim copy whose text equals its source's is one article to the store (same
+    # content hash): it is not scored, for wiretrace or the baseline
+    stored = set(engine.store.ids())
+    dropped = [a.id for a in arts if a.id not in stored]
+    arts = [a for a in arts if a.id in stored]
+    gold = {k: v for k, v in gold.items() if k in stored}
+    gold_edges = {e for e in gold_edges if e[0] in stored and e[1] in stored}
+    originals &= stored
     t1 = time.perf_counter()
 
     def progress(n: int, total: int) -> None:
@@ -137,15 +145,24 @@ def quality(split: str, configs: list[dict[str, Any]] | None, store: Path | None
     verdicts = list(_verdicts(engine))
     order = {a.id: (a.published or "~", engine.store.rowid_of(a.id) or 0) for a in arts}
     nodes = sorted(order, key=order.__getitem__)
+    from wiretrace.story.build import name_similarity
+
+    names = name_similarity(engine.store,
+                            [(v.a, v.b) for v in verdicts if v.kind == "independent"])
+    # "names": false scores the verdicts alone (every independent verdict weighs
+    # independent_weight), as the first version did
     grid = configs or (
-        [{"method": "components"}]
-        + [{"method": "average", "threshold": t, "independent_weight": w}
-           for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8) for w in (1.0, 0.7)]
+        [{"method": "components", "names": False}, {"method": "components", "threshold": 0.2}]
+        + [{"method": "average", "threshold": t, "independent_weight": w, "names": False}
+           for t in (0.3, 0.5, 0.7) for w in (1.0, 0.7)]
+        + [{"method": "average", "threshold": t, "names_low": lo, "names_high": hi}
+           for t in (0.2, 0.3, 0.4) for lo, hi in ((0.1, 0.4), (0.1, 0.5), (0.15, 0.45))]
     )
     rows = []
     for cfg in grid:
-        sc = StoryConfig(**cfg)
-        clusters = cluster(nodes, verdicts, sc)
+        use_names = cfg.get("names", True)
+        sc = StoryConfig(**{k: v for k, v in cfg.items() if k != "names"})
+        clusters = cluster(nodes, verdicts, sc, names if use_names else None)
         assign = {m: k for k, c in enumerate(clusters) for m in c}
         row = {"system": "wiretrace", "config": cfg, **cluster_scores(assign, gold, originals)}
         row["lineage"] = _lineage_scores(clusters, verdicts, order, gold_edges, no_gold,
@@ -166,6 +183,7 @@ def quality(split: str, configs: list[dict[str, Any]] | None, store: Path | None
         shutil.rmtree(tmp, ignore_errors=True)
     return {"split": split, "articles": len(arts), "originals": len(originals),
             "copies": len(gold_edges), "gold_events": len(set(gold.values())),
+            "duplicates_not_stored": len(dropped),
             "pairs_judged": len(verdicts), "ingest_s": round(ingest_s, 1),
             "build_s": round(build_s, 1), "rows": rows}
 
@@ -370,7 +388,9 @@ def render(res: dict[str, Any]) -> str:
         if not r:
             continue
         out += [f"## {split} split: {r['articles']} articles ({r['originals']} ECB+ originals, "
-                f"{r['copies']} copies), {r['gold_events']} gold events; "
+                f"{r['copies']} copies; {r.get('duplicates_not_stored', 0)} verbatim copies "
+                "identical to their source were one article to the store and are not scored), "
+                f"{r['gold_events']} gold events; "
                 f"{r['pairs_judged']} pairs judged; stories built in {r['build_s']} s", "",
                 "| system | config | ARI | B³ P | B³ R | B³ F1 | ARI originals | B³ F1 originals "
                 "| clusters | lineage P (directed) | lineage R (directed) | lineage P (undirected) "

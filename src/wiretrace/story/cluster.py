@@ -63,24 +63,24 @@ def average_link(nodes: Sequence[N], pairs: Iterable[tuple[N, N, float]],
         link[i][j] = [w, 1.0]
         link[j][i] = [w, 1.0]
     members: dict[int, list[int]] = {i: [i] for i in range(len(nodes))}
-    version = [0] * len(nodes)
-    heap: list[tuple[float, float, int, int, int, int]] = []
+    heap: list[tuple[float, float, int, int, float, float]] = []
 
     def push(c: int, d: int) -> None:
         s, n = link[c][d]
         if s > 0 and s / n >= threshold:
-            heapq.heappush(heap, (-s / n, -s, c, d, version[c], version[d]))
+            heapq.heappush(heap, (-s / n, -s, c, d, s, n))
 
     for (i, j) in best:
         push(i, j)
     while heap:
-        _, _, c, d, vc, vd = heapq.heappop(heap)
-        if c not in members or d not in members or version[c] != vc or version[d] != vd:
+        _, _, c, d, s0, n0 = heapq.heappop(heap)
+        # an entry is stale when either cluster is gone or their link has changed since
+        if c not in members or d not in members or link[c].get(d) != [s0, n0]:
             continue
-        if len(members[c]) < len(members[d]):
-            c, d = d, c
+        if len(link[c]) < len(link[d]):
+            c, d = d, c  # walk the shorter neighbour list: merges stay O(E log E)
         members[c].extend(members.pop(d))
-        version[c] += 1
+        changed = []
         for e, (s, n) in link.pop(d).items():
             if e == c:
                 continue
@@ -89,7 +89,8 @@ def average_link(nodes: Sequence[N], pairs: Iterable[tuple[N, N, float]],
             cur[0] += s
             cur[1] += n
             link[e][c] = cur
+            changed.append(e)
         link[c].pop(d, None)
-        for e in link[c]:
+        for e in changed:
             push(c, e)
     return [[nodes[i] for i in sorted(m)] for m in sorted(members.values(), key=min)]
