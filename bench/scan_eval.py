@@ -50,6 +50,7 @@ def build_corpus(folder: Path, size: int) -> dict[str, Any]:
     """JSONL files under ``folder`` with ``size`` articles; returns the gold copy pairs."""
     from wiretrace.bench.derive import derive
     from wiretrace.bench.sources import load_ecbplus, load_reuters
+    from wiretrace.engine import prepare
 
     records: list[dict[str, Any]] = []
     gold: list[tuple[str, str]] = []
@@ -75,7 +76,7 @@ def build_corpus(folder: Path, size: int) -> dict[str, Any]:
         put(a)
     i = 0
     while len(records) < size and i < 4 * len(reuters):
-        src = reuters[i % len(reuters)]
+        src = prepare(reuters[i % len(reuters)])  # derive works on sentence units
         kind = "verbatim" if (i // len(reuters)) % 2 == 0 else "partial"
         d = derive(src, kind, seed=i // len(reuters))
         d.copy.id = f"{d.copy.id}-r{i}"
