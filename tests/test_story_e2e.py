@@ -70,18 +70,29 @@ def test_copies_join_their_source_with_a_lineage_edge(built: tuple) -> None:
 def test_independent_reports_share_the_story_without_derivation(built: tuple) -> None:
     _, _, index = built
     story_of = index.story_of()
-    by_event: dict[str, set[str]] = {}
-    for d in ORIGINALS:
-        by_event.setdefault(d["event"], set()).add(story_of[d["id"]])
     stories = {s.id: s for s in index.stories}
+    event_story: dict[str, str] = {}
     for d in ORIGINALS:
-        if d.get("role") == "independent_report":
-            s = stories[story_of[d["id"]]]
-            assert d["id"] in s.roots
-            assert not any(d["id"] in (e.source, e.target) for e in s.edges)
-            assert s.related  # it was judged the same event as someone
-    assert all(len(v) == 1 for v in by_event.values()), by_event
-    assert len({next(iter(v)) for v in by_event.values()}) == len(by_event)  # unrelated apart
+        if d.get("role") == "wire_original":
+            event_story[d["event"]] = story_of[d["id"]]
+    # the independent report the demo traces joins its event's story, as a root
+    traced = next(d for d in ORIGINALS if d.get("role") == "independent_report")
+    s = stories[event_story[traced["event"]]]
+    assert traced["id"] in s.members and traced["id"] in s.roots
+    assert not any(traced["id"] in (e.source, e.target) for e in s.edges)
+    assert any(traced["id"] in pair for pair in s.related)
+    # every report is in its own event's story or alone (a feature piece with few of the
+    # event's names may stand apart), never in another event's story, never derived
+    for d in ORIGINALS:
+        if d.get("role") != "independent_report":
+            continue
+        s = stories[story_of[d["id"]]]
+        assert s.id == event_story[d["event"]] or s.members == [d["id"]], d["id"]
+        assert d["id"] in s.roots
+    assert len(set(event_story.values())) == len(event_story)  # events apart
+    for d in ORIGINALS:  # unrelated stories stand alone
+        if d.get("role") == "unrelated":
+            assert stories[story_of[d["id"]]].members == [d["id"]]
 
 
 def test_incremental_update_judges_only_the_new_article(built: tuple) -> None:

@@ -213,3 +213,21 @@ def test_text_tree_and_json(index: StoryIndex) -> None:
     assert first["derivations"][0] | {"direction_evidence": None} == {
         "source": "w", "copy": "c1", "kind": "spun", "confidence": 0.9,
         "direction_decided": True, "direction_evidence": None, "tree": True}
+
+
+def test_independent_weight_ramps_with_shared_names() -> None:
+    c = StoryConfig(names_low=0.1, names_high=0.5)
+    assert c.weight("spun", 0.0) == 1.0  # a derivation needs no shared names
+    assert c.weight("unrelated", 1.0) == 0.0
+    assert c.weight("independent", 0.05) == 0.0
+    assert c.weight("independent", 0.3) == pytest.approx(0.5)
+    assert c.weight("independent", 0.9) == 1.0
+    with pytest.raises(ValueError, match="names_low"):
+        StoryConfig(names_low=0.5, names_high=0.5)
+
+
+def test_cluster_uses_name_similarity_of_independent_pairs() -> None:
+    v = [PairVerdict("a", "b", "independent", 0.9), PairVerdict("b", "c", "independent", 0.9)]
+    names = {frozenset(("a", "b")): 0.6, frozenset(("b", "c")): 0.05}
+    got = cluster(["a", "b", "c"], v, StoryConfig(), names)
+    assert _sets(got) == {frozenset({"a", "b"}), frozenset({"c"})}
