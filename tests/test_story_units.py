@@ -231,3 +231,15 @@ def test_cluster_uses_name_similarity_of_independent_pairs() -> None:
     names = {frozenset(("a", "b")): 0.6, frozenset(("b", "c")): 0.05}
     got = cluster(["a", "b", "c"], v, StoryConfig(), names)
     assert _sets(got) == {frozenset({"a", "b"}), frozenset({"c"})}
+
+
+def test_term_cosine_weighs_rare_terms() -> None:
+    from wiretrace.story.build import term_cosine
+
+    terms = {"a": {"blinken", "kyiv"}, "b": {"blinken", "kyiv"}, "c": {"kyiv", "moscow"},
+             "d": set()}
+    df = {"blinken": 2, "kyiv": 50, "moscow": 3}
+    got = term_cosine([("a", "b"), ("a", "c"), ("a", "d")], terms, df, 100)
+    assert got[frozenset(("a", "b"))] == pytest.approx(1.0)
+    assert 0.0 < got[frozenset(("a", "c"))] < 0.5  # only the common term is shared
+    assert got[frozenset(("a", "d"))] == 0.0

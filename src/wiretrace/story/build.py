@@ -205,24 +205,33 @@ def name_similarity(store: Any, pairs: Iterable[tuple[str, str]]
         df.update(store.db.execute(
             f"SELECT term, count(*) FROM terms WHERE term IN ({marks}) GROUP BY term",
             chunk).fetchall())
-    n = max(1, len(store))
-    idf2 = {t: math.log(1 + n / max(1, c)) ** 2 for t, c in df.items()}
+    by_id = {i: terms.get(r, set()) for i, r in rowid.items()}
+    return term_cosine(pairs, by_id, df, len(store))
+
+
+def term_cosine(pairs: Iterable[tuple[str, str]], terms: dict[str, set[str]],
+                df: dict[str, int], n: int) -> dict[frozenset[str], float]:
+    """IDF-weighted cosine of each pair's term sets; ``df`` counts articles per term over
+    ``n`` articles. The pure half of :func:`name_similarity`, for callers without a store
+    (the Spark job, which has the terms in its own tables)."""
+    idf2 = {t: math.log(1 + max(1, n) / max(1, c)) ** 2 for t, c in df.items()}
     norm = {a: math.sqrt(sum(idf2.get(t, 0.0) for t in ts)) for a, ts in terms.items()}
     out: dict[frozenset[str], float] = {}
     for a, b in pairs:
-        ra, rb = rowid.get(a), rowid.get(b)
-        if ra is None or rb is None or not norm.get(ra) or not norm.get(rb):
+        if not norm.get(a) or not norm.get(b):
             out[frozenset((a, b))] = 0.0
             continue
-        shared = terms[ra] & terms[rb]
-        out[frozenset((a, b))] = sum(idf2.get(t, 0.0) for t in shared) / (norm[ra] * norm[rb])
+        shared = terms[a] & terms[b]
+        out[frozenset((a, b))] = sum(idf2.get(t, 0.0) for t in shared) / (norm[a] * norm[b])
     return out
 
 
 def cluster(nodes: list[str], verdicts: list[PairVerdict], config: StoryConfig,
             names: dict[frozenset[str], float] | None = None) -> list[list[str]]:
     """Stories over ``nodes`` from judged pairs, with ``config``'s method; ``names`` holds
-    the shared-name similarity of independent pairs (see :func:`name_similarity`)."""
+    the shared-name similarity of independent pairs (see :func:`name_similarity`). Without
+    ``names`` every independent verdict weighs ``independent_weight``: on the dev split
+    that chains events (ARI 0.42 against 0.80 with names, bench/results/stories.md)."""
     names = names or {}
 
     def w(v: PairVerdict) -> float:
