@@ -51,7 +51,12 @@ def worker_engine() -> Wiretrace:
     """One engine per Python process (models load once per executor worker, not per task)."""
     global _ENGINE
     if _ENGINE is None:
-        _ENGINE = _engine_class()(tempfile.mkdtemp(prefix=f"wiretrace-verify-{os.getpid()}-"))
+        import atexit
+        import shutil
+
+        tmp = tempfile.mkdtemp(prefix=f"wiretrace-verify-{os.getpid()}-")
+        atexit.register(shutil.rmtree, tmp, True)  # an empty store; nothing to keep
+        _ENGINE = _engine_class()(tmp)
         _ENGINE.given = {}  # type: ignore[attr-defined]
     return _ENGINE
 
