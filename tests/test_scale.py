@@ -12,9 +12,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pyspark  # noqa: E402,F401  (the spark extra, in dev: CI installs it; no skip)
 import pytest
-
-pytest.importorskip("pyspark")
 
 from wiretrace.data import DERIVED_KINDS  # noqa: E402
 from wiretrace.scale import rule as R  # noqa: E402
@@ -192,3 +191,20 @@ def test_warc_input_bad_files_and_resume(spark, tmp_path) -> None:  # type: igno
     rows = _relations(out)
     assert len({(r["a"], r["b"]) for r in rows}) == len(rows)  # no pair judged twice
     assert any("copy-4-partial" in (r["a"], r["b"]) and r["kind"] == "partial" for r in rows)
+
+
+def test_scan_stories_weigh_independent_verdicts_by_shared_names() -> None:
+    """As ``wiretrace stories`` does: a same-event verdict between two articles that share
+    no rare names does not join them; one between articles sharing them does."""
+    from wiretrace.scale.stories import stories_of
+
+    rel = [{"a": "x", "b": "y", "kind": "independent", "confidence": 0.9,
+            "direction": "unknown"}]
+    filler = {f"f{i}": [f"t{i}"] for i in range(20)}  # other articles give terms their rarity
+    apart = stories_of(["x", "y"], rel, None, {"x": ["quake", "1998"], "y": ["flood", "2004"],
+                                               **filler})
+    together = stories_of(["x", "y"], rel, None, {"x": ["quake", "1998", "nepal"],
+                                                  "y": ["quake", "1998", "nepal"], **filler})
+    unweighted = stories_of(["x", "y"], rel)
+    assert apart["x"] != apart["y"]
+    assert together["x"] == together["y"] == unweighted["x"] == unweighted["y"]

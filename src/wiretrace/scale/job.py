@@ -423,10 +423,12 @@ def scan(
     rel_all = spark.read.parquet(str(rel_path)) if n_pairs or rel_path.exists() else None
     rows = [r.asDict() for r in rel_all.select("a", "b", "kind", "confidence", "direction",
                                                "evidence").collect()] if rel_all else []
-    pub = {r["id"]: r["published"] for r in arts_df.select("id", "published").collect()}
+    pub, terms = {}, {}
+    for r in arts_df.select("id", "published", "terms").collect():
+        pub[r["id"]], terms[r["id"]] = r["published"], list(r["terms"] or [])
     from wiretrace.scale.stories import stories_of
 
-    members = stories_of(sorted(pub), rows, pub)
+    members = stories_of(sorted(pub), rows, pub, terms)
     (spark.createDataFrame(sorted(members.items()), schemas["stories"]).coalesce(1)
      .write.mode("overwrite").parquet(str(out / "stories")))
     timings["stories"] = time.perf_counter() - t3

@@ -166,6 +166,7 @@ def local_scan(engine: Wiretrace, rule: R.ScanRule | None = None) -> dict[str, A
             continue
         rows.append(verify_pair(engine, qa, ca, signals))
     rows.sort(key=lambda r: (r["a"], r["b"]))
-    stories = stories_of(sorted(meta), rows, {a.id: a.published for a in arts})
+    stories = stories_of(sorted(meta), rows, {a.id: a.published for a in arts},
+                         {a.id: a.terms for a in arts})
     return {"relations": rows, "stories": stories,
             "stats": {**cands.stats, "articles": len(arts)}}
