@@ -6,10 +6,7 @@ forensics alone, not the aligner; the engine test at the end checks the whole pa
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-
-import pytest
 
 from wiretrace.data import AlignedPair, Alteration, Article
 from wiretrace.engine import prepare
@@ -118,10 +115,7 @@ def test_sentences_added_and_dropped() -> None:
 
 
 def test_synonyms_need_wordnet_and_are_typed_when_it_is_there() -> None:
-    if os.environ.get("CI"):
-        assert wordnet_available(), "CI installs WordNet (scripts/install_bench_deps.sh)"
-    if not wordnet_available():
-        pytest.skip("WordNet not installed on this machine")
+    assert wordnet_available(), "WordNet missing: scripts/install_bench_deps.sh installs it"
     assert are_synonyms("big", "large") and are_synonyms("start", "begin")
     assert not are_synonyms("euro", "euros") and not are_synonyms("talks", "sanctions")
     alts = _alts(SOURCE.replace("keep talking", "continue talking"))
