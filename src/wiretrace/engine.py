@@ -167,6 +167,21 @@ class Wiretrace:
         rel.evidence = evidence(query, candidate, pairs)
         return rel
 
+    def compare_seated(self, query: Article, candidate: Article,
+                       signals: dict[str, float] | None = None, *,
+                       explain: bool = True) -> Relation:
+        """``compare``, then the other seating when it says "same event, not copied" while
+        half or more of the candidate aligned: the candidate may be the query's partial copy
+        or summary, which never looks derived from the copy's seat. A derivation either way
+        wins; ``copy_id`` of the result says which seat won. For callers that judge pairs
+        of stored articles with no query of their own (stories, the Spark scan)."""
+        rel = self.compare(query, candidate, signals, explain=explain)
+        if rel.kind == "independent" and rel.features.get("coverage_source", 0.0) >= 0.5:
+            other = self.compare(candidate, query, signals, explain=explain)
+            if other.derived:
+                return other
+        return rel
+
     def neighbours(self, article: Article, exclude_ids: Iterable[str] = (),
                    limit: int | None = None) -> list[tuple[Article, dict[str, float]]]:
         """Stored candidates for ``article`` (prepared), best first, with their signal

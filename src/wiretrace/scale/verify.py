@@ -8,7 +8,6 @@ empty throw-away store (``worker_engine``): compare never reads the store.
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import tempfile
@@ -61,29 +60,14 @@ def worker_engine() -> Wiretrace:
     return _ENGINE
 
 
-def _compare(engine: Wiretrace, query: Article, cand: Article,
-             signals: dict[str, float]) -> Relation:
-    """``compare`` without the word-level forensics when the engine offers that: a scan
-    needs verdicts for many pairs; alterations are computed when a pair is viewed."""
-    if "explain" in inspect.signature(engine.compare).parameters:
-        return engine.compare(query, cand, signals, explain=False)  # type: ignore[call-arg]
-    return engine.compare(query, cand, signals)
-
-
 def verify_pair(engine: Wiretrace, query: Article, cand: Article,
                 signals: dict[str, float]) -> dict[str, Any]:
     """Judge one pair with ``query`` in the copy's seat -> a ``relations`` row.
 
-    As the story builder does (``story.build.judge_pair``): when the verdict is "same
-    event, not copied" while half or more of the candidate aligned, the other seating is
-    tried too (the candidate may be a partial copy or a summary), and a derivation wins.
+    ``Wiretrace.compare_seated``, as the story builder judges: the other seating is tried
+    when the candidate may be the query's partial copy or summary.
     """
-    rel = _compare(engine, query, cand, signals)
-    if rel.kind == "independent" and rel.features.get("coverage_source", 0.0) >= 0.5:
-        other = _compare(engine, cand, query, signals)
-        if other.kind in DERIVED_KINDS:
-            rel = other
-    return relation_row(rel)
+    return relation_row(engine.compare_seated(query, cand, signals, explain=False))
 
 
 def relation_row(rel: Relation) -> dict[str, Any]:

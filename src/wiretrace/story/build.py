@@ -122,12 +122,9 @@ def judge_pair(engine: Any, a: Any, b: Any, scores: dict[str, float]) -> PairVer
     and a derivation either way wins.
     """
     q, c = (a, b) if _later(engine, a, b) else (b, a)
-    rel = engine.compare(q, c, scores, explain=False)
-    if rel.kind == "independent" and rel.features.get("coverage_source", 0.0) >= 0.5:
-        # much of the candidate aligned: it may be the copy (a partial or a summary)
-        rel2 = engine.compare(c, q, scores, explain=False)
-        if rel2.derived:
-            q, c, rel = c, q, rel2
+    rel = engine.compare_seated(q, c, scores, explain=False)
+    if rel.copy_id != q.id:  # the other seating won
+        q, c = c, q
     lean = 0.0
     if rel.derived and rel.direction == "unknown":
         lean, _ = direction_score(q, c, rel.features)
