@@ -266,9 +266,6 @@ class Store:
         for (i,) in self.db.execute("SELECT id FROM articles ORDER BY rowid"):
             yield i
 
-    def minhashes(self) -> Iterator[tuple[int, bytes]]:
-        yield from self.db.execute("SELECT rowid, minhash FROM articles")
-
     def search(self, query: str, limit: int = 20, site: str | None = None,
                since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
         """Full-text search (SQLite FTS5) with optional site and date filters. A blank
