@@ -10,9 +10,13 @@ set -euo pipefail
 PKGS=(apertium apertium-eng-spa wordnet-base wordnet-sense-index)
 command -v java >/dev/null 2>&1 || PKGS+=(openjdk-17-jre-headless)
 
+# Capture output before matching: under pipefail, `cmd | grep -q` fails when grep exits at the
+# first match and cmd then dies of SIGPIPE (141), so a present package would read as missing.
 installed() {
-  command -v dpkg-query >/dev/null 2>&1 &&
-    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+  local status
+  command -v dpkg-query >/dev/null 2>&1 || return 1
+  status=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) || return 1
+  [[ "$status" == *"install ok installed"* ]]
 }
 
 missing=()
@@ -61,7 +65,8 @@ export DEBIAN_FRONTEND=noninteractive
 "${SUDO[@]}" apt-get update
 "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 
-if ! apertium -l 2>/dev/null | grep -qw "eng-spa"; then
+modes=$(apertium -l 2>/dev/null || true)
+if ! grep -qw "eng-spa" <<<"$modes"; then
   echo "error: apertium is installed but the eng-spa mode is not listed by 'apertium -l'" >&2
   exit 2
 fi

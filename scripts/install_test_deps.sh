@@ -3,15 +3,19 @@
 #   chromium            Debian's Chromium, driven headless by Playwright (which must not and
 #                       cannot download a browser of its own here)
 #   fonts-dejavu-core   a font, so pages render with real glyphs (screenshots, layout checks)
+#   shellcheck          lints scripts/ and .ci/run in the test command
 # Usage: scripts/install_test_deps.sh [--check]   (--check only reports, exit 1 if missing)
 # Exit codes: 0 installed or already present, 1 missing (--check), 2 no apt-get, 3 not root.
 set -euo pipefail
 
-PKGS=(chromium fonts-dejavu-core)
+PKGS=(chromium fonts-dejavu-core shellcheck)
 
+# Capture output before matching (see install_bench_deps.sh: `cmd | grep -q` and pipefail).
 installed() {
-  command -v dpkg-query >/dev/null 2>&1 &&
-    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+  local status
+  command -v dpkg-query >/dev/null 2>&1 || return 1
+  status=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) || return 1
+  [[ "$status" == *"install ok installed"* ]]
 }
 
 missing=()
