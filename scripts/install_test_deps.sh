@@ -3,7 +3,7 @@
 #   chromium            Debian's Chromium, driven headless by Playwright (which must not and
 #                       cannot download a browser of its own here)
 #   fonts-dejavu-core   a font, so pages render with real glyphs (screenshots, layout checks)
-#   shellcheck (package) lints scripts/ and .ci/run in the test command
+#   ShellCheck          the linter the test command runs on scripts/ and .ci/run
 # Usage: scripts/install_test_deps.sh [--check]   (--check only reports, exit 1 if missing)
 # Exit codes: 0 installed or already present, 1 missing (--check), 2 no apt-get, 3 not root.
 set -euo pipefail
