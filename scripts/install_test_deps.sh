@@ -65,8 +65,14 @@ export DEBIAN_FRONTEND=noninteractive
 "${SUDO[@]}" apt-get update
 "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 
-if [ -z "${WIRETRACE_CHROMIUM:-}" ] && ! [ -x /usr/bin/chromium ]; then
-  echo "error: chromium is installed but /usr/bin/chromium is not there; set WIRETRACE_CHROMIUM" >&2
+# The browser tests take $WIRETRACE_CHROMIUM when set (and nothing else), else chromium on PATH.
+if [ -n "${WIRETRACE_CHROMIUM:-}" ] && ! [ -x "${WIRETRACE_CHROMIUM}" ]; then
+  echo "error: WIRETRACE_CHROMIUM=${WIRETRACE_CHROMIUM} is not an executable; unset it to use" \
+    "the chromium just installed" >&2
+  exit 2
+fi
+if [ -z "${WIRETRACE_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  echo "error: chromium is installed but not on PATH; set WIRETRACE_CHROMIUM" >&2
   exit 2
 fi
 echo "test deps: installed ${missing[*]}"
