@@ -1,0 +1,171 @@
+"""The real-world set: labelled real pages, read from a folder the user fills.
+
+The labels (``bench/realworld/clusters/*.jsonl``) are ours and committed; the page texts are
+the publishers' and never are. A page's text lives in ``<pages>/<key>.txt`` where ``key`` is
+the first 16 hex digits of the SHA-1 of its URL; the seed page (``seed:<name>``) is read from
+``../shared/seeds/<name>.txt``.
+
+Scoring is by *family*: every page that carries one wire story (its original and every copy
+of it, spun or not) shares a family; each independent report is a family of its own. A
+derived page is found when a page of its own family is named as its source; a false source is
+a derivation asserted between pages of different families.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+LABELS = ("original", "republication", "spun", "machine_translated", "rewritten",
+          "independent")
+DERIVED_LABELS = ("republication", "spun", "machine_translated", "rewritten")
+SEED_PREFIX = "seed:"
+
+
+@dataclass(slots=True)
+class Page:
+    cluster: str
+    url: str
+    family: str
+    label: str
+    derives_from: str | None = None
+    outlet: str | None = None
+    wire: str | None = None
+    published: str | None = None
+    note: str = ""
+
+    @property
+    def key(self) -> str:
+        return page_key(self.url)
+
+    @property
+    def fid(self) -> str:
+        """Family id unique across clusters."""
+        return f"{self.cluster}/{self.family}"
+
+
+def page_key(url: str) -> str:
+    return hashlib.sha1(url.encode()).hexdigest()[:16]
+
+
+def split_of(cluster: str, dev_clusters: frozenset[str] = frozenset()) -> str:
+    """Dev or test, fixed by the cluster's name: 4 clusters in 10 go to test. Clusters named
+    in ``dev_clusters`` (the seed's own story, which we develop against) are always dev."""
+    if cluster in dev_clusters:
+        return "dev"
+    return "test" if int(hashlib.sha1(cluster.encode()).hexdigest(), 16) % 10 < 4 else "dev"
+
+
+class LabelError(ValueError):
+    pass
+
+
+def load_labels(folder: Path) -> list[Page]:
+    """Every page of every cluster file, checked: known labels, unique urls, sources that
+    exist in the same cluster."""
+    pages: list[Page] = []
+    seen: set[str] = set()
+    for path in sorted(folder.glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                d = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise LabelError(f"{path.name}:{n}: not JSON ({e.msg})") from None
+            known = set(Page.__dataclass_fields__)
+            p = Page(**{k: v for k, v in d.items() if k in known})
+            if p.label not in LABELS:
+                raise LabelError(f"{path.name}:{n}: unknown label {p.label!r}")
+            if p.url in seen:
+                raise LabelError(f"{path.name}:{n}: url listed twice: {p.url}")
+            seen.add(p.url)
+            pages.append(p)
+    by_url = {p.url: p for p in pages}
+    for p in pages:
+        if p.derives_from and p.derives_from not in by_url:
+            raise LabelError(f"{p.cluster}: {p.url} derives from {p.derives_from}, "
+                             "which is not labelled")
+    return pages
+
+
+def read_page_text(page: Page, pages_dir: Path, seeds_dir: Path | None) -> str | None:
+    if page.url.startswith(SEED_PREFIX):
+        if seeds_dir is None:
+            return None
+        path = seeds_dir / f"{page.url[len(SEED_PREFIX):]}.txt"
+    else:
+        path = pages_dir / f"{page.key}.txt"
+    return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+
+
+@dataclass(slots=True)
+class PageOutcome:
+    """What a system said about one page traced against the store (itself excluded)."""
+
+    url: str
+    named: dict[str, str] = field(default_factory=dict)  # url -> kind, named as its source
+    linked: dict[str, str] = field(default_factory=dict)  # url -> kind, any derivation
+    top: str | None = None  # the first named source
+
+
+def score(pages: list[Page], outcomes: dict[str, PageOutcome]) -> dict[str, Any]:
+    """Family recall, exact-source recall, false sources and kind agreement."""
+    fam = {p.url: p.fid for p in pages}
+    found_family, found_exact, false_src = [], [], []
+    by_label: dict[str, list[int]] = defaultdict(list)
+    kinds: Counter[tuple[str, str]] = Counter()
+    errors: list[dict[str, Any]] = []
+    for p in pages:
+        o = outcomes.get(p.url)
+        if o is None:
+            continue
+        wrong = sorted(u for u in o.linked if u in fam and fam[u] != p.fid)
+        if p.label == "independent":
+            wrong = sorted(o.linked)
+        false_src.append(int(bool(wrong)))
+        if wrong:
+            errors.append({"url": p.url, "label": p.label, "error": "false_source",
+                           "named": wrong[:3], "kinds": [o.linked[u] for u in wrong[:3]]})
+        if p.label not in DERIVED_LABELS:
+            continue
+        fam_hit = any(fam.get(u) == p.fid for u in o.named)
+        found_family.append(int(fam_hit))
+        by_label[p.label].append(int(fam_hit))
+        if p.derives_from:
+            found_exact.append(int(p.derives_from in o.named))
+        if fam_hit:
+            k = next(o.named[u] for u in o.named if fam.get(u) == p.fid)
+            kinds[(p.label, k)] += 1
+        else:
+            near = [u for u in o.linked if fam.get(u) == p.fid]
+            errors.append({"url": p.url, "label": p.label, "error": "missed",
+                           "derives_from": p.derives_from,
+                           "linked_other_way": near[:2]})
+    n_indep = sum(1 for p in pages if p.label == "independent" and p.url in outcomes)
+    kind_ok = sum(v for (lab, k), v in kinds.items()
+                  if (lab == "spun" and k == "spun")
+                  or (lab == "machine_translated" and k in ("machine_translated", "translated")))
+    kind_n = sum(v for (lab, _), v in kinds.items() if lab in ("spun", "machine_translated"))
+    return {
+        "pages": sum(1 for p in pages if p.url in outcomes),
+        "derived_pages": len(found_family),
+        "independent_pages": n_indep,
+        "family_recall": _rate(sum(found_family), len(found_family)),
+        "exact_recall": _rate(sum(found_exact), len(found_exact)),
+        "false_source_rate": _rate(sum(false_src), len(false_src)),
+        "false_source_pages": sum(false_src),
+        "recall_by_label": {lab: {"n": len(v), "recall": _rate(sum(v), len(v))}
+                            for lab, v in sorted(by_label.items())},
+        "kind_match_spun_mt": _rate(kind_ok, kind_n),
+        "kind_confusion": {f"{lab} -> {k}": v for (lab, k), v in sorted(kinds.items())},
+        "errors": errors,
+    }
+
+
+def _rate(hits: int, n: int) -> float | None:
+    return round(hits / n, 4) if n else None
