@@ -9,6 +9,7 @@ with ``kill -9`` loses nothing it committed, and the next run resumes where it s
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -388,6 +389,27 @@ class Store:
             return np.zeros((len(vectors), 0)), np.zeros((len(vectors), 0), dtype=np.int64)
         k = min(k, self._index.ntotal)
         return self._index.search(np.ascontiguousarray(vectors, dtype=np.float32), k)
+
+    def view(self, *, writable: bool = False) -> Store:
+        """This store on a SQLite connection of its own, for another thread.
+
+        WAL lets a second connection read while this one writes, so a web request that
+        only reads rows need not wait for whoever holds the engine (a trace, an ingest).
+        Read-only (``PRAGMA query_only``) unless ``writable``; a writable view shares this
+        store's write lock, so the two never interleave transactions. The view starts with
+        no vector index (``search_passages`` would build its own): it is for rows. Close it
+        with ``close()``; this store stays open.
+        """
+        other = copy.copy(self)
+        other.db = sqlite3.connect(
+            str(self.path / DB_NAME), check_same_thread=False, isolation_level=None, timeout=30
+        )
+        other.db.row_factory = sqlite3.Row
+        if not writable:
+            other.db.execute("PRAGMA query_only=ON")
+        other.readonly = self.readonly or not writable
+        other._index, other._index_rows, other._passage_article = None, 0, None
+        return other
 
     def close(self) -> None:
         self.db.close()
