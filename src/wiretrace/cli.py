@@ -2,20 +2,34 @@
 
 Results go to stdout, progress and logs to stderr. Exit codes: 0 success; 1 unexpected
 error; 2 bad usage (unknown option, missing argument); 3 bad input (a file that yields no
-article, an id not in the store); 4 store problem (missing, incompatible).
+article, an id not in the store); 4 store problem (missing, incompatible, damaged, or its
+write lock held by another process for over ``$WIRETRACE_LOCK_TIMEOUT`` seconds, default 30).
+A store this user may not write is opened read-only: every read command works on it.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
 EXIT_INPUT = 3
 EXIT_STORE = 4
+_STORE_KEY = "wiretrace.store"
+
+
+def _remember_store(ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
+    """Keep --store where the error handler of ``main`` finds it (``meta`` is shared by
+    every context of one invocation)."""
+    ctx.meta[_STORE_KEY] = value
+    return value
+
 
 store_option = click.option(
     "--store",
@@ -23,8 +37,40 @@ store_option = click.option(
     envvar="WIRETRACE_STORE",
     default=Path("wiretrace-data"),
     show_default=True,
+    callback=_remember_store,
     help="Store folder (also $WIRETRACE_STORE).",
 )
+
+
+class _Wiretrace(click.Group):
+    """The command group; a store problem met anywhere (a SQLite error deep in a command,
+    a lock held too long) ends with its message and exit 4, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from wiretrace.store import StoreError, store_error
+
+        _log_to_stderr()
+        try:
+            return super().invoke(ctx)
+        except StoreError as e:
+            _fail(EXIT_STORE, str(e))
+        except sqlite3.Error as e:
+            store = ctx.meta.get(_STORE_KEY) or Path("wiretrace-data")
+            _fail(EXIT_STORE, str(store_error(Path(store), e)))
+
+
+class _StderrMessages(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"wiretrace: {record.getMessage()}", err=True)
+
+
+def _log_to_stderr() -> None:
+    """The store's notices (an index rebuilt, a stale temp file removed) go to stderr."""
+    logger = logging.getLogger("wiretrace.store")
+    if not any(isinstance(h, _StderrMessages) for h in logger.handlers):
+        logger.addHandler(_StderrMessages(logging.INFO))
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
 
 
 def _fail(code: int, message: str) -> None:
@@ -42,7 +88,7 @@ def _engine(store: Path, create: bool):  # type: ignore[no-untyped-def]
         _fail(EXIT_STORE, str(e))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Wiretrace, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="wiretrace")
 def main() -> None:
     """Trace where a news article came from and how it was changed on the way."""
@@ -60,16 +106,27 @@ def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet
 
     Idempotent: an article already stored is counted as a duplicate. An interrupted run
     keeps every batch it committed; run it again to resume. Exit status 3 when a named
-    path does not exist (nothing is read, no store is created) or when no input yielded
-    an article; files skipped inside a folder are counted in the summary.
+    path does not exist or is a pipe, socket or device (nothing is read, no store is
+    created) or when no input yielded an article (an empty folder, say); what is skipped
+    inside a folder (bad files, special files, folders that cannot be listed) is counted
+    by reason in the summary. Exit status 4 when the store is read-only or another process
+    keeps its write lock too long; the batches committed before that stay.
     """
-    from wiretrace.ingest import read_path
-    from wiretrace.store import IngestStats
+    from wiretrace.ingest import read_path, special_file
+    from wiretrace.store import IngestStats, StoreError
 
     missing = [p for p in paths if p != "-" and not Path(p).exists()]
     if missing:
         _fail(EXIT_INPUT, "no such file or folder: " + ", ".join(missing))
+    special = [f"{p} is {what}" for p in paths if p != "-" and (what := special_file(p))]
+    if special:
+        _fail(EXIT_INPUT, "; ".join(special) + ", not a file or folder. To read a pipe, "
+              "pass '-' and redirect it: wiretrace ingest - < PIPE")
     engine = _engine(store, create=True)
+    if engine.store.readonly:
+        _fail(EXIT_STORE, f"{store}: read-only (no write permission on the folder or its "
+              "files, or a read-only mount): cannot ingest into it. Pass --store DIR with a "
+              "store you can write.")
     stats = IngestStats()
     failures: list[str] = []
     start = time.perf_counter()
@@ -77,10 +134,15 @@ def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet
 
     from wiretrace.scale.tables import is_scan_output
 
-    scans = [p for p in paths if is_scan_output(p)]  # `wiretrace scan` output folders
+    def scan_output(p: str) -> bool:
+        try:
+            return is_scan_output(p)
+        except OSError:  # a folder that cannot be listed: read_path counts it
+            return False
+
+    scans = [p for p in paths if scan_output(p)]  # `wiretrace scan` output folders
     if scans:
         from wiretrace.scale.tables import ingest_scan
-        from wiretrace.store import StoreError
 
         for p in scans:
             try:
@@ -111,7 +173,13 @@ def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet
                 nl=False,
             )
 
-    engine.add(articles(), stats, batch=batch, on_batch=progress)
+    try:
+        engine.add(articles(), stats, batch=batch, on_batch=progress)
+    except StoreError as e:
+        if show:
+            click.echo("", err=True)
+        _fail(EXIT_STORE, f"{e} This run stored {stats.ingested} article(s) before it "
+              "stopped; running it again resumes after them.")
     if show:
         click.echo("", err=True)
     for line in failures[:20]:
@@ -262,6 +330,9 @@ def stories(store: Path, fmt: str, output: Path | None, rebuild: bool, min_size:
 
     engine = _engine(store, create=False)
     show = sys.stderr.isatty()
+    if engine.store.readonly:
+        click.echo(f"wiretrace: {store} is read-only: stories are worked out in memory and "
+                   "not cached; the verdicts judged now are judged again next time", err=True)
 
     def progress(n: int, total: int) -> None:
         if show and (n % 10 == 0 or n == total):

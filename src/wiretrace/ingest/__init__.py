@@ -10,14 +10,20 @@
 The format is sniffed from the content first (a WARC is a WARC whatever its name), then
 from the extension: HTML, WARC/WET, JSON lines / JSON, RSS/Atom, plain text or Markdown,
 each optionally gzip-, bzip2- or xz-compressed. Folders are read recursively in sorted
-order, skipping hidden entries, so two runs see the same sequence.
+order, skipping hidden entries, so two runs see the same sequence. What a folder holds
+besides files is counted, never silently dropped: named pipes, sockets and devices
+(``special_file``: opening a pipe would wait for a writer forever), folders that cannot be
+listed (``unreadable``), links to nothing (``not_found``), and a folder with no file at all
+(``empty_folder``); only links to folders are passed over, on purpose. A special file named
+as the path itself is refused the same way.
 
 A reader never raises on bad input and never returns ``None``: every document becomes a
 ``ReadResult``, either ``ok`` with an article or ``failed`` with a ``reason``:
 
-``not_found``, ``unreadable`` (OS error), ``empty``, ``binary``, ``undecodable``,
-``too_large``, ``truncated``, ``corrupt``, ``no_text``, ``bad_json``, ``bad_xml``,
-``unsafe_xml``, ``not_a_feed``, ``unsupported``, ``http_status``, ``extraction_error``.
+``not_found``, ``unreadable`` (OS error), ``special_file``, ``empty_folder``, ``empty``,
+``binary``, ``undecodable``, ``too_large``, ``truncated``, ``corrupt``, ``no_text``,
+``bad_json``, ``bad_xml``, ``unsafe_xml``, ``not_a_feed``, ``unsupported``, ``http_status``,
+``extraction_error``.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import io
 import lzma
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import zlib
@@ -64,6 +71,7 @@ __all__ = [
     "read_text",
     "read_warc",
     "sniff_format",
+    "special_file",
     "split_page",
 ]
 
@@ -288,11 +296,43 @@ def _read_file(path: Path, options: IngestOptions) -> Iterator[ReadResult]:
         yield from read_stream(rejoined, source=source, name=path.name, options=options)
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Files under ``folder`` in sorted order; hidden names skipped, symlinked dirs not followed."""
+_SPECIAL = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def special_file(path: str | os.PathLike[str]) -> str | None:
+    """What ``path`` is when it exists but is neither a regular file nor a folder (``"a
+    named pipe (FIFO)"``, ...), else ``None``. Such a path is never opened: a pipe with no
+    writer would block forever, a device may never end."""
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        mode = os.stat(path).st_mode
     except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return next((what for test, what in _SPECIAL if test(mode)), "not a regular file")
+
+
+def _special(source: str, what: str) -> ReadResult:
+    return failed(source, "special_file",
+                  f"{source}: {what}, not a file; skipped (to read a pipe, pass '-' and "
+                  "redirect it to stdin)")
+
+
+def _walk(folder: Path) -> Iterator[Path | ReadResult]:
+    """Files under ``folder`` in sorted order, and a failed result for each thing that is
+    not read: a folder that cannot be listed, a special file, a link to nothing. Hidden
+    names are skipped; symlinked folders are not followed (no cycles, no escaping)."""
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        yield failed(str(folder), "unreadable",
+                     f"{folder}: cannot list this folder ({exc.strerror or exc}); skipped")
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -302,8 +342,13 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield from _walk(Path(entry.path))
             elif entry.is_file():
                 yield Path(entry.path)
-        except OSError:
-            continue
+            elif not os.path.exists(entry.path):
+                yield failed(entry.path, "not_found",
+                             f"{entry.path}: a symbolic link to nothing; skipped")
+            elif not entry.is_dir():  # a linked folder is not followed, by design
+                yield _special(entry.path, special_file(entry.path) or "not a regular file")
+        except OSError as exc:
+            yield failed(entry.path, "unreadable", f"{entry.path}: {exc.strerror or exc}")
 
 
 def _read_stdin(options: IngestOptions) -> Iterator[ReadResult]:
@@ -337,8 +382,18 @@ def read_path(
         return
     target = Path(path)
     if target.is_dir():
-        for file in _walk(target):
-            yield from _read_file(file, options)
+        found = False
+        for item in _walk(target):
+            found = True
+            if isinstance(item, ReadResult):
+                yield item
+            else:
+                yield from _read_file(item, options)
+        if not found:
+            yield failed(str(target), "empty_folder",
+                         f"{target}: no files in this folder (hidden ones are skipped)")
+    elif what := special_file(target):
+        yield _special(str(target), what)
     elif target.exists():
         yield from _read_file(target, options)
     else:

@@ -9,6 +9,7 @@ from wiretrace.store.sqlite import (
     StoreError,
     default_store_path,
     open_store,
+    store_error,
 )
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "StoreError",
     "default_store_path",
     "open_store",
+    "store_error",
 ]

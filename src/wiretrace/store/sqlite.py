@@ -5,6 +5,19 @@ their static-tier vectors (float16), MinHash signatures, entity terms, relations
 index file is a cache of the passage vectors, saved atomically with a watermark (the last
 passage rowid it holds); on open, rows past the watermark are added. So an ingest killed
 with ``kill -9`` loses nothing it committed, and the next run resumes where it stopped.
+
+The index file is checked before use against what SQLite recorded when it was saved (the
+store's id, its row count and a checksum of its rowids) and against a few stored vectors;
+an index from another store, an older save or a damaged file is rebuilt from SQLite, with a
+message. A save killed half-way leaves ``passages.faiss.<pid>.tmp``: the next writer removes
+it once that process is gone.
+
+A store the user may not write (a read-only folder or file, a read-only mount) opens
+read-only: SQLite reads it without creating ``-wal``/``-shm`` files (``immutable`` when no
+writer is active), nothing is ever written, and side tables that other modules cache into
+(the story verdicts) are copied into memory, so they can still be read and added to for the
+life of the connection. Another process holding the write lock for over
+``$WIRETRACE_LOCK_TIMEOUT`` seconds (default 30) is a ``StoreError`` that names the store.
 """
 
 from __future__ import annotations
@@ -12,9 +25,13 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import logging
 import os
+import re
 import sqlite3
 import threading
+import urllib.parse
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +46,10 @@ SCHEMA_VERSION = 1
 DB_NAME = "wiretrace.sqlite"
 INDEX_NAME = "passages.faiss"
 _DIM = 512
+_TMP_INDEX = re.compile(re.escape(INDEX_NAME) + r"\.(\d+)\.tmp")
+_CHECKED_VECTORS = 16  # stored vectors compared with the index file's on open
+
+log = logging.getLogger("wiretrace.store")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -74,6 +95,106 @@ class StoreError(Exception):
     """A store that cannot be opened or used as asked; the message says how to fix it."""
 
 
+def lock_timeout() -> float:
+    """Seconds to wait for another process's write lock (``$WIRETRACE_LOCK_TIMEOUT``)."""
+    raw = os.environ.get("WIRETRACE_LOCK_TIMEOUT", "")
+    try:
+        return max(0.0, float(raw)) if raw.strip() else 30.0
+    except ValueError:
+        raise StoreError(f"WIRETRACE_LOCK_TIMEOUT={raw!r}: not a number of seconds") from None
+
+
+def store_error(path: Path, exc: sqlite3.Error) -> StoreError:
+    """A SQLite error on the store at ``path`` as a ``StoreError`` that says what happened
+    and what to do; the store file itself is never touched."""
+    db = path / DB_NAME
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return StoreError(
+            f"{path}: another process holds this store's write lock (an ingest, `wiretrace "
+            f"stories`, the web app) and kept it for over {lock_timeout():g} s. Nothing was "
+            "lost: what was committed stays. Run the command again when it has finished "
+            "(or raise WIRETRACE_LOCK_TIMEOUT)."
+        )
+    if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or (
+        "not a database" in text or "malformed" in text
+    ):
+        return StoreError(
+            f"{db}: damaged or not a wiretrace store ({text}). wiretrace leaves it as it is: "
+            "restore the folder from a backup, or ingest again into a new store "
+            "(--store NEW_DIR)."
+        )
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):
+        return StoreError(f"{db}: cannot be opened for this ({text}); check the permissions "
+                          "of the folder and its files.")
+    if name.startswith(("SQLITE_FULL", "SQLITE_IOERR")):
+        return StoreError(f"{db}: {text} (disk full or failing?). What was committed before "
+                          "stays; free some space and run the command again.")
+    return StoreError(f"{db}: {text}")
+
+
+def writable(path: Path) -> bool:
+    """Whether this process may write the store folder and its SQLite files (False on a
+    read-only mount too: ``access`` reports EROFS)."""
+    if not os.access(path, os.W_OK | os.X_OK):
+        return False
+    db = path / DB_NAME
+    return all(os.access(f, os.W_OK) for f in (db, _wal(db), _shm(db)) if f.exists())
+
+
+def _wal(db: Path) -> Path:
+    return db.with_name(db.name + "-wal")
+
+
+def _shm(db: Path) -> Path:
+    return db.with_name(db.name + "-shm")
+
+
+def _attach(db: sqlite3.Connection, uri: str) -> sqlite3.OperationalError | None:
+    """Attach ``uri`` as ``store`` and read its schema; the error if that failed (then
+    nothing stays attached). A busy store raises: waiting is the caller's decision."""
+    try:
+        db.execute("ATTACH DATABASE ? AS store", (uri,))
+        db.execute("SELECT count(*) FROM store.sqlite_master").fetchone()
+        return None
+    except sqlite3.OperationalError as e:
+        if getattr(e, "sqlite_errorname", "").startswith("SQLITE_BUSY"):
+            raise
+        if any(r[1] == "store" for r in db.execute("PRAGMA database_list")):
+            db.execute("DETACH DATABASE store")
+        return e
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (on this machine; a store is not shared across
+    machines: SQLite's WAL needs shared memory)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def _new_index() -> Any:
+    import faiss
+
+    return faiss.IndexIDMap2(faiss.IndexScalarQuantizer(
+        _DIM, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT))
+
+
+def _ids_digest(ids: np.ndarray) -> str:
+    return hashlib.sha1(np.ascontiguousarray(ids, dtype="<i8").tobytes()).hexdigest()[:20]
+
+
+def _core_tables() -> set[str]:
+    return set(re.findall(r"CREATE (?:VIRTUAL )?TABLE IF NOT EXISTS (\w+)", _SCHEMA))
+
+
 @dataclass(slots=True)
 class IngestStats:
     ingested: int = 0
@@ -96,7 +217,8 @@ def content_hash(text: str) -> str:
 class Store:
     """Articles and their fingerprints in one folder. Open with ``open_store``."""
 
-    def __init__(self, path: Path, config: FingerprintConfig, readonly: bool = False) -> None:
+    def __init__(self, path: Path, config: FingerprintConfig, readonly: bool = False,
+                 create: bool = True) -> None:
         self.path = path
         self.config = config
         self.readonly = readonly
@@ -104,24 +226,126 @@ class Store:
         self._index: Any = None
         self._index_rows = 0
         self._passage_article: np.ndarray | None = None
-        self.db = sqlite3.connect(
-            str(path / DB_NAME), check_same_thread=False, isolation_level=None, timeout=30
-        )
-        self.db.row_factory = sqlite3.Row
+        self.db = self._connect()
+        try:
+            if not readonly and create:
+                self._prepare_writer()
+            self._check_identity(create)  # a folder that holds no store stays untouched
+            if not readonly and not create:
+                self._prepare_writer()  # an older store gains tables added since
+            if readonly:
+                self._copy_side_tables()
+        except sqlite3.Error as e:
+            self.db.close()
+            raise store_error(path, e) from e
+        except BaseException:
+            self.db.close()
+            raise
+        if not readonly:
+            self._remove_stale_tmp()
+
+    def _prepare_writer(self) -> None:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
-        self._check_identity()
+
+    def _connect(self) -> sqlite3.Connection:
+        """A connection to the store: read-write, or for a read-only store a private
+        in-memory database with the store attached read-only (``_connect_readonly``)."""
+        if self.readonly:
+            db = self._connect_readonly()
+        else:
+            db = sqlite3.connect(str(self.path / DB_NAME), check_same_thread=False,
+                                 isolation_level=None, timeout=lock_timeout())
+        db.row_factory = sqlite3.Row
+        return db
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """Attach the store read-only to an in-memory main database.
+
+        Plain ``mode=ro`` reads a WAL store correctly, also while a writer is at work, but
+        needs the ``-shm`` file, which a read-only folder cannot get when no writer left one.
+        Then, if the write-ahead log holds nothing, the file is attached ``immutable`` (no
+        locks, no side files); a log that still holds commits is refused, since reading
+        past it would silently miss them. Unqualified names find the store's tables (main
+        is empty), and tables created by caching code land in memory.
+        """
+        db_path = self.path / DB_NAME
+        db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None,
+                             timeout=lock_timeout())
+        uri = "file:" + urllib.parse.quote(str(db_path.resolve()))
+        try:
+            if _attach(db, uri + "?mode=ro") is None:
+                return db
+            wal = _wal(db_path)
+            if wal.exists() and wal.stat().st_size > 0:
+                raise StoreError(
+                    f"{self.path}: read-only, and {wal.name} still holds commits that no "
+                    "writer has folded into the database (one was stopped mid-way), so "
+                    "they cannot be read from here. Copy the folder somewhere writable, or "
+                    "let its owner run any wiretrace command on it once."
+                )
+            error = _attach(db, uri + "?mode=ro&immutable=1")
+            if error is not None:
+                raise error
+            return db
+        except BaseException:
+            db.close()
+            raise
+
+    def _copy_side_tables(self) -> None:
+        """Copy the store's side tables (caches other modules keep, e.g. story verdicts)
+        into the in-memory main database: read from there, written there, never saved."""
+        core = _core_tables()
+        rows = self.db.execute(
+            "SELECT name, sql FROM store.sqlite_master WHERE type='table' AND sql IS NOT NULL "
+            "AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+        for name, sql in rows:
+            if name in core or any(name.startswith(c + "_") for c in core):
+                continue  # the store's own tables, FTS shadow tables included
+            self.db.execute(sql)
+            self.db.execute(f'INSERT INTO main."{name}" SELECT * FROM store."{name}"')
+            for (idx_sql,) in self.db.execute(
+                "SELECT sql FROM store.sqlite_master WHERE type='index' AND tbl_name=? "
+                "AND sql IS NOT NULL", (name,)
+            ).fetchall():
+                self.db.execute(idx_sql)
+
+    def _remove_stale_tmp(self) -> None:
+        """Delete index temp files left by a save whose process is gone (killed mid-save)."""
+        for tmp in self.path.glob(f"{INDEX_NAME}.*.tmp"):
+            m = _TMP_INDEX.fullmatch(tmp.name)
+            if not m or _alive(int(m.group(1))):
+                continue
+            try:
+                tmp.unlink()
+                log.info("%s: removed %s, left by an index save that was stopped",
+                         self.path, tmp.name)
+            except FileNotFoundError:
+                pass
 
     # -- identity ---------------------------------------------------------------------
     def _meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
-    def _check_identity(self) -> None:
-        version = self._meta("schema_version")
-        identity = self._meta("fingerprint")
+    def _check_identity(self, create: bool = True) -> None:
+        has_meta = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
+            if not self.readonly else
+            "SELECT 1 FROM store.sqlite_master WHERE type='table' AND name='meta'"
+        ).fetchone()
+        version = self._meta("schema_version") if has_meta else None
+        identity = self._meta("fingerprint") if has_meta else None
         if version is None:
+            if self.readonly or not create:
+                size = (self.path / DB_NAME).stat().st_size
+                raise StoreError(
+                    f"{self.path}: {DB_NAME} ({size:,} bytes) holds no wiretrace store"
+                    + (" (empty: a store whose creation was stopped?)" if size == 0 else "")
+                    + f". Run `wiretrace ingest --store {self.path} FILES` to fill it."
+                )
             with self._tx():
                 self.db.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
@@ -131,6 +355,8 @@ class Store:
                     "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)",
                     (self.config.identity(),),
                 )
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('store_id', ?)",
+                                (uuid.uuid4().hex,))
             return
         if int(version) != SCHEMA_VERSION:
             raise StoreError(
@@ -150,8 +376,15 @@ class Store:
             self.store = store
 
         def __enter__(self) -> None:
+            if self.store.readonly:
+                raise StoreError(f"{self.store.path}: opened read-only; nothing can be "
+                                 "written to it")
             self.store._lock.acquire()
-            self.store.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.store.db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as e:
+                self.store._lock.release()
+                raise store_error(self.store.path, e) from e
 
         def __exit__(self, exc_type: object, *_: object) -> None:
             try:
@@ -177,7 +410,9 @@ class Store:
         """Add a batch in one transaction; an article already stored (same id or same
         text) counts as a duplicate and is left as it is."""
         if self.readonly:
-            raise StoreError(f"{self.path}: opened read-only")
+            raise StoreError(f"{self.path}: opened read-only (no write permission on the "
+                             "folder or its files, or a read-only mount); add articles to a "
+                             "store you can write (--store DIR)")
         with self._tx():
             for art, fp in zip(articles, fingerprints, strict=True):
                 h = content_hash(art.text)
@@ -328,25 +563,16 @@ class Store:
         return sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
 
     # -- vectors ----------------------------------------------------------------------
-    def _sync_index(self) -> None:
-        import faiss
-
+    def _sync_index(self) -> bool:
+        """Load (or rebuild) the index and add the passages stored since it was saved;
+        True when a bad index file was replaced by a rebuild."""
         with self._lock:
+            rebuilt = False
             if self._index is None:
-                path = self.path / INDEX_NAME
-                index = None
-                if path.exists():
-                    try:
-                        index = faiss.read_index(str(path))
-                    except RuntimeError:
-                        index = None  # a damaged cache: rebuild from SQLite
-                if index is None:
-                    index = faiss.IndexIDMap2(
-                        faiss.IndexScalarQuantizer(
-                            _DIM, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT
-                        )
-                    )
-                self._index = index
+                self._index = self._load_index()
+                if self._index is None:
+                    self._index = _new_index()
+                    rebuilt = (self.path / INDEX_NAME).exists()
             watermark = int(self._index.id_map.at(self._index.ntotal - 1)) if (
                 self._index.ntotal
             ) else 0
@@ -361,15 +587,111 @@ class Store:
                 vecs = np.frombuffer(b"".join(r[1] for r in batch), dtype=np.float16)
                 self._index.add_with_ids(vecs.reshape(len(batch), _DIM).astype(np.float32), ids)
             self._passage_article = None
+            return rebuilt
 
-    def save_index(self) -> None:
-        """Write the FAISS cache atomically (tmp file + rename)."""
+    def _load_index(self) -> Any:
+        """The saved index when it is this store's, else ``None`` after saying why."""
         import faiss
 
+        path = self.path / INDEX_NAME
+        if not path.exists():
+            return None  # never saved (or an ingest stopped before its first save)
+        try:
+            index = faiss.read_index(str(path))
+        except RuntimeError:
+            problem = "unreadable (damaged or cut short)"
+        else:
+            problem = self._index_problem(index)
+            if problem is None:
+                return index
+        log.warning("%s: %s; rebuilding it from %s (%s passages)%s", path, problem, DB_NAME,
+                    f"{self.n_passages():,}",
+                    ", in memory only: the store is read-only" if self.readonly else "")
+        return None
+
+    def _index_problem(self, index: Any) -> str | None:
+        """Why ``index`` is not this store's passage index, or ``None`` when it is.
+
+        The record written with each save (row count, checksum of the rowids) catches an
+        index from an older save or a store of another size; the sampled vectors, compared
+        with SQLite's, catch one from a store with the same rowids but other passages.
+        """
+        import faiss
+
+        if not isinstance(index, faiss.IndexIDMap2) or index.d != _DIM:
+            return "not a wiretrace passage index"
+        ids = faiss.vector_to_array(index.id_map).astype(np.int64)
+        raw = self._meta("index")
+        record = json.loads(raw) if raw else None
+        if record is not None and (record.get("rows"), record.get("ids")) != (
+            len(ids), _ids_digest(ids)
+        ):
+            return (f"holds {len(ids):,} passages, not the {record.get('rows', 0):,} this "
+                    "store saved last (copied from another store, or an older save)"
+                    if record.get("rows") != len(ids) else
+                    "holds other passages than the ones this store saved last (copied "
+                    "from another store?)")
+        if len(ids) == 0:
+            return None
+        at = np.linspace(0, len(ids) - 1, min(_CHECKED_VECTORS, len(ids))).astype(np.int64)
+        sample = sorted({int(i) for i in ids[at]})
+        marks = ",".join("?" * len(sample))
+        stored = dict(self.db.execute(
+            f"SELECT rowid, vec FROM passages WHERE rowid IN ({marks})", sample).fetchall())
+        for rowid in sample:
+            blob = stored.get(rowid)
+            if blob is None:
+                return "holds passages this store does not have (copied from another store?)"
+            mine = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+            if not np.allclose(index.reconstruct(rowid), mine, atol=1e-3):
+                return "its vectors are not this store's passages (copied from another store?)"
+        return None
+
+    def save_index(self) -> None:
+        """Write the FAISS cache atomically (tmp file + rename) and record what it holds.
+        A read-only store keeps its index in memory."""
         self._sync_index()
-        tmp = self.path / f"{INDEX_NAME}.{os.getpid()}.tmp"
-        faiss.write_index(self._index, str(tmp))
-        os.replace(tmp, self.path / INDEX_NAME)
+        if not self.readonly:
+            self._write_index(wait=True)
+
+    def _write_index(self, *, wait: bool) -> None:
+        """Save the index, then record its row count and rowid checksum in ``meta``.
+
+        A failed save is a warning, not an error: SQLite holds every passage and the next
+        open rebuilds the cache. ``wait=False`` (a read command replacing a bad file) does
+        not wait for another process's write lock to record it; the next open then finds
+        the record stale and rebuilds again, which is slow but right.
+        """
+        import faiss
+
+        with self._lock:
+            ids = faiss.vector_to_array(self._index.id_map).astype(np.int64)
+            tmp = self.path / f"{INDEX_NAME}.{os.getpid()}.tmp"
+            try:
+                faiss.write_index(self._index, str(tmp))
+                os.replace(tmp, self.path / INDEX_NAME)
+            except (RuntimeError, OSError) as e:
+                tmp.unlink(missing_ok=True)
+                log.warning("%s: could not save %s (%s); it is rebuilt from %s next time, "
+                            "nothing stored is lost", self.path, INDEX_NAME, e, DB_NAME)
+                return
+            record = json.dumps({"rows": len(ids), "ids": _ids_digest(ids),
+                                 "last": int(ids[-1]) if len(ids) else 0})
+            if not wait:
+                self.db.execute("PRAGMA busy_timeout=0")
+            try:
+                with self._tx():
+                    if self._meta("store_id") is None:  # a store made before store ids
+                        self.db.execute("INSERT INTO meta VALUES ('store_id', ?)",
+                                        (uuid.uuid4().hex,))
+                    self.db.execute("INSERT OR REPLACE INTO meta VALUES ('index', ?)",
+                                    (record,))
+            except StoreError:
+                if wait:
+                    raise
+            finally:
+                if not wait:
+                    self.db.execute(f"PRAGMA busy_timeout={int(lock_timeout() * 1000)}")
 
     def passage_article(self) -> np.ndarray:
         """Article rowid of every passage rowid (dense array indexed by passage rowid)."""
@@ -384,7 +706,8 @@ class Store:
 
     def search_passages(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Nearest stored passages for each query vector: (scores, passage rowids)."""
-        self._sync_index()
+        if self._sync_index() and not self.readonly:
+            self._write_index(wait=False)  # replace the bad file now, not at the next ingest
         if self._index.ntotal == 0 or len(vectors) == 0:
             return np.zeros((len(vectors), 0)), np.zeros((len(vectors), 0), dtype=np.int64)
         k = min(k, self._index.ntotal)
@@ -401,10 +724,7 @@ class Store:
         with ``close()``; this store stays open.
         """
         other = copy.copy(self)
-        other.db = sqlite3.connect(
-            str(self.path / DB_NAME), check_same_thread=False, isolation_level=None, timeout=30
-        )
-        other.db.row_factory = sqlite3.Row
+        other.db = self._connect()  # a read-only store: attached read-only, as this one
         if not writable:
             other.db.execute("PRAGMA query_only=ON")
         other.readonly = self.readonly or not writable
@@ -422,9 +742,15 @@ def _fts_query(q: str) -> str:
 
 
 def open_store(path: str | Path | None, config: FingerprintConfig, create: bool = True,
-               readonly: bool = False) -> Store:
+               readonly: bool | None = None) -> Store:
     """Open (or create) the store folder at ``path`` (default ``$WIRETRACE_STORE`` or
-    ``./wiretrace-data``)."""
+    ``./wiretrace-data``).
+
+    ``readonly``: ``None`` (default) opens read-only exactly when this process may not write
+    the folder or its files, so every read works on a shared, archived or mounted store;
+    ``True`` never writes; ``False`` requires write access. ``create=False`` refuses a
+    folder that holds no store instead of starting one.
+    """
     p = Path(path) if path else default_store_path()
     if p.exists() and not p.is_dir():
         raise StoreError(f"{p}: not a folder. Pass --store DIR with a folder path.")
@@ -433,5 +759,19 @@ def open_store(path: str | Path | None, config: FingerprintConfig, create: bool 
             raise StoreError(
                 f"{p}: no wiretrace store here. Run `wiretrace ingest --store {p} FILES` first."
             )
-        p.mkdir(parents=True, exist_ok=True)
-    return Store(p, config, readonly=readonly)
+        if readonly:
+            raise StoreError(f"{p}: no wiretrace store here to open read-only.")
+        try:
+            p.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"{p}: cannot create the store folder ({e.strerror or e}). "
+                             "Pass --store DIR with a folder you can write.") from e
+        if not writable(p):
+            raise StoreError(f"{p}: no write permission here to create a store. Pass "
+                             "--store DIR with a folder you can write.")
+        return Store(p, config, readonly=False, create=True)
+    can_write = writable(p)
+    if readonly is False and not can_write:
+        raise StoreError(f"{p}: read-only (no write permission on the folder or its files, or "
+                         "a read-only mount), and this needs to write to it.")
+    return Store(p, config, readonly=bool(readonly) or not can_write, create=create)
