@@ -31,6 +31,7 @@ SPUN = "copy-2-spun"
 SOURCE = "meridian-rotterdam-port-strike"
 URL_ATTRS = {"href", "src", "action", "formaction", "srcset", "data", "poster"}
 LIMIT = 64 * 1024  # the app under test refuses bodies over 64 KiB
+BASE = "http://127.0.0.1"  # the app answers to its own host names only (not "testserver")
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -50,7 +51,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory,
 @pytest.fixture(scope="module")
 def client(engine: wiretrace.engine.Wiretrace) -> Iterator[TestClient]:
     app = create_app(engine.store.path, engine=engine, max_bytes=LIMIT)
-    with TestClient(app) as c:
+    with TestClient(app, base_url=BASE) as c:
         yield c
 
 
@@ -239,7 +240,7 @@ def test_unexpected_error_is_a_500_page_not_a_traceback(
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr(app.state.service, "trace", boom)
-    with TestClient(app, raise_server_exceptions=False) as c:
+    with TestClient(app, base_url=BASE, raise_server_exceptions=False) as c:
         r = c.post("/api/trace", json={"text": "some text " * 30})
     assert r.status_code == 500
     msg = r.json()["error"]["message"]
@@ -306,7 +307,7 @@ def test_ingest_files_and_json_then_trace_finds_them(
 
     originals = {d["id"]: d for d in load_jsonl(CORPUS / "originals.jsonl")}
     empty = demo_engine(tmp_path / "store", fingerprinter, fill=False)
-    with TestClient(create_app(tmp_path / "store", engine=empty)) as c:
+    with TestClient(create_app(tmp_path / "store", engine=empty), base_url=BASE) as c:
         src = originals[SOURCE]
         r = c.post("/api/ingest", json={"articles": [
             {k: src[k] for k in ("id", "text", "title", "site", "published")},
@@ -340,8 +341,8 @@ def test_stories_show_each_copy_under_its_source(tmp_path: Path,
     copies = [demo_copies()[SPUN]]  # its verbatim copy would be a duplicate: not stored
     engine.add([page_article(d["text"], id=d["id"], url=d["url"], published=d["published"])
                 for d in copies])
-    with TestClient(create_app(tmp_path / "store", engine=engine)) as c:
-        data = c.get("/api/stories").json()
+    with TestClient(create_app(tmp_path / "store", engine=engine), base_url=BASE) as c:
+        data = c.get("/api/stories", params={"wait": 600}).json()  # built in the background
         page = c.get("/stories")
     assert data["schema"] == "wiretrace.stories/1"
     story = next(s for s in data["stories"] if SOURCE in [a["id"] for a in s["articles"]])
@@ -402,7 +403,7 @@ def test_golden_pages(engine: wiretrace.engine.Wiretrace, monkeypatch: pytest.Mo
     app = create_app(engine.store.path, engine=engine)
     monkeypatch.setattr(app.state.service, "trace_page",
                         lambda _article: (report, render_body(report, {"afp-1": source}.get)))
-    with TestClient(app) as c:
+    with TestClient(app, base_url=BASE) as c:
         pages = {
             "report.html": c.post("/trace", data={"text": "The talks lasted 80 minutes. " * 5}),
             "article.html": c.get(f"/articles/{SOURCE}"),

@@ -6,6 +6,10 @@ source at hand, to search the store and read a stored article; and a JSON API un
 ``/api/`` that mirrors the CLI (trace, inspect, ingest, get an article, search), described
 at ``/openapi.json``.
 
+It answers only to its own host names and refuses posts from other sites' pages
+(``wiretrace.web.guard`` gives the policy); reads never wait for a running trace
+(``wiretrace.web.service``).
+
 The app makes no outbound request: it loads nothing from elsewhere (inline CSS, no script,
 a CSP that forbids every fetch) and never fetches an article's URL.
 
@@ -18,13 +22,14 @@ does not need them, :func:`create_app` and :func:`serve` do and say how to insta
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-__all__ = ["DEFAULT_MAX_BYTES", "WebUnavailable", "create_app", "serve"]
+__all__ = ["DEFAULT_MAX_BYTES", "WebUnavailable", "create_app", "exposure_warning", "serve"]
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 _HINT = "pip install 'wiretrace[web]'"
@@ -47,7 +52,8 @@ def _require() -> None:
 
 
 def create_app(store: str | Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
-               engine: Any = None) -> FastAPI:
+               engine: Any = None, host: str | None = None, port: int | None = None,
+               allow_hosts: Iterable[str] = ()) -> FastAPI:
     """The ASGI app over the store at ``store`` (default ``$WIRETRACE_STORE`` or
     ``./wiretrace-data``).
 
@@ -57,23 +63,45 @@ def create_app(store: str | Path | None = None, *, max_bytes: int = DEFAULT_MAX_
             page (or JSON under ``/api/``) before their body is read.
         engine: an open ``Wiretrace`` to serve instead of opening ``store`` (tests share one
             model load this way).
+        host, port: the address the server is bound to. Requests must name it (or
+            localhost, 127.0.0.1, [::1]) in ``Host``; unknown (None), any port is accepted.
+        allow_hosts: more names the server answers to and accepts posts from, ``name`` or
+            ``name:port`` (a reverse proxy's public name). See ``wiretrace.web.guard``.
     """
     _require()
     from wiretrace.web.app import build_app
 
-    return build_app(store, max_bytes=max_bytes, engine=engine)
+    return build_app(store, max_bytes=max_bytes, engine=engine, host=host, port=port,
+                     allow_hosts=allow_hosts)
+
+
+def exposure_warning(host: str) -> str | None:
+    """What to tell whoever starts the server on an address other machines can reach."""
+    from wiretrace.web.guard import is_loopback
+
+    if is_loopback(host):
+        return None
+    return (f"wiretrace: WARNING: listening on {host}, not on this machine only: anyone who "
+            "can reach it on the network can read every stored article and add articles to "
+            "the store (POST /api/ingest), and there is no login. Serve on 127.0.0.1 behind "
+            "a proxy that authenticates (with --allow-host for its public name) unless that "
+            "is what you want.")
 
 
 def serve(store: str | Path | None = None, *, host: str = "127.0.0.1", port: int = 8000,
-          max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+          max_bytes: int = DEFAULT_MAX_BYTES, allow_hosts: Iterable[str] = ()) -> None:
     """Open the store once, then serve the app with uvicorn until interrupted."""
     _require()
     import click
     import uvicorn
 
-    app = create_app(store, max_bytes=max_bytes)
+    app = create_app(store, max_bytes=max_bytes, host=host, port=port, allow_hosts=allow_hosts)
+    warning = exposure_warning(host)
+    if warning:
+        click.echo(warning, err=True)
     click.echo(f"wiretrace: loading the models for {app.state.store_path} …", err=True)
     app.state.service.warm()
-    click.echo(f"wiretrace: serving {app.state.store_path} on http://{host}:{port}/ "
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"wiretrace: serving {app.state.store_path} on http://{shown}:{port}/ "
                "(Ctrl-C to stop)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)

@@ -1,24 +1,25 @@
 """The FastAPI app behind :func:`wiretrace.web.create_app`.
 
 Pages (HTML, Jinja2 with autoescape: every article field is untrusted) and the JSON API
-share one :class:`Service`, which owns the engine. The engine is not safe for concurrent
-use (one SQLite connection, a lazily built LSH index, an LRU cache of embeddings, a BLAS
-model), so every call into it holds one lock; the endpoints are plain functions, run by
-the server's thread pool, so a long trace does not block the event loop, it only queues
-the next trace.
+share one :class:`~wiretrace.web.service.Service`: traces and ingests take turns on the
+engine (one lock, first come first served), reads use connections of their own and never
+wait for it, and stories are built in the background (``service.py`` says how). The
+endpoints are plain functions, run by the server's thread pool, so a long trace does not
+block the event loop, it only queues the next trace.
 
-Guards: :class:`Guard` refuses a request body over ``max_bytes`` with a 413 before reading
-it (or as soon as a chunked body passes the limit), and gives every response a
-Content-Security-Policy that forbids scripts and every fetch but the app's own forms.
-Errors are HTML pages, or ``{"error": {"status", "message"}}`` under ``/api/``.
+Guards (``guard.py``): a request for a host the server does not answer to, or a post from
+another site's page, gets a 403; a request body over ``max_bytes`` a 413 before it is read;
+every response a Content-Security-Policy that forbids scripts and every fetch but the
+app's own forms. Errors are HTML pages, or ``{"error": {"status", "message"}}`` under
+``/api/``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -39,166 +40,38 @@ from wiretrace.forensics.intrinsic import inspect as run_inspect
 from wiretrace.ingest import read_path
 from wiretrace.ingest.jsonl import read_record
 from wiretrace.ingest.query import Query as QueryInput
-from wiretrace.ingest.query import QueryError, query_from_bytes, query_from_store
-from wiretrace.report import trace_report
+from wiretrace.ingest.query import QueryError, query_from_bytes
 from wiretrace.report.html import CSS as REPORT_CSS
-from wiretrace.report.html import render_body, render_html, report_title
+from wiretrace.report.html import report_title
 from wiretrace.report.inspect import _LABELS as SIGN_LABELS
 from wiretrace.report.inspect import inspect_report
 from wiretrace.report.model import article_summary
 from wiretrace.store import IngestStats
+from wiretrace.web.guard import CSP, Guard, HostPolicy, Scope
+from wiretrace.web.service import MAX_QUERY_CHARS, MAX_TERMS, EngineBusy, Service
 
 log = logging.getLogger("wiretrace.web")
 
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-SECURITY_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-]
 TEMPLATES = Path(__file__).with_name("templates")
 _PICK_LIMIT = 500  # stored articles offered in the "pick an article" list
-_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed",
-           413: "Request too large", 422: "Cannot use this input", 500: "Something went wrong"}
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-
-
-# -- the engine behind a lock ------------------------------------------------------------
-
-
-class Service:
-    """One engine, one lock; everything the pages and the API ask of the store."""
-
-    def __init__(self, engine: Wiretrace) -> None:
-        self.engine = engine
-        self.lock = threading.Lock()
-
-    def trace(self, article: Article, top: int | None = None) -> dict[str, Any]:
-        """The ``wiretrace.trace/1`` report, as ``wiretrace trace --format json`` prints it."""
-        with self.lock:
-            result = self.engine.trace(article, limit=top)
-            return trace_report(result, self.engine.store.get)
-
-    def trace_page(self, article: Article) -> tuple[dict[str, Any], str]:
-        """The report and its HTML body (which reads the sources' full texts)."""
-        with self.lock:
-            result = self.engine.trace(article)
-            report = trace_report(result, self.engine.store.get)
-            return report, render_body(report, self.engine.store.get)
-
-    def standalone(self, report: dict[str, Any]) -> str:
-        with self.lock:
-            return render_html(report, self.engine.store.get)
-
-    def get(self, article_id: str) -> Article | None:
-        with self.lock:
-            return self.engine.store.get(article_id)
-
-    def query(self, article_id: str) -> QueryInput:
-        with self.lock:
-            return query_from_store(self.engine.store, article_id)
-
-    def search(self, q: str, *, site: str | None, since: str | None, until: str | None,
-               limit: int) -> list[dict[str, Any]]:
-        with self.lock:
-            return self.engine.store.search(q, limit=limit, site=site, since=since, until=until)
-
-    def sites(self) -> list[tuple[str, int]]:
-        with self.lock:
-            return self.engine.store.sites()
-
-    def counts(self) -> dict[str, int]:
-        with self.lock:
-            return {"articles": len(self.engine.store),
-                    "passages": self.engine.store.n_passages()}
-
-    def add(self, articles: Iterable[Article], stats: IngestStats) -> None:
-        with self.lock:
-            self.engine.add(articles, stats)
-
-    def warm(self) -> None:
-        """Load what the first trace would otherwise load while a user waits (the full
-        model, the LSH and vector indexes): trace one stored article against one candidate."""
-        with self.lock:
-            self.engine.fingerprinter.full.encode(["Warm up."])  # even on an empty store
-            first = next(iter(self.engine.store.ids()), None)
-            article = self.engine.store.get(first) if first else None
-            if article is not None:
-                self.engine.trace(article, limit=1)
-
-    def stories(self, min_size: int) -> dict[str, Any]:
-        """The ``wiretrace.stories/1`` JSON, as ``wiretrace stories --format json`` prints it.
-        Incremental: articles stored since the last call are judged now (their verdicts are
-        cached in the store), so the first call on a large store takes a while."""
-        from wiretrace.story import build_stories, to_json
-
-        with self.lock:
-            return to_json(build_stories(self.engine), min_size)
-
-
-# -- request guard: body size, security headers -------------------------------------------
-
-
-class Guard:
-    """Pure ASGI middleware: 413 over ``max_bytes``, security headers on every response.
-
-    A declared ``Content-Length`` over the limit is refused unread; a chunked body is read
-    up to the limit and refused as soon as it passes it, else replayed to the app.
-    """
-
-    def __init__(self, app: Callable[..., Awaitable[None]], *, max_bytes: int,
-                 too_large: Callable[[Scope], Response]) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-        self.too_large = too_large
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [h for h in message.get("headers", [])
-                           if h[0].lower() not in {k for k, _ in SECURITY_HEADERS}]
-                message["headers"] = headers + SECURITY_HEADERS
-            await send(message)
-
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self.too_large(scope)(scope, receive, send_with_headers)
-            return
-        if declared is None and scope.get("method") in {"POST", "PUT", "PATCH"}:
-            chunks, size, more = [], 0, True
-            while more:
-                message = await receive()
-                if message["type"] != "http.request":
-                    break
-                chunks.append(message.get("body", b""))
-                size += len(chunks[-1])
-                more = message.get("more_body", False)
-                if size > self.max_bytes:
-                    await self.too_large(scope)(scope, receive, send_with_headers)
-                    return
-            body = b"".join(chunks)
-            replayed = False
-
-            async def replay() -> Message:
-                nonlocal replayed
-                if not replayed:
-                    replayed = True
-                    return {"type": "http.request", "body": body, "more_body": False}
-                return await receive()
-
-            await self.app(scope, replay, send_with_headers)
-            return
-        await self.app(scope, receive, send_with_headers)
+_TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+           413: "Request too large", 422: "Cannot use this input", 500: "Something went wrong",
+           503: "Busy"}
+_SEARCH_DOC = (
+    "As ``wiretrace search``: id, title, site, published, url and a snippet per hit.\n\n"
+    "Words are matched as the index cuts them (runs of letters and digits), ignoring case; "
+    f"a repeated word counts once and only the first {MAX_TERMS} distinct words are used (a "
+    "query of thousands of words would otherwise cost minutes). The headers "
+    "`X-Search-Terms` and `X-Search-Terms-Dropped` say how many words were used and how many "
+    f"were left out. A `q` over {MAX_QUERY_CHARS:,} characters is refused (422).")
+STORIES_WAIT = 3.0  # seconds a stories request waits for a running build before answering
+_SEARCH_HEADERS = {
+    "X-Search-Terms": {"description": "Distinct words searched for (at most "
+                                      f"{MAX_TERMS})", "schema": {"type": "integer"}},
+    "X-Search-Terms-Dropped": {"description": "Distinct words of q left out (beyond the "
+                                              f"first {MAX_TERMS})",
+                               "schema": {"type": "integer"}},
+}
 
 
 # -- API models ----------------------------------------------------------------------------
@@ -282,9 +155,11 @@ def _upload(form_file: Any) -> UploadFile | None:
 # -- the app -----------------------------------------------------------------------------
 
 
-def build_app(store: str | Path | None, *, max_bytes: int,
-              engine: Wiretrace | None = None) -> FastAPI:
+def build_app(store: str | Path | None, *, max_bytes: int, engine: Wiretrace | None = None,
+              host: str | None = None, port: int | None = None,
+              allow_hosts: Iterable[str] = ()) -> FastAPI:
     """See :func:`wiretrace.web.create_app`."""
+    policy = HostPolicy(host, port, allow_hosts)  # a bad --allow-host fails before the load
     engine = engine or Wiretrace(store, create=False)
     service = Service(engine)
     env = jinja2.Environment(
@@ -315,22 +190,26 @@ def build_app(store: str | Path | None, *, max_bytes: int,
             **ctx)
         return HTMLResponse(html, status_code=status)
 
-    def error(request_or_scope: Request | Scope, status: int, message: str) -> Response:
+    def error(request_or_scope: Request | Scope, status: int, message: str,
+              headers: dict[str, str] | None = None) -> Response:
         if _is_api(request_or_scope):
             return JSONResponse({"error": {"status": status, "message": message}},
-                                status_code=status)
+                                status_code=status, headers=headers)
         html = env.get_template("error.html").render(
             status=status, heading=_TITLES.get(status, "Error"), message=message,
             title=f"{status} {_TITLES.get(status, 'Error')}", store_path=store_name,
             report_css=Markup(REPORT_CSS))
-        return HTMLResponse(html, status_code=status)
+        return HTMLResponse(html, status_code=status, headers=headers)
 
-    def too_large(scope: Scope) -> Response:
-        return error(scope, 413, f"The request is larger than this server's limit of "
-                     f"{_size(max_bytes)} ({max_bytes:,} bytes). Send a smaller article, or "
-                     "start the server with a larger --max-mb.")
+    too_large = (f"The request is larger than this server's limit of {_size(max_bytes)} "
+                 f"({max_bytes:,} bytes). Send a smaller article, or start the server with a "
+                 "larger --max-mb.")
+    app.add_middleware(Guard, max_bytes=max_bytes, policy=policy,  # type: ignore[arg-type]
+                       refuse=error, too_large=too_large)
 
-    app.add_middleware(Guard, max_bytes=max_bytes, too_large=too_large)  # type: ignore[arg-type]
+    @app.exception_handler(EngineBusy)
+    async def _busy(request: Request, exc: EngineBusy) -> Response:
+        return error(request, 503, f"The server is busy: {exc}.", {"retry-after": "5"})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -408,9 +287,9 @@ def build_app(store: str | Path | None, *, max_bytes: int,
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request) -> HTMLResponse:
-        return page(request, "index.html", counts=service.counts(),
-                    recent=service.search("", site=None, since=None, until=None,
-                                          limit=_PICK_LIMIT),
+        recent, _, _ = service.search("", site=None, since=None, until=None,
+                                      limit=_PICK_LIMIT)
+        return page(request, "index.html", counts=service.counts(), recent=recent,
                     max_size=_size(max_bytes))
 
     @app.post("/trace", response_class=HTMLResponse, include_in_schema=False)
@@ -460,13 +339,15 @@ def build_app(store: str | Path | None, *, max_bytes: int,
                     segments=_segments(q.article.text, spans), stored=q.article.id == q.name)
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(request: Request, q: str = "", site: str = "", since: str = "",
-                    until: str = "", limit: int = Query(50, ge=1, le=500)) -> HTMLResponse:
-        hits = service.search(q, site=site or None, since=since or None, until=until or None,
-                              limit=limit)
+    def search_page(request: Request, q: str = Query("", max_length=MAX_QUERY_CHARS),
+                    site: str = "", since: str = "", until: str = "",
+                    limit: int = Query(50, ge=1, le=500)) -> HTMLResponse:
+        hits, terms, dropped = service.search(q, site=site or None, since=since or None,
+                                              until=until or None, limit=limit)
         return page(request, "search.html", title="wiretrace: search", hits=hits, q=q,
                     site=site, since=since, until=until, sites=service.sites(),
-                    searched=bool(q or site or since or until))
+                    searched=bool(q or site or since or until), terms=terms, dropped=dropped,
+                    max_terms=MAX_TERMS, max_chars=MAX_QUERY_CHARS)
 
     @app.get("/articles/{article_id:path}", response_class=HTMLResponse,
              include_in_schema=False)
@@ -478,10 +359,26 @@ def build_app(store: str | Path | None, *, max_bytes: int,
         return page(request, "article.html", title=f"wiretrace: {art.title or art.id}",
                     article=art, paragraphs=paragraphs)
 
+    async def stories_now(wait: float) -> tuple[Any, dict[str, Any]]:
+        """The last complete story build (None before the first) and its status, after
+        starting a build if the store changed and waiting up to ``wait`` s for it. The
+        build runs in the background: no request holds the engine for it."""
+        builds = service.stories
+        await run_in_threadpool(builds.refresh)
+        deadline = time.monotonic() + wait
+        while builds.running() and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        return builds.index, builds.status()
+
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
-    def stories_page(request: Request, min_size: int = Query(2, ge=1, le=1000)
-                     ) -> HTMLResponse:
-        data = service.stories(min_size)
+    async def stories_page(request: Request, min_size: int = Query(2, ge=1, le=1000)
+                           ) -> HTMLResponse:
+        index, build = await stories_now(STORIES_WAIT)
+        if index is None:
+            return page(request, "stories.html", title="wiretrace: stories", build=build,
+                        stats=None, stories=[], min_size=min_size,
+                        status=202 if build["state"] == "building" else 500)
+        data = await run_in_threadpool(_stories_json, index, min_size)
         shown = []
         for st in data["stories"]:
             tree: dict[str, list[dict[str, Any]]] = {}
@@ -491,7 +388,7 @@ def build_app(store: str | Path | None, *, max_bytes: int,
             shown.append({**st, "children": tree,
                           "meta": {a["id"]: a for a in st["articles"]}})
         return page(request, "stories.html", title="wiretrace: stories", stats=data["stats"],
-                    stories=shown, min_size=min_size)
+                    stories=shown, min_size=min_size, build=build)
 
     # -- JSON API ----------------------------------------------------------------------
 
@@ -573,23 +470,48 @@ def build_app(store: str | Path | None, *, max_bytes: int,
             raise HTTPException(404, f"{article_id}: not an article id in the store")
         return article_summary(art, passages=True)
 
-    @app.get("/api/search", tags=["api"], summary="Search the store")
-    def api_search(q: str = Query("", description="Words (all of them); blank lists all"),
+    @app.get("/api/search", tags=["api"], summary="Search the store",
+             description=_SEARCH_DOC, responses={200: {"headers": _SEARCH_HEADERS}})
+    def api_search(response: Response,
+                   q: str = Query("", max_length=MAX_QUERY_CHARS, description=(
+                       "Words (all of them); blank lists all")),
                    site: str | None = None,
                    since: str | None = Query(None, description="ISO date, inclusive"),
                    until: str | None = Query(None, description="ISO date or prefix, inclusive"),
                    limit: int = Query(20, ge=1, le=500)) -> list[dict[str, Any]]:
-        """As ``wiretrace search``: id, title, site, published, url and a snippet per hit."""
-        return service.search(q, site=site, since=since, until=until, limit=limit)
+        hits, terms, dropped = service.search(q, site=site, since=since, until=until,
+                                              limit=limit)
+        response.headers["x-search-terms"] = str(len(terms))
+        response.headers["x-search-terms-dropped"] = str(dropped)
+        return hits
 
-    @app.get("/api/stories", tags=["api"], summary="Stories and their lineage")
-    def api_stories(min_size: int = Query(1, ge=1, le=1000,
-                                          description="Smallest story to list")
-                    ) -> dict[str, Any]:
+    @app.get("/api/stories", tags=["api"], summary="Stories and their lineage",
+             responses={202: {"description": "No build has finished yet: `build` says how "
+                                             "far the first one is; ask again later."}})
+    async def api_stories(min_size: int = Query(1, ge=1, le=1000,
+                                                description="Smallest story to list"),
+                          wait: float = Query(STORIES_WAIT, ge=0, le=600, description=(
+                              "Seconds to wait for a running build before answering"))
+                          ) -> Response:
         """The same JSON as ``wiretrace stories --format json`` (``wiretrace.stories/1``):
-        articles about one event across outlets, and who copied whom. New articles are
-        judged first (incremental; slow on the first call over a large store)."""
-        return service.stories(min_size)
+        articles about one event across outlets, and who copied whom, plus ``build``: its
+        ``state`` is ``current``, ``updating`` (articles stored since the last build are
+        being judged in the background; this is the last complete build), ``building``
+        (202: no build has finished yet; ``judged`` of ``to_judge`` articles) or
+        ``failed``. A first build over a large store takes a while; builds are
+        incremental after it."""
+        index, build = await stories_now(wait)
+        if index is None:
+            done = f" ({build['judged']} of {build['to_judge']} articles judged)" if (
+                build["to_judge"]) else ""
+            message = ("The stories are being built" + done + "; ask again in a while."
+                       if build["state"] == "building" else
+                       f"Building the stories failed: {build['error']}")
+            return JSONResponse({"build": build, "message": message},
+                                status_code=202 if build["state"] == "building" else 500,
+                                headers={"retry-after": "10"})
+        data = await run_in_threadpool(_stories_json, index, min_size)
+        return JSONResponse({**data, "build": build})
 
     @app.get("/api/store", tags=["api"], summary="What the store holds")
     def api_store() -> dict[str, Any]:
@@ -597,6 +519,12 @@ def build_app(store: str | Path | None, *, max_bytes: int,
                 "sites": [{"site": s, "articles": n} for s, n in service.sites()]}
 
     return app
+
+
+def _stories_json(index: Any, min_size: int) -> dict[str, Any]:
+    from wiretrace.story import to_json
+
+    return to_json(index, min_size)
 
 
 def _read_upload(data: bytes, name: str) -> list[Any]:
