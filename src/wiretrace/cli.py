@@ -70,7 +70,6 @@ def _log_to_stderr() -> None:
     if not any(isinstance(h, _StderrMessages) for h in logger.handlers):
         logger.addHandler(_StderrMessages(logging.INFO))
         logger.setLevel(logging.INFO)
-        logger.propagate = False
 
 
 def _fail(code: int, message: str) -> None:
