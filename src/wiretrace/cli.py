@@ -395,20 +395,40 @@ def search(query: str, store: Path, site: str | None, since: str | None, until: 
         click.echo(json.dumps(hit, ensure_ascii=False))
 
 
+def _host_names(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--allow-host`` values, each a host name or address with an optional port."""
+    from wiretrace.web.guard import split_host
+
+    for v in values:
+        if split_host(v) is None:
+            raise click.BadParameter(f"{v!r} is not a host name or address (NAME or "
+                                     "NAME:PORT)", param_hint="--allow-host")
+    return values
+
+
 @main.command()
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0 exposes the store to the network).")
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--max-mb", default=5.0, show_default=True, help="Largest request body (413 above).")
-def serve(store: Path, host: str, port: int, max_mb: float) -> None:
-    """Serve the web app and JSON API over the store (needs the 'web' extra)."""
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME[:PORT]",
+              callback=lambda _c, _p, v: _host_names(v),
+              help="Also answer to this host name and accept posts from its pages (a reverse "
+              "proxy's public name); repeatable. Other names get a 403 (DNS rebinding).")
+def serve(store: Path, host: str, port: int, max_mb: float,
+          allow_hosts: tuple[str, ...]) -> None:
+    """Serve the web app and JSON API over the store (needs the 'web' extra).
+
+    It answers only to 127.0.0.1, localhost, [::1], the --host address and --allow-host
+    names, and refuses posts from other sites' pages (403)."""
     from wiretrace.store import StoreError
     from wiretrace.web import WebUnavailable
     from wiretrace.web import serve as run_server
 
     try:
-        run_server(store, host=host, port=port, max_bytes=int(max_mb * 1024 * 1024))
+        run_server(store, host=host, port=port, max_bytes=int(max_mb * 1024 * 1024),
+                   allow_hosts=allow_hosts)
     except WebUnavailable as e:
         _fail(1, str(e))
     except StoreError as e:

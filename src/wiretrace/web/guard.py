@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from starlette.responses import Response
+if TYPE_CHECKING:  # the CLI checks --allow-host with split_host, the web extra or not
+    from starlette.responses import Response
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -53,7 +54,7 @@ LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 WILDCARD = frozenset({"", "0.0.0.0", "::"})
 _DEFAULT_PORT = {"http": 80, "https": 443}
 
-Refuse = Callable[[Scope, int, str], Response]
+Refuse = Callable[[Scope, int, str], "Response"]
 
 
 def split_host(value: str) -> tuple[str, int | None] | None:

@@ -264,6 +264,9 @@ class StoryBuilds:
         self.progress: tuple[int, int] = (0, 0)  # articles judged, to judge (this build)
         self.error: str | None = None
         self.failed_at = 0.0
+        # the builders' own connection, kept between builds: on a store this user may not
+        # write, the verdict cache lives in that connection's memory
+        self._store: Store | None = None
 
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
@@ -299,9 +302,10 @@ class StoryBuilds:
         from wiretrace.story import build_stories
 
         engine = self.service.engine
-        store = engine.store.view(writable=True)
         try:
-            index = build_stories(_StoryEngine(engine, store, self.service.lock),
+            if self._store is None:
+                self._store = engine.store.view(writable=True)
+            index = build_stories(_StoryEngine(engine, self._store, self.service.lock),
                                   progress=self._on_progress)
         except Exception as e:  # noqa: BLE001 - a failed build is reported, not fatal
             log.exception("wiretrace: building the stories failed")
@@ -312,8 +316,6 @@ class StoryBuilds:
             with self._mu:
                 self.index, self.built_for, self.built_at = index, version, time.time()
                 self.error = None
-        finally:
-            store.close()
 
     def status(self) -> dict[str, Any]:
         """The ``build`` object of ``/api/stories``: ``state`` is ``current`` (the stories
