@@ -2,15 +2,9 @@
 truncated ``wiretrace.sqlite``, another process sitting on the write lock, an index save
 killed half-way, an index file copied from another store.
 
-Read-only for real. These tests run as root in CI, and root writes through any ``chmod``.
-So the read-only commands run in a child process started through ``setpriv`` with the
-capabilities that let root ignore file permissions (``CAP_DAC_OVERRIDE``,
-``CAP_DAC_READ_SEARCH``, ``CAP_FOWNER``) dropped from its bounding set: still uid 0, so the
-venv, the model cache under ``/root`` and the checkout stay readable wherever the clone is,
-but a folder or file without a ``w`` bit can no longer be written. (Switching to ``nobody``
-instead fails when the clone or the cache sit under ``/root``; a read-only bind mount needs
-``CAP_SYS_ADMIN``, which CI containers usually lack.) As a normal user the ``chmod`` is
-enough and the child runs as is. The child checks first that it really cannot write.
+Read-only for real: the commands run in a child process that cannot write the store even
+as root (``unprivileged_support``: ``setpriv`` drops root's permission override), and the
+child checks first that it really cannot write.
 
 The child loads the model once and runs every command through Click's runner, printing one
 JSON object per command: exit code, stdout, stderr.
@@ -24,7 +18,6 @@ import logging
 import os
 import shutil
 import sqlite3
-import stat
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -34,6 +27,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import wiretrace.engine
+from unprivileged_support import freeze, thaw, unprivileged
 from web_support import demo_copies, demo_engine
 from wiretrace.cli import EXIT_STORE, main
 from wiretrace.engine import Wiretrace
@@ -48,16 +42,6 @@ WAL_ONLY = "wal-only-article"  # committed into the write-ahead log only, never 
 
 
 # -- helpers --------------------------------------------------------------------------------
-def _unprivileged() -> list[str]:
-    """Prefix that runs a command unable to write what its permissions forbid (see top)."""
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    assert setpriv, "setpriv (util-linux) is needed to run the read-only tests as root"
-    return [setpriv, "--inh-caps=-all",
-            "--bounding-set=-dac_override,-dac_read_search,-fowner", "--"]
-
-
 _CHILD = r"""
 import json, os, sys
 from pathlib import Path
@@ -87,22 +71,10 @@ print(json.dumps(out))
 
 def _run_unprivileged(commands: dict[str, list[str]], probes: list[Path]) -> dict:
     plan = json.dumps({"commands": commands, "probes": [str(p) for p in probes]})
-    r = subprocess.run([*_unprivileged(), sys.executable, "-c", _CHILD, plan],
+    r = subprocess.run([*unprivileged(), sys.executable, "-c", _CHILD, plan],
                        capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stderr[-3000:]
     return json.loads(r.stdout.strip().splitlines()[-1])
-
-
-def _freeze(folder: Path) -> None:
-    """Take every write permission away from the store folder and its files."""
-    for p in [folder, *folder.iterdir()]:
-        p.chmod(p.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-
-
-def _thaw(folder: Path) -> None:
-    folder.chmod(0o755)
-    for p in folder.iterdir():
-        p.chmod(0o644)
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
@@ -166,7 +138,7 @@ def test_every_read_command_works_on_a_store_it_may_not_write(built: Path,
     inbox = tmp_path / "inbox.txt"
     inbox.write_text(demo_copies()["copy-7-edited"]["text"], encoding="utf-8")
     for folder in (ro, pending, lost_shm):
-        _freeze(folder)
+        freeze(folder)
     before = {f: _snapshot(f) for f in (ro, pending, lost_shm)}
     try:
         out = _run_unprivileged({
@@ -182,7 +154,7 @@ def test_every_read_command_works_on_a_store_it_may_not_write(built: Path,
     finally:
         after = {f: _snapshot(f) for f in (ro, pending, lost_shm)}
         for folder in (ro, pending, lost_shm):
-            _thaw(folder)
+            thaw(folder)
     assert out["probes"] == {str(ro): "PermissionError", str(pending): "PermissionError"}
     for name in ("search", "trace", "trace_id", "inspect", "stories", "pending"):
         assert (out[name]["exit"], out[name]["exception"]) == (0, None), (name, out[name])
