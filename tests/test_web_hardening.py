@@ -126,6 +126,21 @@ def test_trace_and_inspect_posts_from_other_sites_are_refused(client: TestClient
     assert own.status_code == 200
 
 
+def test_other_sites_pages_may_link_to_the_app_but_not_load_from_it(
+        client: TestClient) -> None:
+    """``<img src=".../trace/ID">`` on another page would make the server trace for it."""
+    embedded = {"sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors",
+                "sec-fetch-dest": "image"}
+    for path in (f"/trace/{SOURCE}", "/api/stories", "/"):
+        r = client.get(path, headers=embedded)
+        assert r.status_code == 403, path
+    followed = {"sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate",
+                "sec-fetch-dest": "document", "sec-fetch-user": "?1"}
+    assert client.get(f"/articles/{SOURCE}", headers=followed).status_code == 200
+    assert client.get(f"/articles/{SOURCE}", headers={
+        "sec-fetch-site": "same-origin", "sec-fetch-mode": "no-cors"}).status_code == 200
+
+
 def test_only_the_servers_own_host_names_are_answered(
         engine: wiretrace.engine.Wiretrace) -> None:
     app = create_app(engine.store.path, engine=engine, host="127.0.0.1", port=8000)

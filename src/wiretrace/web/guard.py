@@ -19,8 +19,15 @@ The origin policy, and why:
   ``Origin`` with every cross-origin post), so curl, scripts and the documented API keep
   working with no header to add. A refusal is a 403 that says what was refused.
 
-Reads (``GET``) pass the Host check only: a cross-site page cannot read their answers (no
-CORS), and links to the app from elsewhere keep working.
+* **Fetch metadata.** A browser that says a ``GET`` comes from another site's page
+  (``Sec-Fetch-Site: cross-site`` or ``same-site``) gets it only as a top-level
+  navigation (a link followed): ``<img src=".../trace/ID">`` or a ``no-cors`` fetch on
+  another page is refused, so such a page cannot make the server trace or build stories
+  for it. Links to the app from elsewhere keep working, and clients that send no fetch
+  metadata (curl, scripts, older browsers) are not affected.
+
+Other reads (``GET``) pass the Host check only: a cross-site page cannot read their
+answers (no CORS).
 """
 
 from __future__ import annotations
@@ -179,7 +186,13 @@ class Guard:
             return (f"This server does not answer to the host name {shown!r}. Open it as "
                     "http://127.0.0.1 or http://localhost with its port; behind a reverse "
                     "proxy or under another name, start it with --allow-host NAME.")
+        site = headers.get(b"sec-fetch-site")
         if scope.get("method", "GET") in SAFE_METHODS:
+            if site in (b"cross-site", b"same-site") and (
+                    headers.get(b"sec-fetch-mode") != b"navigate"
+                    or headers.get(b"sec-fetch-dest") in (b"object", b"embed")):
+                return ("Refused: another site's page may link to this server, not load from "
+                        "it (Sec-Fetch-Mode).")
             return None
         origin = headers.get(b"origin")
         referer = headers.get(b"referer")
@@ -191,7 +204,7 @@ class Guard:
                     f"{claimed.decode('latin-1')[:100]!r}) may not post to this server. Use "
                     "the app's own pages, or call the API from a script without an Origin "
                     "header.")
-        if headers.get(b"sec-fetch-site") in (b"cross-site", b"same-site"):
+        if site in (b"cross-site", b"same-site"):
             return ("Refused: the browser says this request comes from another site "
                     "(Sec-Fetch-Site), which may not post to this server.")
         return None
