@@ -71,7 +71,6 @@ __all__ = [
     "read_text",
     "read_warc",
     "sniff_format",
-    "special_file",
     "split_page",
 ]
 
