@@ -317,9 +317,8 @@ def special_file(path: str | os.PathLike[str]) -> str | None:
 
 
 def _special(source: str, what: str) -> ReadResult:
-    return failed(source, "special_file",
-                  f"{source}: {what}, not a file; skipped (to read a pipe, pass '-' and "
-                  "redirect it to stdin)")
+    hint = " (to read a pipe, pass '-' and redirect it to stdin)" if "pipe" in what else ""
+    return failed(source, "special_file", f"{source}: {what}, not a file{hint}")
 
 
 def _walk(folder: Path) -> Iterator[Path | ReadResult]:
@@ -331,7 +330,7 @@ def _walk(folder: Path) -> Iterator[Path | ReadResult]:
             entries = sorted(it, key=lambda e: e.name)
     except OSError as exc:
         yield failed(str(folder), "unreadable",
-                     f"{folder}: cannot list this folder ({exc.strerror or exc}); skipped")
+                     f"{folder}: cannot list this folder ({exc.strerror or exc})")
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -343,7 +342,7 @@ def _walk(folder: Path) -> Iterator[Path | ReadResult]:
                 yield Path(entry.path)
             elif not os.path.exists(entry.path):
                 yield failed(entry.path, "not_found",
-                             f"{entry.path}: a symbolic link to nothing; skipped")
+                             f"{entry.path}: a symbolic link to nothing")
             elif not entry.is_dir():  # a linked folder is not followed, by design
                 yield _special(entry.path, special_file(entry.path) or "not a regular file")
         except OSError as exc:
