@@ -241,6 +241,7 @@ class Wiretrace:
             idx = _main_run(sorted({i for p in rel.alignment for i in p.copy_idx}))
             if idx:
                 inside.append((k, idx))
+        inside = _one_per_story(inside, found)
         if len(inside) < t["min_sources"]:
             return
         judged = []
@@ -274,6 +275,25 @@ class Wiretrace:
             )
             if relations[k].direction == "unknown":  # a compiler, unless other votes disagree
                 relations[k].direction = "candidate_is_source"
+
+
+def _one_per_story(inside: list[tuple[int, list[int]]],
+                   found: list[tuple[Article, dict[str, float]]]) -> list[tuple[int, list[int]]]:
+    """Keep one candidate per story: several stored copies of one wire story all lie inside
+    a page that copies it, and are not the parts of a roundup. Two candidates are one story
+    when a third of the shorter one's word 5-shingles are in the other."""
+    from wiretrace.text.tokens import words
+
+    def shingles(text: str) -> set[tuple[str, ...]]:
+        w = words(text)
+        return {tuple(w[i:i + 5]) for i in range(len(w) - 4)}
+
+    kept: list[tuple[int, list[int], set[tuple[str, ...]]]] = []
+    for k, idx in sorted(inside, key=lambda x: -len(x[1])):
+        sh = shingles(found[k][0].text)
+        if all(len(sh & o) < 0.33 * max(1, min(len(sh), len(o))) for _, _, o in kept):
+            kept.append((k, idx, sh))
+    return sorted(((k, idx) for k, idx, _ in kept), key=lambda x: x[0])
 
 
 def _main_run(idx: list[int], max_gap: int = 2) -> list[int]:

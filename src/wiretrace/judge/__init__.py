@@ -116,6 +116,7 @@ def features(
     # DESIGN measurement: best match per copy passage, summed above 0.5, over copy length
     best = semantic.max(axis=1) if semantic.size else np.zeros(nq)
     soft_cov = float(np.where(best > 0.5, best, 0).sum() / max(1, nq))
+    local = local_reuse(copy, source, strong)
     names_q, names_c = name_tokens(copy.article.text), name_tokens(source.article.text)
     nums_q, nums_c = set(numbers(copy.article.text)), set(numbers(source.article.text))
     return {
@@ -143,7 +144,63 @@ def features(
         "names_copy_in_source": round(_cont(names_q, names_c), 4),
         "numbers_shared": round(_jac(nums_q, nums_c), 4),
         "cross_language": float(cross),
+        **local,
     }
+
+
+def local_reuse(copy: PairView, source: PairView, strong: list[AlignedPair]) -> dict[str, Any]:
+    """Evidence of reuse that does not depend on how much of either page it covers.
+
+    Independent reports of one event share facts, names and quotations, and now and then
+    one sentence that says the same thing; they do not share a run of sentences in the same
+    order, nor many words of running text outside quotation marks. A copy inside a longer
+    page (captions, other stories, later paragraphs) or a teaser of a longer source keeps
+    exactly that. Reported: the longest run of strong pairs consecutive on both sides (gaps
+    of one passage allowed), the words of that run on the copy's side, the share of the
+    source's words that strong pairs cover, and the span of the run on both sides.
+    """
+    pairs = sorted(
+        (p for p in strong
+         if not all(copy.feats[i].quoted for i in p.copy_idx)
+         and not all(source.feats[j].quoted for j in p.source_idx)),
+        key=lambda p: p.copy_idx[0],
+    )
+    best: list[AlignedPair] = []
+    run: list[AlignedPair] = []
+    for p in pairs:
+        if run and 0 < p.copy_idx[0] - run[-1].copy_idx[-1] <= 2 \
+                and 0 < p.source_idx[0] - run[-1].source_idx[-1] <= 2:
+            run.append(p)
+        else:
+            run = [p]
+        if _run_words(copy, run) > _run_words(copy, best):
+            best = list(run)
+    nc = len(source.feats)
+    c_countable = [j for j in range(nc) if len(source.feats[j].words) >= 4
+                   and not source.feats[j].quoted] or list(range(nc))
+    c_words = sum(len(source.feats[j].words) for j in c_countable) or 1
+    c_strong = {j for p in pairs for j in p.source_idx}
+    out: dict[str, Any] = {
+        "strong_run": len(best),
+        "strong_run_words": _run_words(copy, best),
+        "strong_coverage_source": round(
+            sum(len(source.feats[j].words) for j in c_countable if j in c_strong) / c_words, 4),
+    }
+    if best:
+        cp, sp = copy.article.passages, source.article.passages
+        out["reused_copy_span"] = [cp[best[0].copy_idx[0]].start, cp[best[-1].copy_idx[-1]].end]
+        out["reused_source_span"] = [sp[min(best[0].source_idx)].start,
+                                     sp[max(best[-1].source_idx)].end]
+        # where the run starts on each side, in passages: both near 0 means one page is the
+        # other's lead (a teaser, a first take, a truncated scrape), which says nothing of
+        # which side came first
+        out["strong_run_start_copy"] = best[0].copy_idx[0]
+        out["strong_run_start_source"] = min(best[0].source_idx)
+    return out
+
+
+def _run_words(copy: PairView, run: list[AlignedPair]) -> int:
+    return sum(len(copy.feats[i].words) for p in run for i in p.copy_idx)
 
 
 def _jac(a: set[str], b: set[str]) -> float:
@@ -179,6 +236,12 @@ def decide(f: dict[str, float], t: dict[str, Any] | None = None) -> tuple[str, f
     d = t["derived"]
     pairs_needed = min(d["min_strong_pairs"], max(1, int(f["copy_passages"])))
     is_derived = f["strong_pairs"] >= pairs_needed and f["strong_coverage"] >= d["strong_coverage"]
+    local = reuse_evidence(f, t)
+    if not is_derived and local:
+        f["reuse_evidence"] = local  # type: ignore[assignment]
+        conf = _squash(0.05 + 0.1 * (f.get("strong_run", 0) - t["local"]["run"])
+                       + f.get("strong_coverage_source", 0.0) - t["local"]["source_coverage"], 0.2)
+        return _kind(f, t), max(0.5, conf)
     if not is_derived:
         ind = t["independent"]
         same_event = f["names_shared"] >= ind["names_shared"] or (
@@ -186,28 +249,50 @@ def decide(f: dict[str, float], t: dict[str, Any] | None = None) -> tuple[str, f
         )
         conf = _squash(d["strong_coverage"] - f["strong_coverage"], 0.2)
         return ("independent" if same_event else "unrelated"), conf
-    conf = _squash(f["strong_coverage"] - d["strong_coverage"] + 0.05, 0.1)
+    return _kind(f, t), _squash(f["strong_coverage"] - d["strong_coverage"] + 0.05, 0.1)
+
+
+def reuse_evidence(f: dict[str, float], t: dict[str, Any]) -> str:
+    """Local proof of reuse, whatever share of the copy it covers: a run of strong pairs in
+    the same order on both sides, or the source's text nearly whole inside the copy. Empty
+    when there is none."""
+    loc = t.get("local")
+    if not loc:
+        return ""
+    if f.get("strong_run", 0) >= loc["run"] and f.get("strong_run_words", 0) >= loc["run_words"]:
+        return (f"{int(f['strong_run'])} strong passage pairs in a row, in the same order on "
+                f"both sides ({int(f['strong_run_words'])} words)")
+    if (f.get("strong_coverage_source", 0.0) >= loc["source_coverage"]
+            and f["strong_pairs"] >= loc["source_pairs"]
+            and f.get("strong_run_words", 0) >= loc["source_words"]):
+        return (f"{f['strong_coverage_source']:.0%} of the source's words are in strong pairs "
+                "inside the copy")
+    return ""
+
+
+def _kind(f: dict[str, float], t: dict[str, Any]) -> str:
+    """What kind of derivation, once it is proven."""
     k = t["kinds"]
     if f["cross_language"] >= 1:
-        return "translated", conf
+        return "translated"
     if f["coverage_source_words"] < k["partial_coverage_source"]:
         if (
             f["contiguous"] >= k["partial_contiguous"]
             and f["changed_words"] <= k["partial_changed"]
         ):
-            return "partial", conf
-        return "summarised", conf
+            return "partial"
+        return "summarised"
     if (
         f["changed_words"] <= k["verbatim_changed"]
         and f["coverage_source_words"] >= k["verbatim_coverage_source"]
         and f["added_sentences"] == 0
     ):
-        return "verbatim", conf
+        return "verbatim"
     if f["content_overlap"] >= k["edited_content_overlap"]:
-        return "edited", conf
+        return "edited"
     if f["function_words"] >= k["spun_function_words"]:
-        return "spun", conf
-    return "machine_translated", conf
+        return "spun"
+    return "machine_translated"
 
 
 def _squash(x: float, scale: float) -> float:

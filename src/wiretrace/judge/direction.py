@@ -54,7 +54,12 @@ def direction_score(
         if query.url and query.url in decl:
             vote(-3.0, "the candidate links to the query as its source")
     cq, cc = f.get("coverage_copy", 0.0), f.get("coverage_source", 0.0)
-    if cq - cc > 0.25:
+    lead = (f.get("strong_run", 0) >= 2 and f.get("strong_run_start_copy", 99) <= 1
+            and f.get("strong_run_start_source", 99) <= 1)
+    if lead and abs(cq - cc) > 0.25:
+        why.append("one text is the other's opening (a teaser, a first take or a truncated "
+                   "copy): its length says nothing of which came first")
+    elif cq - cc > 0.25:
         vote(1.0, f"the query is covered by the candidate ({cq:.0%} vs {cc:.0%}): a subset")
     elif cc - cq > 0.25:
         vote(-1.0, f"the candidate is covered by the query ({cc:.0%} vs {cq:.0%}): a subset")
