@@ -226,7 +226,10 @@ class Store:
         self._index: Any = None
         self._index_rows = 0
         self._passage_article: np.ndarray | None = None
-        self.db = self._connect()
+        try:
+            self.db = self._connect()
+        except sqlite3.Error as e:
+            raise store_error(path, e) from e
         try:
             if not readonly and create:
                 self._prepare_writer()
@@ -267,8 +270,11 @@ class Store:
         needs the ``-shm`` file, which a read-only folder cannot get when no writer left one.
         Then, if the write-ahead log holds nothing, the file is attached ``immutable`` (no
         locks, no side files); a log that still holds commits is refused, since reading
-        past it would silently miss them. Unqualified names find the store's tables (main
-        is empty), and tables created by caching code land in memory.
+        past it would silently miss them. ``immutable`` trusts that nobody writes while it
+        reads; a writer that starts meanwhile leaves its commits in its own log, unseen, until
+        a checkpoint rewrites pages underneath (then SQLite reports the file malformed: run
+        the command again). Unqualified names find the store's tables (main is empty), and
+        tables created by caching code land in memory.
         """
         db_path = self.path / DB_NAME
         db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None,
