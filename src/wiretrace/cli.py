@@ -55,7 +55,9 @@ class _Wiretrace(click.Group):
         except StoreError as e:
             _fail(EXIT_STORE, str(e))
         except sqlite3.Error as e:
-            store = ctx.meta.get(_STORE_KEY) or Path("wiretrace-data")
+            store = ctx.meta.get(_STORE_KEY)
+            if store is None:  # a command without --store (bench): not a user's store
+                raise
             _fail(EXIT_STORE, str(store_error(Path(store), e)))
 
 
