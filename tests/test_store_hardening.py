@@ -296,7 +296,7 @@ def test_stories_on_a_store_another_process_holds_is_a_store_problem(
     folder, _ = held_lock
     r = _invoke(["stories", "--store", str(folder)])
     assert r.exit_code == EXIT_STORE, (r.output, r.exception)
-    assert "another process holds this store's write lock" in r.stderr
+    assert f"{folder}: another process holds this store's write lock" in r.stderr
 
 
 # -- the index file -------------------------------------------------------------------------
