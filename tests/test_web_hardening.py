@@ -402,6 +402,7 @@ def test_stories_build_in_the_background_while_traces_and_reads_go_on(
 
     monkeypatch.setattr(engine, "compare_seated", compare_seated)
     monkeypatch.setattr(engine, "trace", trace)
+    monkeypatch.setattr(service_mod, "STORY_TURN_S", 0.0)  # waiting requests go at once
     with TestClient(app, base_url=BASE) as c:
         first = c.get("/api/stories", params={"wait": 0})
         assert first.status_code == 202, first.text  # building, not blocking the request

@@ -9,8 +9,8 @@ engine writes), so a read answers in milliseconds while traces queue.
 
 Work that would hold the engine for long holds it in short turns instead: an ingest
 lets waiting requests go between batches of articles, and stories are built by one
-background thread (:class:`StoryBuilds`) that takes the lock for one retrieval or one
-pair's judgement at a time; requests serve the last complete build meanwhile.
+background thread (:class:`StoryBuilds`) that lets waiting requests go every second or
+so; requests serve the last complete build meanwhile.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ MAX_TERMS = 32  # distinct words a search uses; the rest are dropped and the ans
 HOLD_WARNING_S = 5.0  # log a request that holds the engine longer than this
 MAX_WAITING = 16  # requests queued for the engine before more are refused (503)
 INGEST_BATCH = 32  # articles an ingest adds before it lets waiting requests go
+STORY_TURN_S = 1.0  # the story builder keeps the engine this long when others wait
 
 
 class EngineBusy(RuntimeError):
@@ -219,29 +220,47 @@ class Service:
 
 class _StoryEngine:
     """The engine as ``build_stories`` sees it in a background build: rows and the verdict
-    cache through the build's own store connection, and each model call (one retrieval,
-    one pair's judgement: well under a second) under the engine lock by itself, so traces
-    wait for one call, not for the whole build. Only what the builder uses is here: a new
-    need fails loudly (AttributeError) rather than reaching the engine unlocked."""
+    cache through the build's own store connection, and the model calls (one retrieval,
+    one pair's judgement: well under a second each) under the engine lock in turns of
+    ``STORY_TURN_S``: when requests wait, they go first at the end of the builder's turn,
+    so a trace waits about a second for the builder, not for the whole build. (A turn per
+    call would starve the build under a steady stream of traces: each call waits behind
+    every queued trace.) Only what the builder uses is here: a new need fails loudly
+    (AttributeError) rather than reaching the engine unlocked."""
 
     def __init__(self, engine: Wiretrace, store: Store, lock: EngineLock) -> None:
         self._engine, self._lock = engine, lock
+        self._since: float | None = None  # when the builder's current turn began
         self.store = store
         self.fingerprinter = engine.fingerprinter
         self.retrieve_config = engine.retrieve_config
         self.align_config = engine.align_config
         self.thresholds = engine.thresholds
 
+    def _turn(self) -> None:
+        if self._since is None:
+            self._lock.acquire("the story builder")
+            self._since = time.perf_counter()
+        elif time.perf_counter() - self._since >= STORY_TURN_S and self._lock.waiting():
+            self._lock.pause()
+            self._since = time.perf_counter()
+
+    def release(self) -> None:
+        """End the builder's turn (after the last judgement, and when the build ends)."""
+        if self._since is not None:
+            self._since = None
+            self._lock.release()
+
     def neighbours(self, article: Article, exclude_ids: Iterable[str] = (),
                    limit: int | None = None) -> Any:
-        with self._lock.hold("the story builder", refuse_when_busy=False):
-            return self._engine.neighbours(article, exclude_ids, limit)
+        self._turn()
+        return self._engine.neighbours(article, exclude_ids, limit)
 
     def compare_seated(self, query: Article, candidate: Article,
                        signals: dict[str, float] | None = None, *, explain: bool = True
                        ) -> Any:
-        with self._lock.hold("the story builder", refuse_when_busy=False):
-            return self._engine.compare_seated(query, candidate, signals, explain=explain)
+        self._turn()
+        return self._engine.compare_seated(query, candidate, signals, explain=explain)
 
 
 class StoryBuilds:
@@ -288,25 +307,9 @@ class StoryBuilds:
                                             name="wiretrace-stories", daemon=True)
             self._thread.start()
 
-    def wait(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` s for a running build; True when none runs any more."""
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
-        return not self.running()
-
-    def _on_progress(self, done: int, total: int) -> None:
-        self.progress = (done, total)
-
     def _build(self, version: tuple[int, int]) -> None:
-        from wiretrace.story import build_stories
-
-        engine = self.service.engine
         try:
-            if self._store is None:
-                self._store = engine.store.view(writable=True)
-            index = build_stories(_StoryEngine(engine, self._store, self.service.lock),
-                                  progress=self._on_progress)
+            index = self._judge_and_cluster()
         except Exception as e:  # noqa: BLE001 - a failed build is reported, not fatal
             log.exception("wiretrace: building the stories failed")
             with self._mu:
@@ -316,6 +319,24 @@ class StoryBuilds:
             with self._mu:
                 self.index, self.built_for, self.built_at = index, version, time.time()
                 self.error = None
+
+    def _judge_and_cluster(self) -> Any:
+        from wiretrace.story import build_stories
+
+        engine = self.service.engine
+        if self._store is None:
+            self._store = engine.store.view(writable=True)
+        builder = _StoryEngine(engine, self._store, self.service.lock)
+
+        def progress(done: int, total: int) -> None:
+            self.progress = (done, total)
+            if done >= total:
+                builder.release()  # clustering needs no engine
+
+        try:
+            return build_stories(builder, progress=progress)
+        finally:
+            builder.release()
 
     def status(self) -> dict[str, Any]:
         """The ``build`` object of ``/api/stories``: ``state`` is ``current`` (the stories
