@@ -89,7 +89,7 @@ FAMILIES = {
     "mutate": 34, "random_bytes": 6, "compressed": 7, "warc": 9, "encoding": 8, "nested": 4,
     "entity": 3, "records": 8, "search": 8, "web": 6, "query": 3,
 }
-FIXED_FULL = {"giant": 8, "special": 18, "trace": 60, "cli": 40}
+FIXED_FULL = {"giant": 8, "special": 20, "trace": 60, "cli": 45}
 FIXED_QUICK = {"giant": 2, "special": 9, "trace": 6, "cli": 6}
 GIANTS_FULL = [("words", 5), ("abbrev", 2), ("nospace", 2), ("html_p", 5), ("jsonl", 10),
                ("commas", 1), ("sentences", 2), ("words", 10)]
@@ -97,9 +97,9 @@ GIANTS_QUICK = [("words", 1), ("abbrev", 1)]
 SPECIALS = ["fifo", "unreadable_file", "symlink_loop", "dev_zero", "socket", "fifo_cli",
             "unreadable_dir", "dir_loop", "sparse_jsonl", "deep_dirs", "fifo_in_folder",
             "self_link", "dangling", "dev_urandom", "sparse_text", "dir_named_html",
-            "unreadable_cli", "fifo_jsonl"]
+            "unreadable_cli", "fifo_jsonl", "dev_urandom_cli", "symlink_loop_cli"]
 CLI_KINDS = ["ingest", "trace", "inspect", "search", "ingest_stdin", "search_bytes",
-             "trace_stdin", "ingest_folder"]
+             "trace_stdin", "ingest_folder", "trace_id"]
 TIMEOUTS = {"default": 30.0, "query": 45.0, "trace": 90.0, "cli": 150.0, "special": 20.0,
             "probe": 90.0, "search": 60.0}
 CASE_MEMORY_MB = 384.0       # resident growth of one case over this (+20x its size) is flagged
@@ -1006,6 +1006,10 @@ def gen_cli(rng: random.Random, s: Seeds, kind: str) -> Input:
             q, str) else b"") or "harbour"
         return Input(desc=f"cli {kind} {q[:40]!r}", target="cli",
                      argv=["search", q, "--store", "{store}"])
+    if kind == "trace_id":
+        ident = rng.choice(TRAVERSAL[:-1] + XSS + ["x" * 5000, "-", "--help", "sha1:0"])
+        return Input(desc=f"cli trace of a hostile id {ident[:40]!r}", target="cli",
+                     argv=["trace", ident, "--store", "{store}", "--format", "json"])
     if kind == "ingest_folder":
         files = [(f"dir/{k}-{n}", b) for k, (n, b) in enumerate(
             [inp.files[0]] + [_ingest_input(rng, s).files[0] for _ in range(rng.randint(1, 5))])]
