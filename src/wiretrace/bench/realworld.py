@@ -8,7 +8,8 @@ the first 16 hex digits of the SHA-1 of its URL; the seed page (``seed:<name>``)
 Scoring is by *family*: every page that carries one wire story (its original and every copy
 of it, spun or not) shares a family; each independent report is a family of its own. A
 derived page is found when a page of its own family is named as its source; a false source is
-a derivation asserted between pages of different families.
+a derivation asserted between pages of different families (for an independent report, with
+any page but its own copies).
 """
 
 from __future__ import annotations
@@ -124,9 +125,9 @@ def score(pages: list[Page], outcomes: dict[str, PageOutcome]) -> dict[str, Any]
         o = outcomes.get(p.url)
         if o is None:
             continue
-        wrong = sorted(u for u in o.linked if u in fam and fam[u] != p.fid)
-        if p.label == "independent":
-            wrong = sorted(o.linked)
+        # an independent report is a family of its own: its own copies are right, any
+        # other page is a false source
+        wrong = sorted(u for u in o.linked if fam.get(u) != p.fid)
         false_src.append(int(bool(wrong)))
         if wrong:
             errors.append({"url": p.url, "label": p.label, "error": "false_source",
