@@ -1,0 +1,88 @@
+"""The real-world set's labels load and check, and its scoring counts by family."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from wiretrace.bench.realworld import (
+    LabelError,
+    Page,
+    PageOutcome,
+    load_labels,
+    page_key,
+    read_page_text,
+    score,
+    split_of,
+)
+
+LABELS = Path(__file__).resolve().parents[1] / "bench" / "realworld" / "clusters"
+
+
+def test_committed_labels_load_and_are_consistent() -> None:
+    pages = load_labels(LABELS)
+    clusters = {p.cluster for p in pages}
+    assert len(clusters) >= 25 and len(pages) >= 300
+    by_url = {p.url: p for p in pages}
+    for p in pages:
+        if p.derives_from:  # a copy's source is in its own cluster and family
+            src = by_url[p.derives_from]
+            assert src.cluster == p.cluster, p.url
+            assert src.fid == p.fid, (p.url, p.family, src.family)
+    splits = {split_of(c) for c in clusters}
+    assert splits == {"dev", "test"}
+
+
+def _write(tmp: Path, name: str, rows: list[dict]) -> Path:
+    folder = tmp / name
+    folder.mkdir()
+    (folder / "c.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    return folder
+
+
+ROW = {"cluster": "c", "url": "https://a.example/1", "family": "ap", "label": "original"}
+
+
+def test_bad_labels_are_refused_with_the_line(tmp_path: Path) -> None:
+    with pytest.raises(LabelError, match="unknown label"):
+        load_labels(_write(tmp_path, "a", [{**ROW, "label": "copied"}]))
+    with pytest.raises(LabelError, match="not labelled"):
+        load_labels(_write(tmp_path, "b", [{**ROW, "label": "republication",
+                                           "derives_from": "https://nowhere.example"}]))
+    with pytest.raises(LabelError, match="listed twice"):
+        load_labels(_write(tmp_path, "c", [ROW, ROW]))
+
+
+def test_page_text_comes_from_the_folder_by_url_key(tmp_path: Path) -> None:
+    p = Page(cluster="c", url="https://a.example/1", family="ap", label="original")
+    assert read_page_text(p, tmp_path, None) is None
+    (tmp_path / f"{page_key(p.url)}.txt").write_text("Body.")
+    assert read_page_text(p, tmp_path, None) == "Body."
+
+
+def test_score_by_family() -> None:
+    pages = [
+        Page("c", "orig", "ap", "original"),
+        Page("c", "repub", "ap", "republication", derives_from="orig"),
+        Page("c", "spun", "ap", "spun", derives_from="repub"),
+        Page("c", "ind", "ind-x", "independent"),
+        Page("c", "ind-copy", "ind-x", "republication", derives_from="ind"),
+    ]
+    outcomes = {
+        "orig": PageOutcome("orig", linked={"repub": "verbatim"}),
+        "repub": PageOutcome("repub", named={"orig": "verbatim"}, linked={"orig": "verbatim"}),
+        # right family but not the exact parent; the kind is right
+        "spun": PageOutcome("spun", named={"orig": "spun"}, linked={"orig": "spun"}),
+        # an independent report linked to its own copy: right; to the AP story: false
+        "ind": PageOutcome("ind", linked={"ind-copy": "verbatim", "orig": "edited"}),
+        "ind-copy": PageOutcome("ind-copy"),  # missed
+    }
+    s = score(pages, outcomes)
+    assert s["derived_pages"] == 3
+    assert s["family_recall"] == round(2 / 3, 4)
+    assert s["exact_recall"] == round(1 / 3, 4)
+    assert s["false_source_pages"] == 1
+    assert s["kind_match_spun_mt"] == 1.0
+    assert {e["url"] for e in s["errors"]} == {"ind", "ind-copy"}
