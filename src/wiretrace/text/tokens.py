@@ -84,12 +84,16 @@ def name_spans(text: str) -> list[tuple[int, int, str]]:
     for m in _NAME.finditer(text):
         span = m.group().rstrip(".'")
         parts = span.split()
-        while parts and parts[0].lower() in _NOT_NAMES:
-            parts = parts[1:]
-        while parts and parts[-1].lower() in _NOT_NAMES:
-            parts = parts[:-1]
-        if not parts:
+        # trim common words by index: re-slicing the list per word is quadratic in a run
+        # like "The The The ..." that the pattern takes as one long name
+        lo, hi = 0, len(parts)
+        while lo < hi and parts[lo].lower() in _NOT_NAMES:
+            lo += 1
+        while hi > lo and parts[hi - 1].lower() in _NOT_NAMES:
+            hi -= 1
+        if lo == hi:
             continue
+        parts = parts[lo:hi]
         name = " ".join(parts)
         if len(name) < 2 or name.isupper() and len(name) > 6 and " " in name:
             continue

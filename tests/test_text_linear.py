@@ -1,0 +1,162 @@
+"""Ingest cost stays linear in the size of one document (issue 11).
+
+A 10 MB single-paragraph article took minutes and most of a gigabyte: the segmenter copied
+the rest of the paragraph at every full stop, MinHash permuted all 1.7 million shingles in
+one matrix, and the static embedding table was widened to float32 in every process. These
+tests count copied characters or traced allocations rather than time, so they hold on a
+loaded machine; the one that compares CPU time at n and 4n has a generous factor.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import tracemalloc
+from collections.abc import Callable
+
+import numpy as np
+
+from wiretrace.text.segment import _END, _MAX_SENTENCE, split_sentences
+from wiretrace.text.tokens import name_spans
+
+_WORDS = (
+    "council minister harbour strike talks resume week officials said port workers union "
+    "container terminal shipping agreement negotiations wages"
+).split()
+
+
+def _sentences(n_chars: int, seed: int = 7) -> list[str]:
+    """Plain sentences of 8-15 words (no abbreviations, no initials) adding up to n_chars."""
+    rng = random.Random(seed)
+    out, size = [], 0
+    while size < n_chars:
+        s = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(8, 15)))
+        s = s[0].upper() + s[1:] + rng.choice([".", ".", ".", "!", "?"])
+        out.append(s)
+        size += len(s) + 1
+    return out
+
+
+class _Counted(str):
+    """A ``str`` that counts the characters copied by slicing it (its slices count too)."""
+
+    copied = 0
+
+    def __getitem__(self, key):  # type: ignore[no-untyped-def,override]
+        piece = str.__getitem__(self, key)
+        if isinstance(key, slice):
+            _Counted.copied += len(piece)
+            return _Counted(piece)
+        return piece
+
+
+def test_segmentation_copies_each_character_a_bounded_number_of_times() -> None:
+    """The old segmenter sliced ``block[match.end():]`` at every full stop: ~2,500 copies
+    of the remaining paragraph here. Slicing the paragraph, each sentence and the 40
+    characters before each stop is ~2.5 copies of the text."""
+    sentences = _sentences(200_000)
+    text = _Counted(" ".join(sentences))
+    _Counted.copied = 0
+    passages = split_sentences(text)
+    assert [p.text for p in passages] == sentences
+    assert _Counted.copied <= 4 * len(text), f"{_Counted.copied / len(text):.0f} copies"
+
+
+def test_two_megabyte_paragraph_keeps_exact_offsets() -> None:
+    sentences = _sentences(2_000_000, seed=3)
+    text = " ".join(sentences)
+    passages = split_sentences(text)
+    assert len(passages) == len(sentences)
+    assert all(text[p.start : p.end] == p.text for p in passages)
+    assert " ".join(p.text for p in passages) == text
+
+
+def test_two_megabytes_without_a_full_stop_is_cut_into_bounded_pieces() -> None:
+    """~1,900 pieces: the old recursive cutter hit Python's recursion limit at ~1,000."""
+    rng = random.Random(5)
+    text = " ".join(rng.choice(_WORDS) + ("," if rng.random() < 0.1 else "")
+                    for _ in range(300_000))
+    passages = split_sentences(text)
+    assert len(passages) > 1000
+    assert all(0 < p.end - p.start <= _MAX_SENTENCE for p in passages)
+    assert all(text[p.start : p.end] == p.text for p in passages)
+    assert " ".join(p.text for p in passages) == text
+
+
+def test_sentence_end_match_never_starts_inside_a_run_of_stops() -> None:
+    """A match tried from every dot of "....x" rescans the run each time: quadratic on a
+    long run. A run is one match from its first character, or none."""
+    assert _END.match("Wait... what", 5) is None
+    assert _END.match("Wait... what", 4).group() == "..."  # type: ignore[union-attr]
+    run = "x" + "." * 10_000 + "y"
+    assert list(_END.finditer(run)) == []
+    spans = [m.span() for m in _END.finditer("a" + "?!." * 1000 + ") b.")]
+    assert spans == [(1, 3002), (3004, 3005)]
+
+
+def _cpu(fn: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        fn()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def test_name_trimming_is_linear_in_a_run_of_capitalised_common_words() -> None:
+    """"The The The ..." is one long name match; trimming it by re-slicing the word list at
+    each word was quadratic (16x the work at 4x the size; linear is 4x)."""
+    small, large = "The " * 50_000, "The " * 200_000
+    assert name_spans(large) == []
+    assert name_spans("The The Mirova The") == [(8, 14, "Mirova")]
+    ratio = _cpu(lambda: name_spans(large)) / max(_cpu(lambda: name_spans(small)), 1e-3)
+    assert ratio < 10, f"4x the text cost {ratio:.1f}x the CPU time"
+
+
+def _peak_bytes(fn: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_minhash_memory_does_not_grow_with_shingles_times_permutations() -> None:
+    """0.7 MB of text, ~100,000 shingles: one (shingles x 128) matrix was 70 MiB."""
+    from wiretrace.fingerprint.lexical import minhash, shingle_hashes
+    from wiretrace.text.tokens import words
+
+    rng = random.Random(11)
+    text = " ".join(rng.choice(_WORDS) for _ in range(100_000))
+    minhash("warm up the cached permutations", 128, 5)
+    peak = _peak_bytes(lambda: minhash(text, 128, 5))
+    assert peak < 16 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+    # the same signature as one batch of the same shingles
+    from datasketch import MinHash
+
+    from wiretrace.fingerprint.lexical import SCHEME, _permutations
+
+    whole = MinHash(num_perm=128, seed=1, scheme=SCHEME, hashfunc=int,
+                    permutations=_permutations(128, 1))
+    whole.update_batch(shingle_hashes(words(text), 5).tolist())
+    assert np.array_equal(minhash(text, 128, 5).hashvalues, whole.hashvalues)
+
+
+def test_static_encoder_does_not_widen_its_table() -> None:
+    """Loading the table as float32 put 262 MB (393 MB at the peak) in every ingesting
+    process; the rows a batch uses are widened instead, and the vectors are the same."""
+    from wiretrace.fingerprint.embed import StaticEncoder
+
+    texts = [" ".join(s.split()[:12]) for s in _sentences(600_000)]
+    enc = StaticEncoder()
+    vecs: list[np.ndarray] = []
+    peak = _peak_bytes(lambda: vecs.append(enc.encode(texts)))
+    out = vecs[0]
+    assert out.shape == (len(texts), 512) and out.dtype == np.float32
+    assert peak < 4 * out.nbytes + 32 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+    # each vector is the normalised sum of its pieces' rows, in float32
+    for i in (0, 1, len(texts) // 2, len(texts) - 1):
+        ids = enc._sp.encode_many([texts[i]])[0]
+        v = np.asarray(enc.table[ids], dtype=np.float32).sum(axis=0)
+        assert np.allclose(out[i], v / np.linalg.norm(v), atol=1e-5)
