@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..data import Article, ReadResult
@@ -35,6 +35,13 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CONTROL_BYTES = frozenset(set(range(32)) - {9, 10, 12, 13, 27})
 _BINARY_SHARE = 0.05
 _SNIFF_BYTES = 8192
+_ASCII_BYTES = bytes(range(128))
+# Valid non-ASCII UTF-8 characters per invalid sequence for text to be read as UTF-8.
+_UTF8_MARGIN = 2
+_WIDE_CODECS = frozenset(
+    codecs.lookup(n).name for n in ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le",
+                                    "utf-32-be")
+)
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u3000\t"), " ")
@@ -55,15 +62,102 @@ def has_bom(data: bytes) -> bool:
     return any(data.startswith(bom) for bom, _ in _BOMS)
 
 
+def wide_encoding(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` or ``utf-32-le``/``-be`` for text without a byte order mark,
+    told by where its NUL bytes fall; ``None`` for anything else.
+
+    Spaces, digits, punctuation and Latin letters have a zero high byte, so UTF-16 text
+    has NULs at one parity of offset (in every unit for English, in one in six or seven
+    for Russian or Greek: the spaces) and few at the other; UTF-32 has two or three NULs in
+    every four bytes, in fixed places. Binary data with NULs in both places, or that does
+    not decode, or whose "characters" would be control codes, private-use or unassigned
+    code points, is not taken for text. UTF-16 with almost no ASCII in it (Chinese without
+    spaces) is not recognised here. Only the first 8 KiB are looked at.
+    """
+    sample = data[:_SNIFF_BYTES]
+    sample = sample[: len(sample) // 4 * 4]
+    units = len(sample) // 2  # 16-bit units
+    if units < 8 or b"\x00" not in sample:
+        return None
+    z = [sample[i::4].count(0) for i in range(4)]  # NULs at offsets 0, 1, 2, 3 (mod 4)
+    even, odd = z[0] + z[2], z[1] + z[3]
+    if z[2] + z[3] >= 0.9 * units and z[0] <= 0.05 * units:
+        candidate = "utf-32-le"
+    elif z[0] + z[1] >= 0.9 * units and z[3] <= 0.05 * units:
+        candidate = "utf-32-be"
+    elif odd >= max(4, 0.1 * units) and even * 4 <= odd:
+        candidate = "utf-16-le"
+    elif even >= max(4, 0.1 * units) and odd * 4 <= even:
+        candidate = "utf-16-be"
+    else:
+        return None
+    try:  # incremental: the sample may end inside a surrogate pair
+        head = codecs.getincrementaldecoder(candidate)("strict").decode(sample, final=False)
+    except UnicodeDecodeError:
+        return None
+    odd_chars = sum(
+        1 for c in head
+        if ord(c) in _CONTROL_BYTES or unicodedata.category(c) in ("Co", "Cn", "Cs")
+    )
+    return candidate if head and odd_chars / len(head) <= 0.02 else None
+
+
 def looks_binary(data: bytes) -> bool:
-    """True for NUL bytes or many control bytes in the first 8 KiB (BOM-marked text is not)."""
+    """True for NUL bytes or many control bytes in the first 8 KiB (BOM-marked text and
+    UTF-16/32 text without a BOM are not)."""
     head = data[:_SNIFF_BYTES]
     if not head or has_bom(head):
         return False
     if b"\x00" in head:
-        return True
+        return wide_encoding(head) is None
     controls = sum(1 for b in head if b in _CONTROL_BYTES)
     return controls / len(head) > _BINARY_SHARE
+
+
+class Decoded(NamedTuple):
+    """A document's text, the encoding it was read with, and how many invalid byte
+    sequences were replaced with U+FFFD to get it (0 for a clean decode)."""
+
+    text: str
+    encoding: str
+    replaced: int = 0
+
+
+def _replacing(data: bytes, encoding: str) -> Decoded:
+    """``data`` decoded with U+FFFD for each invalid sequence, counted. Linear: one strict
+    attempt, then (only when it fails) a replacing and an ignoring pass whose U+FFFD
+    counts differ by the replacements (the text may hold real U+FFFD characters)."""
+    try:
+        return Decoded(data.decode(encoding), encoding)
+    except UnicodeDecodeError:
+        pass
+    text = data.decode(encoding, errors="replace")
+    genuine = data.decode(encoding, errors="ignore").count("\ufffd")
+    return Decoded(text, encoding, text.count("\ufffd") - genuine)
+
+
+def _mostly_utf8(data: bytes) -> Decoded | None:
+    """UTF-8 with its few invalid bytes replaced, or ``None`` when UTF-8 is clearly wrong.
+
+    Legacy encodings almost never form valid multi-byte UTF-8 by accident (single-byte
+    ones: never in real text; GBK, Shift-JIS, EUC-KR, TIS-620: at most ~0.4 valid per
+    invalid sequence), while a UTF-8 file with a stray byte has many valid non-ASCII
+    characters per invalid one. So UTF-8 wins when valid non-ASCII characters outnumber
+    invalid sequences ``_UTF8_MARGIN`` to one. With no valid non-ASCII character at all
+    (ASCII plus a few high bytes) a legacy encoding reads those bytes better.
+    """
+    decoded = _replacing(data, "utf-8")
+    if not decoded.replaced:
+        return decoded
+    ascii_chars = len(data) - len(data.translate(None, _ASCII_BYTES))
+    valid = len(decoded.text) - ascii_chars - decoded.replaced  # non-ASCII that decoded
+    return decoded if valid and valid >= _UTF8_MARGIN * decoded.replaced else None
+
+
+def _wide(data: bytes, encoding: str) -> Decoded | None:
+    """UTF-16/32 (named by a BOM or by ``wide_encoding``) unless over 2% of it is invalid."""
+    decoded = _replacing(data, encoding)
+    return decoded if decoded.replaced * 50 <= len(decoded.text) else None
 
 
 def _best_guess(data: bytes) -> str | None:
@@ -90,34 +184,38 @@ def _best_guess(data: bytes) -> str | None:
     return best.encoding
 
 
-def decode(data: bytes, *, declared: str | None = None) -> tuple[str, str] | None:
-    """``(text, encoding)``: BOM, then the declared charset, then UTF-8, then detection.
+def decode(data: bytes, *, declared: str | None = None) -> Decoded | None:
+    """``(text, encoding, replaced)``: BOM, UTF-16/32 by its NUL bytes, the declared
+    charset, UTF-8, then detection. ``None`` when nothing decodes it.
 
-    ``None`` when nothing decodes it. A declared charset that does not decode the bytes is
-    ignored (pages often lie about their charset); a detected one decodes with replacement
-    characters for the odd stray byte.
+    A declared charset that does not decode the bytes is ignored (pages often lie about
+    their charset), and so is a declared UTF-16/32 without a BOM or the NUL bytes UTF-16
+    text has (WHATWG reads ``<meta charset=utf-16>`` as UTF-8 for that reason). Text that
+    is overwhelmingly valid UTF-8 is read as UTF-8 with its few bad bytes replaced, not
+    handed to detection, which would garble every other non-ASCII character; a detected
+    legacy encoding decodes with replacement characters for the odd stray byte. Every
+    step is linear in the size of ``data``.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            try:
-                return data.decode(encoding), encoding
-            except UnicodeDecodeError:
-                return None
-    candidates = []
+            return _replacing(data, encoding) if encoding == "utf-8-sig" else _wide(
+                data, encoding
+            )
+    if wide := wide_encoding(data):
+        return _wide(data, wide)
     if declared:
         with contextlib.suppress(LookupError):
-            candidates.append(codecs.lookup(declared.strip().strip("'\"")).name)
-    candidates.append("utf-8")
-    for encoding in candidates:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
+            name = codecs.lookup(declared.strip().strip("'\"")).name
+            if name not in _WIDE_CODECS and name != "utf-8":
+                with contextlib.suppress(UnicodeDecodeError):
+                    return Decoded(data.decode(name), name)
+    if utf8 := _mostly_utf8(data):
+        return utf8
     guess = _best_guess(data)
     if guess is None:
         return None
     try:
-        return data.decode(guess, errors="replace"), guess
+        return _replacing(data, guess)
     except LookupError:
         return None
 
@@ -245,8 +343,8 @@ def finish(
 
 def bytes_to_text(
     data: bytes, *, source: str, options: IngestOptions, declared: str | None = None
-) -> tuple[str, str] | ReadResult:
-    """Guard one document's bytes: ``(text, encoding)`` or the failed result saying why."""
+) -> Decoded | ReadResult:
+    """Guard one document's bytes: its ``Decoded`` text or the failed result saying why."""
     if len(data) > options.max_bytes:
         return failed(
             source,
@@ -265,9 +363,17 @@ def bytes_to_text(
             "undecodable",
             f"{source}: not UTF-8 and no other character encoding fits",
         )
-    if not decoded[0].strip():
+    if not decoded.text.strip():
         return failed(source, "empty", f"{source}: only whitespace")
     return decoded
+
+
+def note_decoding(meta: dict[str, Any], decoded: Decoded) -> None:
+    """Record how the bytes were read: ``meta["encoding"]`` and, when invalid sequences
+    were replaced with U+FFFD, their number in ``meta["encoding_errors"]``."""
+    meta["encoding"] = decoded.encoding
+    if decoded.replaced:
+        meta["encoding_errors"] = decoded.replaced
 
 
 _DATE_FORMATS = (

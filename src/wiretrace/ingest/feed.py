@@ -192,9 +192,9 @@ def read_feed(
         if isinstance(decoded, ReadResult):
             yield decoded
             return
-        text = decoded[0]
+        text, replaced = decoded.text, decoded.replaced
     else:
-        text = data
+        text, replaced = data, 0
     if _UNSAFE.search(text):
         yield failed(
             source,
@@ -220,4 +220,7 @@ def read_feed(
         yield failed(source, "no_text", f"{source}: feed has no items")
         return
     for i, item in enumerate(items, start=1):
-        yield _item(item, where=f"{source}#{i}", site=site, options=options)
+        res = _item(item, where=f"{source}#{i}", site=site, options=options)
+        if replaced and res.article is not None:
+            res.article.meta["encoding_errors"] = replaced  # in the whole feed file
+        yield res

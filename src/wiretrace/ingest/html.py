@@ -25,7 +25,7 @@ from lxml import etree
 
 from ..data import Article, ReadResult
 from ..text.lang import detect_language
-from ._common import bytes_to_text, clean_text, failed, finish, web_url
+from ._common import bytes_to_text, clean_text, failed, finish, note_decoding, web_url
 from .boilerplate import PageParts, split_page
 from .options import IngestOptions
 
@@ -263,7 +263,8 @@ def read_html(
         )
         if isinstance(decoded, ReadResult):
             return decoded
-        html, meta["encoding"] = decoded
+        html = decoded.text
+        note_decoding(meta, decoded)
     else:
         html = data
         if len(html) > options.max_bytes:

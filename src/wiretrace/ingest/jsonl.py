@@ -9,6 +9,7 @@ failed result naming the file and line; the lines after it are still read.
 
 from __future__ import annotations
 
+import io
 import json
 import lzma
 import zlib
@@ -16,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
 from ..data import Article, ReadResult
-from ._common import clean_text, failed, finish, iso_date
+from ._common import Decoded, clean_text, decode, failed, finish, iso_date, wide_encoding
 from .boilerplate import PageParts, split_page
 from .options import IngestOptions
 
@@ -113,10 +114,17 @@ def read_record(
 
 
 def _parse_line(line: bytes, *, where: str, options: IngestOptions) -> ReadResult:
+    decoded: Decoded | None = None
     try:
-        record = json.loads(line)
-    except UnicodeDecodeError as exc:
-        return failed(where, "undecodable", f"{where}: not UTF-8 ({exc.reason})")
+        try:
+            record = json.loads(line)
+        except UnicodeDecodeError as exc:
+            # a stray byte in a UTF-8 line is replaced and counted, not fatal to the record;
+            # a line in some legacy encoding is read as one (same rule as a text file)
+            decoded = decode(line)
+            if decoded is None:
+                return failed(where, "undecodable", f"{where}: not UTF-8 ({exc.reason})")
+            record = json.loads(decoded.text)
     except json.JSONDecodeError as exc:
         return failed(where, "bad_json", f"{where}: {exc.msg} at column {exc.colno}")
     except (ValueError, RecursionError) as exc:
@@ -124,7 +132,37 @@ def _parse_line(line: bytes, *, where: str, options: IngestOptions) -> ReadResul
     if not isinstance(record, dict):
         kind = type(record).__name__
         return failed(where, "bad_json", f"{where}: expected a JSON object, got a {kind}")
-    return read_record(record, source=where, options=options)
+    res = read_record(record, source=where, options=options)
+    if decoded is not None and res.article is not None:
+        res.article.meta.setdefault("encoding", decoded.encoding)
+        if decoded.replaced:
+            res.article.meta["encoding_errors"] = decoded.replaced
+    return res
+
+
+class _Utf8Lines:
+    """A UTF-16/32 stream read as UTF-8 lines (``readline`` only, as ``read_jsonl`` uses),
+    so the line splitting and the per-line rules stay those of UTF-8 files: split on bytes,
+    a UTF-16 newline is two bytes and every line after the first would start misaligned."""
+
+    def __init__(self, stream: IO[bytes], encoding: str) -> None:
+        self._text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="\n")
+
+    def readline(self, size: int = -1) -> bytes:
+        return self._text.readline(size).encode("utf-8")
+
+
+def _utf8_stream(stream: IO[bytes]) -> IO[bytes] | _Utf8Lines:
+    """``stream`` itself, or a UTF-8 view of it when it starts with a UTF-16/32 BOM or has
+    the NUL pattern of BOM-less UTF-16/32 (needs a stream that can ``peek``)."""
+    peek = getattr(stream, "peek", None)
+    head = peek(8192)[:8192] if peek else b""
+    for bom, encoding in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                          (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if head.startswith(bom):
+            return _Utf8Lines(stream, encoding)
+    wide = wide_encoding(head)
+    return _Utf8Lines(stream, wide) if wide else stream
 
 
 def read_jsonl(
@@ -140,6 +178,7 @@ def read_jsonl(
     options = options or IngestOptions()
     lineno = 0
     try:
+        stream = _utf8_stream(stream)  # type: ignore[assignment]
         while True:
             line = stream.readline(options.max_bytes + 1)
             if not line:

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..data import Article, ReadResult
-from ._common import bytes_to_text, clean_text, failed, finish
+from ._common import bytes_to_text, clean_text, failed, finish, note_decoding
 from .boilerplate import PageParts, split_page
 from .options import IngestOptions
 
@@ -30,6 +30,7 @@ def read_text(
     lines_are_paragraphs: bool = False,
     meta: dict[str, Any] | None = None,
     options: IngestOptions | None = None,
+    charset: str | None = None,
 ) -> ReadResult:
     """One plain-text document -> an ``ok`` result with its article, or a failed one.
 
@@ -37,15 +38,17 @@ def read_text(
     captions, share bars and trailing source lines are taken out (see
     :func:`~wiretrace.ingest.boilerplate.split_page`). ``lines_are_paragraphs`` is for text
     with one block per line and no blank lines (Common Crawl WET records): each line becomes
-    a paragraph.
+    a paragraph. ``charset`` is a declared encoding (an HTTP header's), tried after a BOM and
+    UTF-16/32 detection.
     """
     options = options or IngestOptions()
     meta = dict(meta or {})
     if isinstance(data, bytes):
-        decoded = bytes_to_text(data, source=source, options=options)
+        decoded = bytes_to_text(data, source=source, options=options, declared=charset)
         if isinstance(decoded, ReadResult):
             return decoded
-        raw, meta["encoding"] = decoded
+        raw = decoded.text
+        note_decoding(meta, decoded)
     else:
         raw = data
     text = clean_text(_MD_HEADING.sub("", raw))

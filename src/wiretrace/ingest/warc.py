@@ -121,6 +121,7 @@ def _convert(rec: _Record, source: str, options: IngestOptions) -> ReadResult:
             lines_are_paragraphs=rec.kind == WarcRecordType.conversion,
             meta=meta,
             options=options,
+            charset=rec.charset,
         )
     if ctype in _HTML_TYPES:
         return read_html(
