@@ -235,7 +235,13 @@ class Wiretrace:
         inside: list[tuple[int, list[int]]] = []
         for k, rel in enumerate(relations):
             f = rel.features
-            if (rel.derived or f.get("coverage_source_words", 0.0) < t["source_coverage"]
+            # a part proven by local evidence alone, or seen as a derivation only from the
+            # candidate's seat (it lies whole inside the page), is still a part
+            swapped = f.get("seen_from") == "candidate"
+            whole = rel.derived and not swapped and not f.get("reuse_evidence")
+            inside_share = f.get("coverage_copy_words" if swapped else "coverage_source_words",
+                                 0.0)
+            if (whole or inside_share < t["source_coverage"]
                     or f.get("source_passages", 0) < t["min_source_passages"]):
                 continue
             idx = _main_run(sorted({i for p in rel.alignment for i in p.copy_idx}))
