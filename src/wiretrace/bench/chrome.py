@@ -129,3 +129,84 @@ def make_chrome(rng: random.Random, site: str | None = None) -> Chrome:
         bottom.append(rng.choice(_THEMES))
     bottom.append(rng.choice(_BACK))
     return Chrome(site=site, top=top, after_lead=after_lead, bottom=bottom)
+
+
+# -- padding: the page around a lifted story is mostly not the story ---------------------------
+
+_COMMENT_PROMPTS = (
+    "Comments",
+    "Leave a comment",
+    "Join the conversation",
+    "What do you think? Tell us in the comments below.",
+    "Be the first to comment on this story.",
+    "You must be logged in to post a comment.",
+    "Comments are moderated and may take a while to appear.",
+    "Show comments",
+    "Have your say: share your thoughts with other readers.",
+    "Our community guidelines apply to all comments.",
+)
+_NEXT_STORY = ("More news", "Up next", "Next story", "In other news", "Latest headlines",
+               "Also on this site")  # fmt: skip
+_READ_MORE = ("Continue reading", "Read the full story", "Read more", "Full story")
+
+
+@dataclass(slots=True)
+class Padding:
+    """Lines a padded page adds, by where they go and what they are (``kinds[line]``)."""
+
+    top: list[str]
+    after_lead: list[str]
+    related: list[str]
+    comments: list[str]
+    bottom: list[str]
+    kinds: dict[str, str]
+
+
+def caption_lines(rng: random.Random) -> list[str]:
+    """A photo caption and its credit line ("Photo: Dana Kerr/AP")."""
+    photographer = rng.choice(_PHOTOGRAPHERS) + " " + rng.choice(_PHOTOGRAPHERS)
+    return [rng.choice(_CAPTIONS), f"Photo: {photographer}/{rng.choice(_AGENCIES)}"]
+
+
+def make_padding(rng: random.Random) -> Padding:
+    """Navigation, captions, a related-stories block, comment prompts and a footer: always
+    all of them (``make_chrome`` draws each with a chance)."""
+    kinds: dict[str, str] = {}
+
+    def tagged(lines: list[str], kind: str) -> list[str]:
+        for line in lines:
+            kinds.setdefault(line, kind)
+        return lines
+
+    top = tagged([" | ".join(rng.sample(_NAV, rng.randint(5, 8)))], "navigation")
+    if rng.random() < 0.5:
+        top += tagged([rng.choice(_THEMES)], "notice")
+    after_lead = tagged(caption_lines(rng), "caption")
+    related = tagged([rng.choice(_RELATED)], "related")
+    related += tagged([fake_headline(rng) for _ in range(rng.randint(3, 6))], "related")
+    comments = tagged(rng.sample(_COMMENT_PROMPTS, rng.randint(2, 4)), "comments")
+    bottom = tagged([rng.choice(_SHARE), rng.choice(_BACK)], "footer")
+    return Padding(top, after_lead, related, comments, bottom, kinds)
+
+
+def next_story_heading(rng: random.Random) -> str:
+    return rng.choice(_NEXT_STORY)
+
+
+def read_more_line(rng: random.Random, site: str | None) -> str:
+    """The link line an aggregator ends a truncated story with."""
+    where = f" at {site}" if site else ""
+    return f"{rng.choice(_READ_MORE)}{where} \u2192"
+
+
+def related_block(chrome: Chrome) -> list[str]:
+    """The related-stories heading and its headlines in ``chrome.bottom`` ([] if none)."""
+    for i, line in enumerate(chrome.bottom):
+        if line in _RELATED:
+            block = [line]
+            for nxt in chrome.bottom[i + 1 :]:
+                if nxt in _THEMES or nxt in _BACK:
+                    break
+                block.append(nxt)
+            return block
+    return []

@@ -5,14 +5,19 @@
   copies can drop it; the stamp is independent of whether the article is later used as a
   source, so a credit does not give away which articles have copies.
 * **Copies**: for each chosen source (ECB+ articles of at least ``min_sentences`` sentences)
-  one copy per kind (or a sample of kinds), see :mod:`wiretrace.bench.derive`.
+  one copy per kind (or a sample of kinds), see :mod:`wiretrace.bench.derive`. The web-like
+  kinds (``derive.REAL_KINDS``) make a copy only of sources that suit them, sometimes two
+  (a version chain), and sometimes an article the index must hold for the copy
+  (``index_extra``: a teaser, a write-through, a republication).
 * **Negatives**: pairs of originals that are not copies of each other. ``same_event`` pairs
   (different outlets reporting one event: independent reports, the hardest case);
   ``same_topic`` pairs (the topic's other event) and ``other_topic`` pairs (unrelated).
   ECB+ also holds real republications of one wire story on several sites: a same-event pair
   where at least half of the shorter article's sentences have a near-identical sentence in
   the other (token Jaccard >= 0.8) is recorded as a ``real_copy`` and kept out of the
-  negatives.
+  negatives. A same-event pair is an independent report only when it shares little text:
+  when more than 10% of either article's word 5-shingles are in the other, the pair goes to
+  ``overlapping`` instead, whatever ECB+ says (shared wire paragraphs are reuse).
 * **Distractors**: Reuters-21578 ids that fill the index; nothing should be traced to them.
 
 The data set is cached as JSON lines (gzip) under ``~/.cache/wiretrace/bench/<split>-<key>/``
@@ -38,7 +43,17 @@ from pathlib import Path
 from typing import Any
 
 from wiretrace.bench import derive as _derive
-from wiretrace.bench.derive import KINDS, MT_KINDS, Derived, check, corrupted_base
+from wiretrace.bench.derive import (
+    ALL_KINDS,
+    KINDS,
+    MT_KINDS,
+    REAL_KINDS,
+    Derived,
+    check,
+    corrupted_base,
+    derive_real,
+    mt_requests,
+)
 from wiretrace.bench.mt import TranslationCache, apertium_version
 from wiretrace.bench.paths import cache_root, default_data_dir
 from wiretrace.bench.sources import (
@@ -82,6 +97,17 @@ class RealCopy:
 
 
 @dataclass(slots=True)
+class OverlapPair:
+    """Two same-event originals sharing too much text to count as independent reports."""
+
+    a_id: str
+    b_id: str
+    containment_ab: float  # share of a's word 5-shingles found in b
+    containment_ba: float
+    event: str
+
+
+@dataclass(slots=True)
 class Dataset:
     """One split of the benchmark, with its settings and identity."""
 
@@ -97,12 +123,15 @@ class Dataset:
     distractor_ids: list[str]
     stats: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    # articles indexed for the web-like kinds only (teasers, write-throughs, republications)
+    index_extra: list[Article] = field(default_factory=list)
+    overlapping: list[OverlapPair] = field(default_factory=list)
     _index: dict[str, Article] = field(default_factory=dict, repr=False, compare=False)
 
     def article(self, article_id: str) -> Article:
-        """An original by id (copies are in ``copies``)."""
+        """An original or an extra index article by id (copies are in ``copies``)."""
         if not self._index:
-            self._index = {a.id: a for a in self.originals}
+            self._index = {a.id: a for a in (*self.originals, *self.index_extra)}
         return self._index[article_id]
 
     def copies_of(self, kind: str) -> list[Derived]:
@@ -164,16 +193,56 @@ def find_real_copies(articles: Sequence[Article], *, threshold: float = 0.5) -> 
     return sorted(out, key=lambda r: (r.a_id, r.b_id))
 
 
+# -- shared text between same-event reports -----------------------------------------------------
+
+CONTAINMENT_MAX = 0.10  # an independent report shares at most this share of its 5-shingles
+
+
+def shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
+    """Word ``n``-shingles of lower-cased ``\\w+`` tokens."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def containment(a: Article, b: Article, n: int = 5) -> tuple[float, float]:
+    """(share of a's word n-shingles in b, share of b's in a)."""
+    sa, sb = shingles(a.text, n), shingles(b.text, n)
+    inter = len(sa & sb)
+    return (inter / len(sa) if sa else 0.0), (inter / len(sb) if sb else 0.0)
+
+
+def find_overlapping(
+    articles: Sequence[Article], *, limit: float = CONTAINMENT_MAX
+) -> list[OverlapPair]:
+    """Same-event pairs where more than ``limit`` of either side's 5-shingles is in the other."""
+    by_event: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        by_event[a.meta["event"]].append(a)
+    out = []
+    for event in sorted(by_event):
+        for a, b in itertools.combinations(by_event[event], 2):
+            if a.id > b.id:
+                a, b = b, a
+            ab, ba = containment(a, b)
+            if max(ab, ba) > limit:
+                out.append(OverlapPair(a.id, b.id, round(ab, 4), round(ba, 4), event))
+    return sorted(out, key=lambda r: (r.a_id, r.b_id))
+
+
 # -- negatives ---------------------------------------------------------------------------------
 
 
-def _negatives(
+def negatives_of(
     articles: Sequence[Article],
     real: set[tuple[str, str]],
     rng: random.Random,
     same_topic: int,
     other_topic: int,
-) -> tuple[list[PairLabel], int]:
+    overlapping: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
+) -> tuple[list[PairLabel], int, int]:
+    """(negative pairs, same-event pairs left out as real copies, same-event pairs left out
+    for shared text): a same-event pair in ``real`` or ``overlapping`` (sorted id pairs) is
+    no independent report."""
     by_event: dict[str, list[Article]] = defaultdict(list)
     by_topic: dict[int, list[Article]] = defaultdict(list)
     for a in articles:
@@ -182,6 +251,7 @@ def _negatives(
     seen: set[tuple[str, str]] = set()
     out: list[PairLabel] = []
     excluded = 0
+    shared = 0
 
     def add(x: str, y: str, relation: str, group: str) -> None:
         pair = (min(x, y), max(x, y))
@@ -191,8 +261,12 @@ def _negatives(
 
     for event in sorted(by_event):
         for a, b in itertools.combinations(by_event[event], 2):
-            if (min(a.id, b.id), max(a.id, b.id)) in real:
+            pair = (min(a.id, b.id), max(a.id, b.id))
+            if pair in real:
                 excluded += 1
+                continue
+            if pair in overlapping:
+                shared += 1
                 continue
             add(a.id, b.id, "independent", "same_event")
     for a in articles:
@@ -202,7 +276,7 @@ def _negatives(
         far = [b for b in articles if b.meta["topic"] != a.meta["topic"]]
         for b in rng.sample(far, min(other_topic, len(far))):
             add(a.id, b.id, "unrelated", "other_topic")
-    return out, excluded
+    return out, excluded, shared
 
 
 # -- identity and cache ------------------------------------------------------------------------
@@ -284,6 +358,10 @@ def _records(ds: Dataset) -> Iterable[dict[str, Any]]:
         yield {"type": "negative", **asdict(n)}
     for r in ds.real_copies:
         yield {"type": "real_copy", **asdict(r)}
+    for a in ds.index_extra:
+        yield {"type": "index_extra", "article": a.to_dict()}
+    for o in ds.overlapping:
+        yield {"type": "overlapping", **asdict(o)}
 
 
 def load_dataset(path: Path | str) -> Dataset:
@@ -293,6 +371,8 @@ def load_dataset(path: Path | str) -> Dataset:
     copies: list[Derived] = []
     negatives: list[PairLabel] = []
     real: list[RealCopy] = []
+    extra: list[Article] = []
+    overlapping: list[OverlapPair] = []
     header: dict[str, Any] | None = None
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for line in fh:
@@ -310,6 +390,10 @@ def load_dataset(path: Path | str) -> Dataset:
                 negatives.append(PairLabel(**rec))
             elif kind == "real_copy":
                 real.append(RealCopy(**rec))
+            elif kind == "index_extra":
+                extra.append(Article.from_dict(rec["article"]))
+            elif kind == "overlapping":
+                overlapping.append(OverlapPair(**rec))
     if header is None or header.get("format") != FORMAT:
         raise ValueError(f"{path}: not a {FORMAT} file")
     return Dataset(
@@ -325,6 +409,8 @@ def load_dataset(path: Path | str) -> Dataset:
         distractor_ids=header["distractor_ids"],
         stats=dict(header.get("stats") or {}),
         path=path,
+        index_extra=extra,
+        overlapping=overlapping,
     )
 
 
@@ -350,9 +436,12 @@ def build_dataset(
 ) -> Dataset:
     """Build (or load from cache) the benchmark data set of ``split`` ("dev" or "test").
 
-    ``n_sources`` samples that many sources (default: every eligible article);
-    ``copies_per_source`` samples that many of ``kinds`` per source (default: one copy of
-    every kind). ``topics`` narrows the split to some ECB+ topics (tests, quick runs).
+    ``kinds`` may name the web-like kinds too (``derive.ALL_KINDS`` is all of them; the
+    default is the classic ones). ``n_sources`` samples that many sources (default: every
+    eligible article); ``copies_per_source`` samples that many of the classic ``kinds`` per
+    source, and as many of the web-like ones, each from its own stream, so that asking for
+    the web-like kinds changes no classic copy (default: one copy of every kind). ``topics``
+    narrows the split to some ECB+ topics (tests, quick runs).
     Apertium is called once per direction for the whole data set. Raises
     :class:`~wiretrace.bench.mt.ApertiumMissing` or
     :class:`~wiretrace.bench.wordnet.WordNetMissing` with the install command when the
@@ -360,9 +449,9 @@ def build_dataset(
     """
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}: expected one of {sorted(SPLITS)}")
-    bad = [k for k in kinds if k not in KINDS]
+    bad = [k for k in kinds if k not in ALL_KINDS]
     if bad:
-        raise ValueError(f"unknown kinds {bad}: expected some of {', '.join(KINDS)}")
+        raise ValueError(f"unknown kinds {bad}: expected some of {', '.join(ALL_KINDS)}")
     lo, hi = SPLITS[split]
     if topics is not None and any(not lo <= t <= hi for t in topics):
         raise ValueError(f"topics {list(topics)} are not all in the {split} split ({lo}-{hi})")
@@ -382,6 +471,7 @@ def build_dataset(
         "other_topic_per_article": other_topic_per_article,
         "n_distractors": n_distractors,
         "real_copy_rule": "share>=0.5 of shorter article's sentences with token Jaccard>=0.8",
+        "independent_rule": f"word 5-shingle containment <= {CONTAINMENT_MAX} either way",
         "generator_version": GENERATOR_VERSION,
     }
     if not ecb_path.exists():
@@ -391,9 +481,13 @@ def build_dataset(
     identity = {
         "settings": settings,
         "ecbplus": _file_digest(ecb_path),
-        "reuters": _file_digest(reuters_path) if n_distractors and reuters_path.exists() else None,
+        "reuters": _file_digest(reuters_path)
+        if (n_distractors or "padded" in kinds) and reuters_path.exists()
+        else None,
         "code": _code_digest(),
-        "apertium": apertium_version() if set(kinds) & (MT_KINDS | {"corrupted"}) else None,
+        "apertium": apertium_version()
+        if set(kinds) & (MT_KINDS | {"corrupted", "padded", "copy_of_copy"})
+        else None,
         "wordnet": _wordnet_version(),
     }
     key = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
@@ -438,14 +532,22 @@ def _build(settings: dict[str, Any], identity: dict[str, Any], key: str, data_di
         )
         eligible = [a for i, a in enumerate(eligible) if i in keep]
     plan: list[tuple[Article, str]] = []
+    real_plan: list[tuple[Article, str]] = []
+    per_source = settings["copies_per_source"]
     for a in eligible:
-        ks = list(kinds)
-        if settings["copies_per_source"] is not None and settings["copies_per_source"] < len(ks):
+        ks = [k for k in kinds if k in KINDS]
+        if per_source is not None and per_source < len(ks):
             ks = sorted(
-                _derive.rng_for(seed, a.id, "kinds").sample(ks, settings["copies_per_source"]),
-                key=KINDS.index,
+                _derive.rng_for(seed, a.id, "kinds").sample(ks, per_source), key=KINDS.index
             )
         plan.extend((a, k) for k in ks)
+        rks = [k for k in kinds if k in REAL_KINDS]
+        if per_source is not None and per_source < len(rks):
+            rks = sorted(
+                _derive.rng_for(seed, a.id, "real-kinds").sample(rks, per_source),
+                key=REAL_KINDS.index,
+            )
+        real_plan.extend((a, k) for k in rks)
 
     # All translation up front: one Apertium call per direction for the whole data set.
     cache = TranslationCache()
@@ -456,6 +558,8 @@ def _build(settings: dict[str, Any], identity: dict[str, Any], key: str, data_di
         if base in MT_KINDS:
             texts = [p.text for p in a.passages] + ([a.title] if a.title else [])
             (two_way if base == "machine_translated" else one_way).extend(texts)
+    for a, k in real_plan:
+        two_way.extend(mt_requests(a, k, seed))
     t_mt = time.perf_counter()
     if one_way or two_way:
         cache.prefetch(one_way + two_way, "eng-spa")
@@ -475,26 +579,55 @@ def _build(settings: dict[str, Any], identity: dict[str, Any], key: str, data_di
         if equivalents.get(a.id):
             d.meta["equivalent_sources"] = sorted(equivalents[a.id])
         copies.append(d)
-    if problems:
-        raise RuntimeError("generator produced inconsistent gold:\n" + "\n".join(problems[:20]))
 
     neg_rng = random.Random(f"{seed}:negatives")
-    negatives, excluded = _negatives(
+    overlapping = [o for o in find_overlapping(raw) if (o.a_id, o.b_id) not in real_pairs]
+    negatives, excluded, shared = negatives_of(
         originals,
         real_pairs,
         neg_rng,
         settings["same_topic_per_article"],
         settings["other_topic_per_article"],
+        {(o.a_id, o.b_id) for o in overlapping},
     )
     distractors: list[str] = []
+    reuters: list[Article] = []
+    if settings["n_distractors"] or any(k == "padded" for _, k in real_plan):
+        reuters = list(iter_reuters(data_dir, min_chars=200))
     if settings["n_distractors"]:
-        ids = [r.id for r in iter_reuters(data_dir, min_chars=200)]
+        ids = [r.id for r in reuters]
         distractors = sorted(
             random.Random(f"{seed}:distractors").sample(
                 ids, min(settings["n_distractors"], len(ids))
             ),
             key=lambda i: int(i.split("-")[-1]) if i.split("-")[-1].isdigit() else 0,
         )
+
+    # The web-like kinds: padding stories are Reuters stories outside the index; a
+    # write-through draws its new paragraphs from another report of the same event.
+    taken = set(distractors)
+    pool = [r for r in reuters if r.id not in taken and 500 <= len(r.text) <= 4000 and r.title]
+    padding = random.Random(f"{seed}:padding").sample(pool, min(400, len(pool)))
+    by_event: dict[str, list[Article]] = defaultdict(list)
+    for a in originals:
+        by_event[a.meta["event"]].append(a)
+    index_extra: list[Article] = []
+    unsuited: Counter[str] = Counter()
+    for a, k in real_plan:
+        related = sorted((b for b in by_event[a.meta["event"]] if b.id != a.id), key=lambda b: b.id)
+        out = derive_real(a, k, seed, translator=cache, padding=padding, related=related)
+        if out is None:
+            unsuited[k] += 1
+            continue
+        gold = {a.id: a, **{x.id: x for x in out.index}}
+        for d in out.copies:
+            problems.extend(f"{d.copy.id}: {p}" for p in check(d, gold[d.source_id]))
+            if equivalents.get(a.id):
+                d.meta["equivalent_sources"] = sorted(equivalents[a.id])
+            copies.append(d)
+        index_extra.extend(out.index)
+    if problems:
+        raise RuntimeError("generator produced inconsistent gold:\n" + "\n".join(problems[:20]))
 
     stats: dict[str, Any] = {
         "originals": len(originals),
@@ -508,6 +641,10 @@ def _build(settings: dict[str, Any], identity: dict[str, Any], key: str, data_di
         "real_copies": len(real),
         "real_copies_same_event": sum(r.event != "cross-event" for r in real),
         "negatives_excluded_as_real_copies": excluded,
+        "same_event_pairs": sum(len(v) * (len(v) - 1) // 2 for v in by_event.values()),
+        "negatives_excluded_by_containment": shared,
+        "real_kinds_unsuited": dict(unsuited),
+        "index_extra_by_role": dict(Counter(a.meta.get("role") for a in index_extra)),
         "distractors": len(distractors),
         "apertium_calls": cache.calls,
         "mt_seconds": round(t_mt, 2),
@@ -526,6 +663,8 @@ def _build(settings: dict[str, Any], identity: dict[str, Any], key: str, data_di
         real_copies=real,
         distractor_ids=distractors,
         stats=stats,
+        index_extra=index_extra,
+        overlapping=overlapping,
     )
     _, ds.content_hash = _dump(_records(ds))
     return ds

@@ -365,18 +365,25 @@ def analyse(text: str, lx: Lexicon, unit: int = 0) -> tuple[int, list[Candidate]
     return n_content, out
 
 
-def substitute(text: str, cand: Candidate, lx: Lexicon, rng: random.Random) -> Substitution:
+def _fix_article(text: str, start: int, new: str) -> tuple[int, str]:
+    """Widen a replacement at ``start`` over a preceding "a"/"an" that no longer fits."""
+    m = re.search(r"\b(a|an|A|An)\s+$", text[:start])
+    if m and m.group(1).lower() != _article_for(new):
+        article = _article_for(new)
+        return m.start(1), f"{match_case(m.group(1), article)}{text[m.end(1) : start]}{new}"
+    return start, new
+
+
+def substitute(
+    text: str, cand: Candidate, lx: Lexicon, rng: random.Random, *, pos_note: str | None = None
+) -> Substitution:
     """The substitution for one candidate: a synonym re-inflected, "a"/"an" fixed."""
     k = min(len(cand.synonyms), 3)
     syn = rng.choices(cand.synonyms[:k], weights=[3, 2, 1][:k])[0]
     new = match_case(cand.word, inflect(lx, syn, cand.pos, cand.form))
-    start = cand.start
-    m = re.search(r"\b(a|an|A|An)\s+$", text[: cand.start])
-    if m and m.group(1).lower() != _article_for(new):
-        article = _article_for(new)
-        new = f"{match_case(m.group(1), article)}{text[m.end(1) : cand.start]}{new}"
-        start = m.start(1)
-    return Substitution(start, cand.end, text[start : cand.end], new, cand.pos)
+    start, new = _fix_article(text, cand.start, new)
+    note = cand.pos if pos_note is None else pos_note
+    return Substitution(start, cand.end, text[start : cand.end], new, note)
 
 
 @dataclass(slots=True)
@@ -433,3 +440,246 @@ def apply(text: str, subs: list[Substitution]) -> str:
         pos = s.end
     out.append(text[pos:])
     return "".join(out)
+
+
+# -- wild spinning: what commercial spinners really do ------------------------------------------
+#
+# Real spinners (the output found on scraper sites) swap from a thesaurus without reading the
+# sentence: function words and verbs of saying get their stock replacements ("said" ->
+# "stated", "was" -> "used to be"), any sense of a word will do ("the dead" -> "the lifeless",
+# "death toll" -> "demise toll"), and capitalised words are words too ("Communist Party" ->
+# "Communist Social gathering", "Front Street" -> "Entrance Avenue", "Gov. Josh Green" ->
+# "Gov. Josh Inexperienced"). Names that are not dictionary words ("Okonkwo") come through
+# untouched, as do numbers, units, months and weekdays (the facts a reader would notice).
+
+# Stock replacements of function and very common words, as spinner dictionaries list them.
+FUNCTION_SWAPS: dict[str, tuple[str, ...]] = {
+    "said": ("stated", "mentioned", "acknowledged"),
+    "says": ("states", "mentions"),
+    "told": ("informed", "instructed"),
+    "was": ("used to be",),
+    "were": ("had been",),
+    "about": ("approximately", "regarding", "round"),
+    "after": ("following", "after that"),
+    "because": ("as a result of", "due to the fact that"),
+    "but": ("however", "but"),
+    "also": ("additionally", "moreover", "furthermore"),
+    "many": ("numerous", "quite a few"),
+    "several": ("a number of", "a few"),
+    "before": ("earlier than", "prior to"),
+    "while": ("whereas", "whilst"),
+    "during": ("throughout", "all through"),
+    "among": ("amongst",),
+    "around": ("round", "round about"),
+    "near": ("close to", "close to"),
+    "however": ("nevertheless", "nonetheless"),
+    "still": ("nonetheless", "nevertheless"),
+    "just": ("simply", "merely"),
+    "only": ("solely", "simply"),
+    "very": ("extremely", "very much"),
+    "other": ("different",),
+    "each": ("every",),
+    "more": ("extra", "further"),
+    "until": ("till", "until eventually"),
+    "against": ("in opposition to",),
+    "although": ("even though", "although"),
+    "though": ("although",),
+    "despite": ("regardless of", "in spite of"),
+    "including": ("together with", "such as"),
+    "both": ("each",),
+    "next": ("subsequent",),
+    "last": ("final", "remaining"),
+    "well": ("properly", "nicely"),
+    "back": ("again", "returned"),
+    "get": ("get hold of", "acquire"),
+    "got": ("received", "obtained"),
+    "made": ("made", "created"),
+    "help": ("assist",),
+    "people": ("folks", "individuals"),
+    "show": ("exhibit",),
+    "big": ("massive", "huge"),
+    "need": ("want",),
+}
+_CALENDAR = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+# Honorifics and short forms spinners treat as names: "Gov." is not the verb "gov".
+_NEVER_WILD = frozenset("mr mrs ms dr gov sen rep st mt ft gen col lt sgt jr sr".split())
+
+
+def thesaurus(
+    lx: Lexicon, lemma: str, pos: str, limit: int = 10
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a spinner's thesaurus offers for ``lemma``: (synonyms, related words).
+
+    Synonyms come from every sense, not the first three; related words are (adjectives)
+    similar words and (nouns, verbs) the broader and one narrower term of the first senses:
+    "party" gets "social gathering", "street" "avenue", "dead" "lifeless". Lower-case, at most
+    two words, alphabetic, never containing the lemma; at most ``limit`` of each.
+    """
+    out: list[str] = []
+
+    def offer(name: str) -> None:
+        low = name.replace("_", " ")
+        words = low.split()
+        if (
+            low != low.lower()
+            or low == lemma
+            or len(words) > 2
+            or lemma in words
+            or any(lemma in w or w in lemma for w in words if len(w) > 3)
+            or not all(w.replace("-", "").isalpha() for w in words)
+            or set(words) & NUMBER_WORDS
+            or low in out
+        ):
+            return
+        out.append(low)
+
+    synsets = lx.wn.synsets(lemma, pos)
+    for syn in synsets:
+        for lem in syn.lemmas():
+            offer(lem.name())
+    n_syn = len(out)
+    for syn in synsets[:4]:
+        related = syn.similar_tos() if pos in ("a", "s") else syn.hypernyms() + syn.hyponyms()[:1]
+        for rel in related:
+            for lem in rel.lemmas()[:2]:
+                offer(lem.name())
+    return tuple(out[:n_syn][:limit]), tuple(out[n_syn:][:limit])
+
+
+def _wild_view(tok: Token, lx: Lexicon) -> Token | None:
+    """A capitalised token seen as the dictionary word it spells, or None (a real name)."""
+    w = tok.low
+    if not tok.is_word or len(w) < 3 or "'" in w or w in _NEVER_WILD or w in _CALENDAR:
+        return None
+    if tok.text.isupper():  # "NASA", "UN": acronyms are not words
+        return None
+    if not lx.pos_weights(w):
+        return None
+    return Token(tok.start, tok.end, w, tok.quoted)
+
+
+def analyse_wild(
+    text: str, lx: Lexicon, unit: int = 0
+) -> tuple[int, list[tuple[Candidate, tuple[str, ...]]], list[tuple[int, int, str]]]:
+    """(content words, spinnable ones with their related words, function words with stock
+    swaps) of one unit; a candidate's ``synonyms`` are the thesaurus's synonyms.
+
+    Capitalised words are analysed as the dictionary words they spell; a word the rule
+    tagger leaves undecided takes its most frequent part of speech (a spinner does not
+    hesitate). Number words, units, months and weekdays are never candidates.
+    """
+    tokens = tokenize(text)
+    view: list[Token] = []
+    for tok in tokens:
+        seen = _wild_view(tok, lx) if tok.text[:1].isupper() else None
+        view.append(seen or tok)
+    tags = tag(view, lx)
+    n_content = 0
+    cands: list[tuple[Candidate, tuple[str, ...]]] = []
+    swaps: list[tuple[int, int, str]] = []
+    for i, (tok, pos) in enumerate(zip(view, tags, strict=True)):
+        w = tok.low
+        if not tok.is_word or tok.text[:1].isupper():
+            continue  # capitalised but not a word: a real name
+        if w in FUNCTION_SWAPS:
+            swaps.append((tok.start, tok.end, w))
+            continue
+        if pos is None:
+            if (
+                w in FUNCTION_WORDS or w in NUMBER_WORDS or w in UNITS or w in _CALENDAR
+                or len(w) < 3 or "'" in w or _in_compound(view, i) or _after_number(view, i)
+            ):  # fmt: skip
+                continue
+            weights = lx.pos_weights(w)
+            if not weights:
+                continue
+            pos = max(weights, key=weights.__getitem__)
+        if w in _CALENDAR:
+            continue
+        n_content += 1
+        lemma = _lemma(lx, w, pos)
+        if lemma is None:
+            continue
+        if pos == "n":
+            form = "base" if w == lemma else "pl"
+        elif pos == "v":
+            form = _verb_form(lx, w, lemma, _neighbour(view, i, -1))
+        elif pos == "a" and w != lemma:
+            continue
+        else:
+            form = "base"
+        syns, related = (
+            tuple(s for s in group if not _ROMAN.match(s)) for group in thesaurus(lx, lemma, pos)
+        )
+        if syns or related:
+            original = tokens[i].text
+            cand = Candidate(unit, i, tok.start, tok.end, original, pos, lemma, form, syns)
+            cands.append((cand, related))
+    return n_content, cands, swaps
+
+
+def spin_units_wild(
+    units: list[str],
+    rng: random.Random,
+    lx: Lexicon | None = None,
+    *,
+    rate: tuple[float, float] = (0.4, 0.7),
+    function_rate: tuple[float, float] = (0.4, 0.8),
+) -> SpinResult:
+    """Spin as a commercial spinner does (see above): a share drawn from ``rate`` of the
+    content words, names made of words included, from any sense of the thesaurus; and a
+    share drawn from ``function_rate`` of the function words with a stock swap.
+
+    A replacement is one of the word's synonyms, or (three times in ten, or when it has no
+    synonym) a related word. Substitution notes say what was hit: the part of speech,
+    ``name:<pos>`` for a capitalised word inside a sentence, ``function`` for a stock swap.
+    ``rate`` in the result counts content words only.
+    """
+    lx = lx or Lexicon()
+    n_content = 0
+    cands: list[tuple[Candidate, tuple[str, ...]]] = []
+    swaps: list[tuple[int, int, int, str]] = []
+    for u, text in enumerate(units):
+        n, cs, fs = analyse_wild(text, lx, u)
+        n_content += n
+        cands.extend(cs)
+        swaps.extend((u, a, b, w) for a, b, w in fs)
+    target = round(rng.uniform(*rate) * n_content)
+    chosen = rng.sample(cands, min(target, len(cands)))
+    chosen.sort(key=lambda c: (c[0].unit, c[0].start))
+    p_function = rng.uniform(*function_rate)
+    picked = [s for s in swaps if rng.random() < p_function]
+    subs: list[list[Substitution]] = [[] for _ in units]
+    for c, related in chosen:
+        text = units[c.unit]
+        pool = related if related and (not c.synonyms or rng.random() < 0.3) else c.synonyms
+        one = (rng.choice(pool),)
+        cand = Candidate(c.unit, c.index, c.start, c.end, c.word, c.pos, c.lemma, c.form, one)
+        lead = re.match(r"\W*", text)
+        inside = c.word[:1].isupper() and c.start > (lead.end() if lead else 0)
+        note = f"name:{c.pos}" if inside else c.pos
+        subs[c.unit].append(substitute(text, cand, lx, rng, pos_note=note))
+    for u, a, b, w in picked:
+        text = units[u]
+        new = match_case(text[a:b], rng.choice(FUNCTION_SWAPS[w]))
+        if new == text[a:b]:
+            continue
+        start, new = _fix_article(text, a, new)
+        subs[u].append(Substitution(start, b, text[start:b], new, "function"))
+    for u in range(len(units)):
+        subs[u] = _non_overlapping(subs[u])
+    spun = sum(1 for s in subs for x in s if x.pos != "function")
+    return SpinResult(subs, n_content, spun / n_content if n_content else 0.0)
+
+
+def _non_overlapping(subs: list[Substitution]) -> list[Substitution]:
+    """Keep the earliest of substitutions that overlap (an "a"/"an" fix can reach back)."""
+    out: list[Substitution] = []
+    for s in sorted(subs, key=lambda s: (s.start, s.end)):
+        if out and s.start < out[-1].end:
+            continue
+        out.append(s)
+    return out
