@@ -97,10 +97,8 @@ def main() -> None:
         traces[p.url] = [
             {"id": r.source_id, "kind": r.kind, "confidence": r.confidence,
              "direction": r.direction,
-             **{k: r.features.get(k) for k in ("strong_pairs", "strong_coverage",
-                                                "coverage_source_words", "exact_share",
-                                                "changed_words", "strong_run",
-                                                "reuse_evidence")}}
+             "features": {k: v for k, v in r.features.items()
+                          if isinstance(v, (int, float, str))}}
             for r in res.relations[:6]
         ]
         if n % 25 == 0:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Levenshtein
 
 from wiretrace.align import PassageFeatures
 from wiretrace.data import AlignedPair, Article
@@ -109,6 +109,17 @@ def features(
         wq = sum(len(copy.feats[i].words) for i in p.copy_idx)
         wc = sum(len(source.feats[j].words) for j in p.source_idx)
         ratio.append(wq / max(1, wc))
+    subst = changed_n = 0
+    for p in pairs:
+        wq = [w for i in p.copy_idx for w in copy.feats[i].words]
+        wc = [w for j in p.source_idx for w in source.feats[j].words]
+        for op in Levenshtein.opcodes(wc, wq):
+            if op.tag == "equal":
+                continue
+            a, b = op.src_end - op.src_start, op.dest_end - op.dest_start
+            changed_n += max(a, b)
+            if op.tag == "replace":
+                subst += min(a, b)
     src_sorted = [p.source_idx[0] for p in sorted(pairs, key=lambda p: p.copy_idx[0])]
     monotone = _lis(src_sorted) / max(1, len(src_sorted))
     span = (max(c_al) - min(c_al) + 1) if c_al else 1
@@ -137,6 +148,10 @@ def features(
         "lexical": round(lex, 4),
         "exact_share": round(exact, 4),
         "function_words": round(float(np.mean(fw)) if fw else 0.0, 4),
+        # of the words a copy changed, the share swapped one for one in place: a spinner
+        # substitutes words and keeps the sentence's skeleton; a translation round trip
+        # inserts, drops and reorders
+        "substitution_share": round(subst / changed_n, 4) if changed_n else 0.0,
         "length_ratio": round(float(np.median(ratio)) if ratio else 0.0, 4),
         "monotone": round(monotone, 4),
         "contiguous": round(contiguous, 4),
