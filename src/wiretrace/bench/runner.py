@@ -21,11 +21,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
 from wiretrace.bench.alter import ALTERATION_TYPES
+from wiretrace.bench.derive import ALL_KINDS
+from wiretrace.bench.derive import KINDS as CLASSIC_KINDS
 from wiretrace.bench.metrics import (
     EXHAUSTIVE_BASES,
     SENTENCE_EXHAUSTIVE_BASES,
@@ -149,7 +151,9 @@ def evaluate_quality(ds: Any, index_size: int, baselines: bool = True,
     n_fill = max(0, index_size - len(originals))
     distractors = load_reuters(data_dir, ids=list(ds.distractor_ids)[:n_fill]) if n_fill else []
     if len(distractors) < n_fill:
-        seen = {a.id for a in distractors}
+        seen = {a.id for a in distractors} | {  # never a story a padded page carries
+            i for d in ds.copies for i in d.meta.get("padding_story_ids", [])
+        }
         distractors += [a for a in load_reuters(data_dir) if a.id not in seen][
             : n_fill - len(distractors)
         ]
@@ -187,7 +191,7 @@ def evaluate_quality(ds: Any, index_size: int, baselines: bool = True,
         if p.group in ("same_event", "same_topic"):
             related[p.a_id].add(p.b_id)
             related[p.b_id].add(p.a_id)
-    for rc in ds.real_copies:
+    for rc in (*ds.real_copies, *getattr(ds, "overlapping", [])):
         related[rc.a_id].add(rc.b_id)
         related[rc.b_id].add(rc.a_id)
     topic = {a.id: a.meta.get("topic") for a in originals}
@@ -208,7 +212,8 @@ def evaluate_quality(ds: Any, index_size: int, baselines: bool = True,
                and not (topic.get(i) is not None and topic.get(i) == topic.get(qid))]
         return int(bool(bad))
 
-    copies = ds.copies[:limit] if limit else ds.copies
+    copies = [d for d in ds.copies if d.kind in CLASSIC_KINDS]  # web-like ones: below
+    copies = copies[:limit] if limit else copies
     for n_done, d in enumerate(copies):
         q = as_user_would(d.copy)
         t1 = time.perf_counter()
@@ -291,6 +296,8 @@ def evaluate_quality(ds: Any, index_size: int, baselines: bool = True,
     p_ok, n_pred, g_found, n_gold = align_counts
     prec = p_ok / n_pred if n_pred else 0.0
     rec = g_found / n_gold if n_gold else 0.0
+    # Web-like copies last, once everything above is measured on the unchanged index.
+    web = evaluate_web_copies(ds, engine, systems, index, related, topic, limit)
     engine.store.close()
     if store_dir is None:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -298,6 +305,7 @@ def evaluate_quality(ds: Any, index_size: int, baselines: bool = True,
         "index_size": len(index),
         "systems": table,
         "false_derivation_examples": fd_examples,
+        "web_copies": web,
         "relation_macro_f1": mf1,
         "relation_per_label": per_label,
         "relation_confusion": confusion(relation_pairs, labels),
@@ -314,6 +322,154 @@ def evaluate_quality(ds: Any, index_size: int, baselines: bool = True,
         "trace_latency_s": {"p50": percentile(latencies, 50), "p95": percentile(latencies, 95)},
         "ingest_articles_per_s": round(len(index) / ingest_s, 1),
     }
+
+
+# -- web-like copies (issue 13) ------------------------------------------------------------
+
+WEB_COLUMNS: tuple[str, ...] = (
+    "truncated_copy", "teaser_source", "padded", "version_chain:first", "version_chain:update",
+    "copy_of_copy", "copy_of_copy:family", "spun_wild",
+)  # fmt: skip
+
+
+def web_label(d: Any) -> str:
+    """The table column of a web-like copy (a version chain has one per version)."""
+    if d.kind == "version_chain":
+        return f"version_chain:{d.meta.get('version')}"
+    return str(d.kind)
+
+
+def web_exclude(d: Any, extra_by_event: dict[Any, set[str]], event: Any) -> set[str]:
+    """What the index must not show a web-like copy's trace: the extra articles of its event
+    made for other copies (another copy's teaser, write-through or republication), and what
+    the scenario hides (the full story behind a teaser)."""
+    shown = set(d.meta.get("scenario_ids", []))
+    return (extra_by_event.get(event, set()) - shown) | set(d.meta.get("hidden_ids", []))
+
+
+def _extend_baseline(system: Any, extra: list[Article], everything: list[Article]) -> None:
+    """Add articles to a baseline's index (BM25 is rebuilt; the others grow)."""
+    import numpy as np
+
+    from wiretrace.bench.baselines import DocEmbeddingBaseline, MinHashLSHBaseline
+
+    if isinstance(system, DocEmbeddingBaseline):
+        vecs = np.stack([system._doc(a) for a in extra]).astype(np.float32)
+        system.ids = [*system.ids, *(a.id for a in extra)]
+        system.matrix = np.vstack([system.matrix, vecs])
+    elif isinstance(system, MinHashLSHBaseline):
+        system.index(extra)
+    else:
+        system.index(everything)
+
+
+def evaluate_web_copies(ds: Any, engine: Any, systems: dict[str, Any], index: list[Article],
+                        related: dict[str, set[str]], topic: dict[str, Any],
+                        limit: int | None = None) -> dict[str, Any]:
+    """Detection of the web-like copies (see bench/README.md), on the index plus the articles
+    their scenarios need. Run after everything else: adding those articles must not move the
+    classic rows. Detection: the named source is the gold source (the teaser for a teaser
+    source, the version a version-chain copy was made from); for a copy of a copy the
+    original is exact and the republication counts for the family column."""
+    from wiretrace.engine import prepare
+
+    web = [d for d in ds.copies if d.kind not in CLASSIC_KINDS]
+    web = web[:limit] if limit else web
+    if not web:
+        return {}
+    extra = list(getattr(ds, "index_extra", []))
+    if extra:
+        engine.add(extra)
+        prepared = [prepare(a) for a in extra]
+        everything = [prepare(a) for a in index] + prepared
+        for s in systems.values():
+            _extend_baseline(s, prepared, everything)
+    extra_by_event: dict[Any, set[str]] = defaultdict(set)
+    for a in extra:
+        extra_by_event[a.meta.get("event")].add(a.id)
+        topic[a.id] = a.meta.get("topic")
+    names = ["wiretrace", *systems]
+    hits: dict[str, dict[str, list[int]]] = {n: defaultdict(list) for n in names}
+    rr: dict[str, dict[str, list[float]]] = {n: defaultdict(list) for n in names}
+    unrelated: dict[str, dict[str, list[int]]] = {n: defaultdict(list) for n in names}
+    named: dict[str, Counter[str]] = defaultdict(Counter)  # wiretrace's answer, by role
+    for d in web:
+        gold = ds.article(d.source_id)
+        event = gold.meta.get("event")
+        exclude = web_exclude(d, extra_by_event, event)
+        q = as_user_would(d.copy)
+        label = web_label(d)
+        o, _ = _wiretrace_outcome(engine, q, exclude)
+        family = {d.source_id, d.meta.get("parent_id")} - {None}
+        roles = {d.source_id: "gold", d.meta.get("parent_id"): "parent",
+                 d.meta.get("full_source_id"): "full_story",
+                 d.meta.get("first_take_id"): "first_take", d.meta.get("update_id"): "update"}
+        top = o.top_derived
+        named[label]["gold" if top == d.source_id else "none" if top is None
+                     else roles.get(top, "other")] += 1
+        for name in names:
+            oo = o if name == "wiretrace" else _baseline_outcome(systems[name], prepare(q), exclude)
+            hits[name][label].append(int(detected(oo, d.source_id)))
+            rr[name][label].append(reciprocal_rank(oo, d.source_id))
+            if d.kind == "copy_of_copy":
+                hits[name]["copy_of_copy:family"].append(int(oo.top_derived in family))
+            own = related.get(d.source_id, set()) | family | exclude
+            bad = [i for i in oo.derived if i not in own and i != d.source_id
+                   and not (topic.get(i) is not None and topic.get(i) == gold.meta.get("topic"))]
+            unrelated[name][label].append(int(bool(bad)))
+    cols = [c for c in WEB_COLUMNS if hits["wiretrace"][c]]
+    table = {}
+    for name in names:
+        h = hits[name]
+        table[name] = {
+            "detection_recall": {c: rate(sum(h[c]), len(h[c])) for c in cols},
+            "copies": {c: len(h[c]) for c in cols},
+            "recall_at_1": {c: rate(sum(1 for x in rr[name][c] if x == 1.0), len(rr[name][c]))
+                            for c in cols if rr[name][c]},
+            "false_derivation_unrelated": {c: rate(sum(unrelated[name][c]),
+                                                   len(unrelated[name][c]))
+                                           for c in cols if unrelated[name][c]},
+        }
+    return {"systems": table, "wiretrace_named": {k: dict(v) for k, v in named.items()},
+            "index_extra": len(extra)}
+
+
+def negatives_summary(stats: dict[str, Any]) -> dict[str, Any]:
+    """How the same-event pairs of ECB+ became (or did not become) independent negatives."""
+    keys = ("same_event_pairs", "negatives_excluded_as_real_copies",
+            "negatives_excluded_by_containment")
+    out = {k: stats.get(k) for k in keys}
+    out["independent_pairs"] = (stats.get("negatives_by_group") or {}).get("same_event")
+    return out
+
+
+def render_web(web: dict[str, Any]) -> list[str]:
+    """The web-like copies table: detection recall per column, per system."""
+    if not web:
+        return []
+    systems = web["systems"]
+    cols = list(next(iter(systems.values()))["detection_recall"])
+    lines = ["## Web-like copies (issue 13): detection recall", "",
+             "Named source = gold source (the teaser for `teaser_source`; the version copied for"
+             " `version_chain`; the original for `copy_of_copy`, the original or the"
+             " republication for `copy_of_copy:family`). See bench/README.md.", "",
+             "| system | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
+    for name, s in systems.items():
+        lines.append(f"| {name} | " + " | ".join(_fmt(s["detection_recall"][c]) for c in cols)
+                     + " |")
+    first = next(iter(systems.values()))
+    lines += ["", "copies per column: " + ", ".join(f"{c} {n}" for c, n in first["copies"].items()),
+              ""]
+    wt = systems.get("wiretrace", {})
+    if wt.get("false_derivation_unrelated"):
+        lines.append("wiretrace false derivation on unrelated articles, per column: " + ", ".join(
+            f"{c} {_fmt(v)}" for c, v in wt["false_derivation_unrelated"].items()))
+        lines.append("")
+    if web.get("wiretrace_named"):
+        lines.append("what wiretrace named: " + "; ".join(
+            f"{c}: " + ", ".join(f"{k} {v}" for k, v in sorted(n.items()))
+            for c, n in web["wiretrace_named"].items()))
+    return lines
 
 
 # -- cost ------------------------------------------------------------------------------
@@ -415,6 +571,15 @@ def render_markdown(res: dict[str, Any]) -> str:
         )
     lines += ["", "copies per kind: " + ", ".join(
         f"{k} {n}" for k, n in next(iter(q["systems"].values()))["copies"].items()), ""]
+    neg = res["dataset"].get("negatives_summary")
+    if neg and neg.get("same_event_pairs") is not None:
+        lines += [f"Independent pairs: of {neg['same_event_pairs']} ECB+ same-event pairs,"
+                  f" {neg['negatives_excluded_as_real_copies']} are real republications and"
+                  f" {neg['negatives_excluded_by_containment']} share more than 10% of either"
+                  f" side's word 5-shingles (both left out); {neg['independent_pairs']} remain.",
+                  ""]
+    if q.get("web_copies"):
+        lines += [*render_web(q["web_copies"]), ""]
     lines += ["## Ranking (recall@1 / MRR)", "",
               "| system | " + " | ".join(kinds) + " |", "|---|" + "---|" * len(kinds)]
     for name, s in q["systems"].items():
@@ -484,7 +649,7 @@ def run_benchmark(split: str, data_dir: Path | None, sizes: list[int], out: Path
     if split == "gate":
         ds = gate_dataset(data_dir)
     else:
-        ds = build_dataset(split=split, data_dir=data_dir)
+        ds = build_dataset(split=split, data_dir=data_dir, kinds=ALL_KINDS)
     _log(f"data set {split}: {len(ds.copies)} copies, {len(ds.negatives)} negatives "
          f"({time.perf_counter() - t0:.0f}s)")
     quality = evaluate_quality(ds, index_size=index_size, baselines=baselines,
@@ -505,6 +670,7 @@ def run_benchmark(split: str, data_dir: Path | None, sizes: list[int], out: Path
                    f"{platform.python_version()}",
         "dataset": {"key": ds.key, "content_hash": ds.content_hash, "copies": len(ds.copies),
                     "negatives": len(ds.negatives), "real_copies": len(ds.real_copies),
+                    "negatives_summary": negatives_summary(ds.stats),
                     "settings": ds.settings},
         "quality": quality,
         "cost": cost,
