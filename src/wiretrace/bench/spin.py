@@ -515,7 +515,7 @@ def thesaurus(
 
     Synonyms come from every sense, not the first three; related words are (adjectives)
     similar words and (nouns, verbs) the broader and one narrower term of the first senses:
-    "party" gets "social gathering", "street" "avenue", "dead" "lifeless". Lower-case, at most
+    "party" gets "social gathering", "street" "alley", "dead" "lifeless". Lower-case, at most
     two words, alphabetic, never containing the lemma; at most ``limit`` of each.
     """
     out: list[str] = []
@@ -542,7 +542,9 @@ def thesaurus(
             offer(lem.name())
     n_syn = len(out)
     for syn in synsets[:4]:
-        related = syn.similar_tos() if pos in ("a", "s") else syn.hypernyms() + syn.hyponyms()[:1]
+        # the most used narrower term only: "avenue" for "street", not "equerry" for "official"
+        narrower = sorted(syn.hyponyms(), key=lambda h: -sum(x.count() for x in h.lemmas()))
+        related = syn.similar_tos() if pos in ("a", "s") else syn.hypernyms() + narrower[:1]
         for rel in related:
             for lem in rel.lemmas()[:2]:
                 offer(lem.name())
