@@ -195,9 +195,16 @@ def local_reuse(copy: PairView, source: PairView, strong: list[AlignedPair]) -> 
                    and not source.feats[j].quoted] or list(range(nc))
     c_words = sum(len(source.feats[j].words) for j in c_countable) or 1
     c_strong = {j for p in pairs for j in p.source_idx}
+    # strong pairs in the same order on both sides, not necessarily adjacent: a rewrite
+    # that keeps wire sentences between its own
+    ordered = _ordered(pairs)
     out: dict[str, Any] = {
         "strong_run": len(best),
         "strong_run_words": _run_words(copy, best),
+        "strong_run_similarity": round(float(np.mean([p.similarity for p in best])), 4)
+        if best else 0.0,
+        "strong_ordered": len(ordered),
+        "strong_ordered_words": _run_words(copy, ordered),
         "strong_coverage_source": round(
             sum(len(source.feats[j].words) for j in c_countable if j in c_strong) / c_words, 4),
     }
@@ -212,6 +219,24 @@ def local_reuse(copy: PairView, source: PairView, strong: list[AlignedPair]) -> 
         out["strong_run_start_copy"] = best[0].copy_idx[0]
         out["strong_run_start_source"] = min(best[0].source_idx)
     return out
+
+
+def _ordered(pairs: list[AlignedPair]) -> list[AlignedPair]:
+    """The longest chain of pairs (sorted by copy position) whose source positions rise."""
+    if not pairs:
+        return []
+    prev = [-1] * len(pairs)
+    best_len = [1] * len(pairs)
+    for i, p in enumerate(pairs):
+        for j in range(i):
+            if pairs[j].source_idx[-1] < p.source_idx[0] and best_len[j] + 1 > best_len[i]:
+                best_len[i], prev[i] = best_len[j] + 1, j
+    k = max(range(len(pairs)), key=lambda i: best_len[i])
+    chain = []
+    while k != -1:
+        chain.append(pairs[k])
+        k = prev[k]
+    return chain[::-1]
 
 
 def _run_words(copy: PairView, run: list[AlignedPair]) -> int:
@@ -274,9 +299,17 @@ def reuse_evidence(f: dict[str, float], t: dict[str, Any]) -> str:
     loc = t.get("local")
     if not loc:
         return ""
-    if f.get("strong_run", 0) >= loc["run"] and f.get("strong_run_words", 0) >= loc["run_words"]:
-        return (f"{int(f['strong_run'])} strong passage pairs in a row, in the same order on "
-                f"both sides ({int(f['strong_run_words'])} words)")
+    run, words = int(f.get("strong_run", 0)), int(f.get("strong_run_words", 0))
+    if run >= loc["run"] and words >= loc["run_words"]:
+        return (f"{run} strong passage pairs in a row, in the same order on both sides "
+                f"({words} words)")
+    if (run >= 2 and words >= loc["pair_run_words"]
+            and f.get("strong_run_similarity", 0.0) >= loc["pair_run_similarity"]):
+        return (f"two long passages in a row nearly alike in meaning ({words} words, "
+                f"similarity {f['strong_run_similarity']:.2f})")
+    n, ow = int(f.get("strong_ordered", 0)), int(f.get("strong_ordered_words", 0))
+    if n >= loc["ordered"] and ow >= loc["ordered_words"]:
+        return f"{n} strong passage pairs in the same order on both sides ({ow} words)"
     if (f.get("strong_coverage_source", 0.0) >= loc["source_coverage"]
             and f["strong_pairs"] >= loc["source_pairs"]
             and f.get("strong_run_words", 0) >= loc["source_words"]):
