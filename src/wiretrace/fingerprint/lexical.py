@@ -8,6 +8,7 @@ embeddings are for.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
 from functools import lru_cache
 
 import numpy as np
@@ -34,12 +35,26 @@ def shingle_hashes(tokens: list[str], n: int) -> np.ndarray:
 
 def text_shingle_hashes(text: str, n: int) -> np.ndarray:
     """``shingle_hashes(words(text), n)`` without the list of words (~100 MB of ``str``
-    objects for a 10 MB article): each word is folded and hashed as it is found."""
-    w = np.fromiter(
-        (zlib.crc32(fold(m.group()).encode("utf-8")) for m in WORD.finditer(text)),
-        dtype=np.uint64,
-    )
-    return _shingles(w, n)
+    objects for a 10 MB article): the text is read in pieces of ~64K characters cut before
+    a space (no word spans one), each piece's words folded and hashed in C where the piece
+    is ASCII (folding is then lowering)."""
+    parts = []
+    for piece in _pieces(text):
+        if piece.isascii():
+            found = map(str.encode, WORD.findall(piece.lower()))
+        else:
+            found = (fold(w).encode("utf-8") for w in WORD.findall(piece))
+        parts.append(np.fromiter(map(zlib.crc32, found), dtype=np.uint64))
+    return _shingles(np.concatenate(parts) if parts else np.zeros(0, np.uint64), n)
+
+
+def _pieces(text: str, size: int = 1 << 16) -> Iterator[str]:
+    pos = 0
+    while pos < len(text):
+        cut = text.find(" ", pos + size)
+        cut = len(text) if cut < 0 else cut
+        yield text[pos:cut]
+        pos = cut
 
 
 def _shingles(w: np.ndarray, n: int) -> np.ndarray:
@@ -50,7 +65,9 @@ def _shingles(w: np.ndarray, n: int) -> np.ndarray:
     acc = np.zeros(len(w) - n + 1, dtype=np.uint64)
     for k in range(n):
         acc = (acc * np.uint64(_MULT) + w[k : len(w) - n + 1 + k]) & np.uint64(0xFFFFFFFF)
-    return np.unique(acc).astype(np.uint32)
+    # sorted distinct values, as np.unique, whose hash-based path is ~15x slower here
+    acc.sort()
+    return acc[np.concatenate(([True], acc[1:] != acc[:-1]))].astype(np.uint32)
 
 
 @lru_cache(maxsize=8)

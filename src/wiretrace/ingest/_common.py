@@ -235,9 +235,13 @@ def clean_text(text: str) -> str:
 
 
 def word_count(text: str) -> int:
-    """Words, counting two CJK characters as one word (those scripts use no spaces)."""
+    """Words, counting two CJK characters as one word (those scripts use no spaces).
+
+    Counted as they are found, not listed: the 1.7 million words of a 10 MB text are
+    ~100 MB of ``str`` objects, for the same time.
+    """
     if not _CJK.search(text):
-        return len(_WORD.findall(text))
+        return sum(1 for _ in _WORD.finditer(text))
     count = 0
     for m in _WORD.finditer(text):
         cjk = len(_CJK.findall(m.group()))

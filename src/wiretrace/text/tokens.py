@@ -43,7 +43,10 @@ _NOT_NAMES = frozenset(
 
 
 def words(text: str) -> list[str]:
-    """Folded word tokens."""
+    """Folded word tokens (for ASCII text, folding is lowering: one pass over the text,
+    not a call per word)."""
+    if text.isascii():
+        return WORD.findall(text.lower())
     return [fold(w) for w in WORD.findall(text)]
 
 
