@@ -457,10 +457,11 @@ def build_app(store: str | Path | None, *, max_bytes: int, engine: Wiretrace | N
             raise HTTPException(415, "Send multipart/form-data (files) or application/json "
                                 "({\"articles\": [...]}).")
         await run_in_threadpool(service.add, articles, stats)
+        counts = await run_in_threadpool(service.counts)
         return {"ingested": stats.ingested, "duplicates": stats.duplicates,
                 "failed": stats.failed, "skipped": failures[:100], "passages": stats.passages,
                 "seconds": round(time.perf_counter() - t0, 2), "store": store_name,
-                "articles_in_store": service.counts()["articles"]}
+                "articles_in_store": counts["articles"]}
 
     @app.get("/api/articles/{article_id:path}", tags=["api"], summary="One stored article")
     def api_article(article_id: str) -> dict[str, Any]:
