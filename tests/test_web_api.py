@@ -317,8 +317,9 @@ def test_ingest_files_and_json_then_trace_finds_them(
         s = r.json()
         assert (s["ingested"], s["failed"], s["articles_in_store"]) == (1, {"no_text": 1}, 1)
         feed = "".join(json.dumps(originals[i]) + "\n" for i in list(originals)[:3])
+        png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4  # (\x00\xff... reads as UTF-16)
         r = c.post("/api/ingest", files=[("files", ("feed.jsonl", feed.encode())),
-                                         ("files", ("blob.bin", b"\x00\xff" * 64))])
+                                         ("files", ("blob.bin", png))])
         assert r.status_code == 200, r.text
         s = r.json()
         assert s["ingested"] + s["duplicates"] == 3 and s["failed"] == {"binary": 1}
