@@ -198,7 +198,12 @@ def local_reuse(copy: PairView, source: PairView, strong: list[AlignedPair]) -> 
     # strong pairs in the same order on both sides, not necessarily adjacent: a rewrite
     # that keeps wire sentences between its own
     ordered = _ordered(pairs)
+    # one long sentence reused word for word outside quotation marks: independent reports
+    # share quotes and facts, not thirty running words of each other's prose
+    verbatim = max((_run_words(copy, [p]) for p in pairs if p.lexical >= VERBATIM_LEXICAL),
+                   default=0)
     out: dict[str, Any] = {
+        "verbatim_words": verbatim,
         "strong_run": len(best),
         "strong_run_words": _run_words(copy, best),
         "strong_run_similarity": round(float(np.mean([p.similarity for p in best])), 4)
@@ -219,6 +224,9 @@ def local_reuse(copy: PairView, source: PairView, strong: list[AlignedPair]) -> 
         out["strong_run_start_copy"] = best[0].copy_idx[0]
         out["strong_run_start_source"] = min(best[0].source_idx)
     return out
+
+
+VERBATIM_LEXICAL = 0.9  # word-sequence similarity of a pair reused word for word
 
 
 def _ordered(pairs: list[AlignedPair]) -> list[AlignedPair]:
@@ -307,6 +315,9 @@ def reuse_evidence(f: dict[str, float], t: dict[str, Any]) -> str:
             and f.get("strong_run_similarity", 0.0) >= loc["pair_run_similarity"]):
         return (f"two long passages in a row nearly alike in meaning ({words} words, "
                 f"similarity {f['strong_run_similarity']:.2f})")
+    if f.get("verbatim_words", 0) >= loc["verbatim_words"]:
+        return (f"a {int(f['verbatim_words'])}-word passage reused word for word outside "
+                "quotation marks")
     n, ow = int(f.get("strong_ordered", 0)), int(f.get("strong_ordered_words", 0))
     if n >= loc["ordered"] and ow >= loc["ordered_words"]:
         return f"{n} strong passage pairs in the same order on both sides ({ow} words)"
