@@ -36,6 +36,8 @@ MIN_PAIR = 2  # pairs seen once are mostly chance
 HELD_OUT_REUTERS = 2000  # intrinsic_eval.reuters_samples(1000): dev + test
 MIN_SWAP_WORD = 20  # a news word needs this count (lower case) to get synonyms listed
 MIN_COLLOCATION = 3  # a news pair needs this count to be a collocation a swap can break
+SPEECH_VERBS = frozenset({"said", "says", "told", "tell"})
+SPINNER_RATIO = 20  # news writes the usual word this many times more than the swap
 SELECT_SHARE = 0.15  # ... the kept word is next to the swapped one this share of the time
 
 # Swaps the article spinners in the wild make that WordNet does not list as synonyms: the
@@ -132,6 +134,25 @@ def wordnet_swaps(uni: dict[str, list[int]]) -> dict[str, set[str]]:
     return out
 
 
+def spinner_words(uni: dict[str, list[int]]) -> dict[str, list]:
+    """The spinner's one-word swaps that news avoids: spun word -> [the news word, how many
+    times more often news writes that word]; kept when news prefers its word at least
+    ``SPINNER_RATIO`` times ("mentioned" for "said", "whereas" for "while")."""
+    out: dict[str, list] = {}
+    for word, spuns in SPINNER_SWAPS.items():
+        if word in SPEECH_VERBS:
+            continue  # "informed", "advised" are honest words: judged in context instead
+        for spun in spuns:
+            if " " in spun:
+                continue
+            news = uni.get(word, [0, 0])[0]
+            seen = sum(uni.get(spun, [0, 0]))
+            ratio = news / max(seen, 1)
+            if ratio >= SPINNER_RATIO and ratio > out.get(spun, ["", 0])[1]:
+                out[spun] = [word, round(ratio)]
+    return dict(sorted(out.items()))
+
+
 def general_pairs() -> set[str]:
     """Word pairs of general English (symspellpy's bigram list, from Google Books), when
     that package is installed: a swap that gives one of these is ordinary English."""
@@ -219,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "unigrams": dict(sorted(uni.items())),
         "broken": broken,
+        "spinner_words": spinner_words(uni),
     }
     raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     args.out.parent.mkdir(parents=True, exist_ok=True)

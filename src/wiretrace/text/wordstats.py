@@ -10,6 +10,7 @@ counts, never the text.
 
 * ``unigrams``: per lower-cased word, how often it was written in lower case, and how often
   capitalised *inside* a sentence (not as its first word) — "Green" the surname vs "green".
+* ``spinner_words``: the spinner's one-word swaps news avoids ("whereas" for *while*).
 * ``broken``: word pairs news never writes that one synonym swap turns into a pair it
   writes all the time, with that pair and its counts ("demise toll" -> *death toll*).
 
@@ -79,6 +80,7 @@ class WordStats:
         self.meta: dict = data["meta"]
         self._uni: dict[str, list[int]] = data["unigrams"]
         self._broken: dict[str, list] = data["broken"]
+        self._spinner: dict[str, list] = data.get("spinner_words", {})
 
     def lower(self, word: str) -> int:
         """How often ``word`` was written in lower case."""
@@ -91,6 +93,12 @@ class WordStats:
     def count(self, word: str) -> int:
         u = self._uni.get(word.lower(), (0, 0))
         return u[0] + u[1]
+
+    def spinner_word(self, word: str) -> tuple[str, int] | None:
+        """For a word a spinner puts where news writes another ("whereas"), that word and how
+        many times more often news writes it; else None."""
+        got = self._spinner.get(word)
+        return (got[0], got[1]) if got else None
 
     def broken(self, phrase: str) -> tuple[str, int, int] | None:
         """For a pair (or triple) of words news never writes, the news pair one swap away,
