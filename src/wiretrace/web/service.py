@@ -72,8 +72,8 @@ class EngineLock:
     def acquire(self, who: str, *, refuse_when_busy: bool = False) -> None:
         with self._cond:
             if refuse_when_busy and self._next - self._serving > self.max_waiting:
-                raise EngineBusy(f"{self._next - self._serving} requests are waiting for "
-                                 "the engine; try again in a few seconds")
+                raise EngineBusy(f"{self._next - self._serving} requests are running or "
+                                 "waiting for the engine; try again in a few seconds")
             ticket = self._next
             self._next += 1
             while self._serving != ticket:
