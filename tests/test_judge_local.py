@@ -192,3 +192,19 @@ def test_a_shared_lead_casts_no_length_vote() -> None:
     f_mid = {**f, "strong_run_start_copy": 3}
     _, why_mid = direction(long, short, f_mid)
     assert any("subset" in w for w in why_mid)
+
+
+def test_two_versions_of_one_story_are_no_roundup(tmp_path: Path,
+                                                  corpus: dict[str, dict]) -> None:
+    """A first take and a later version of one wire story each lie in their own part of a
+    page that copies both: one story, so the page is a copy, not a roundup of two."""
+    src = corpus["meridian-carvalia-mirova-visit"]
+    paras = src["text"].split("\n\n")
+    half = len(paras) // 2
+    first = dict(src, id="first-take", text="\n\n".join(paras[:half]))
+    later = dict(src, id="write-through", text="\n\n".join(paras[half:]))
+    wt = Wiretrace(tmp_path / "store")
+    wt.add([to_article(first), to_article(later)])
+    res = wt.trace(Article(id="page", text=src["text"]))
+    assert {r.source_id for r in res.sources} == {"first-take", "write-through"}
+    assert not res.verdict.startswith("roundup"), res.verdict

@@ -31,11 +31,38 @@ from wiretrace.text.segment import split_sentences
 
 SCHEMA_VERSION = "wiretrace.trace/1"
 
+#: How much of an article trace and compare look at: its first passages (sentences), at
+#: most this many and none that ends past this many characters. Far more than any real
+#: article (the longest of the 181 real pages in ../shared: 741 passages, 53,000
+#: characters), so only a giant input is cut; without a bound a 5 MB paragraph (~35,000
+#: sentences, each embedded by the full model and aligned against every candidate) held
+#: the engine for many minutes. Ingest still stores every passage.
+MAX_COMPARED_PASSAGES = 1000
+MAX_COMPARED_CHARS = 250_000
 
-def prepare(article: Article) -> Article:
-    """Normalise the text and cut it into passages; detect the language if unknown."""
+
+def prepare(article: Article, max_passages: int | None = None,
+            max_chars: int | None = None) -> Article:
+    """Normalise the text and cut it into passages; detect the language if unknown.
+
+    With ``max_passages`` or ``max_chars``, a longer article keeps only its first
+    passages (at least one) and its text up to the end of the last one kept, and
+    ``meta["truncated"]`` says so (``passages_compared``, ``chars_compared``,
+    ``chars_total``); segmentation stops there too.
+    """
     text = normalize(article.text)
-    art = replace(article, text=text, passages=split_sentences(text))
+    passages = split_sentences(text, None if max_passages is None else max_passages + 1)
+    keep = len(passages) if max_passages is None else min(len(passages), max_passages)
+    while max_chars is not None and keep > 1 and passages[keep - 1].end > max_chars:
+        keep -= 1
+    meta = article.meta
+    if keep < len(passages):
+        passages = passages[:keep]
+        meta = {**meta, "truncated": {"passages_compared": keep,
+                                      "chars_compared": passages[-1].end,
+                                      "chars_total": len(text)}}
+        text = text[: passages[-1].end]
+    art = replace(article, text=text, passages=passages, meta=meta)
     if not art.language:
         art.language = detect_language(text)
     if not art.credits:
@@ -60,7 +87,20 @@ class TraceResult:
         return [r for r in self.relations if r.kind in DERIVED_KINDS]
 
     @property
+    def truncated(self) -> dict[str, int] | None:
+        """Where a giant query was cut (``prepare``'s ``meta["truncated"]``), else None."""
+        return self.article.meta.get("truncated")
+
+    @property
     def verdict(self) -> str:
+        cut = self.truncated
+        if not cut:
+            return self._verdict()
+        return (f"{self._verdict()} (only the first {len(self.article.passages):,} passages, "
+                f"{cut['chars_compared']:,} of {cut['chars_total']:,} characters, were "
+                "compared)")
+
+    def _verdict(self) -> str:
         src = self.sources
         if src:
             r = src[0]
@@ -186,6 +226,9 @@ class Wiretrace:
                    limit: int | None = None) -> list[tuple[Article, dict[str, float]]]:
         """Stored candidates for ``article`` (prepared), best first, with their signal
         scores: the retrieval half of ``trace``, reused by the story builder."""
+        if (len(article.passages) > MAX_COMPARED_PASSAGES
+                or article.passages and article.passages[-1].end > MAX_COMPARED_CHARS):
+            article = _prepared(article)
         exclude = {r for i in (article.id, *exclude_ids) if (r := self.store.rowid_of(i))}
         fp = self.fingerprinter.fingerprint_many([article])[0]
         if self._lexical is None:
@@ -205,7 +248,10 @@ class Wiretrace:
 
     def trace(self, article: Article, exclude_ids: Iterable[str] = (),
               limit: int | None = None) -> TraceResult:
-        """Find the stored articles ``article`` derives from (or that derive from it)."""
+        """Find the stored articles ``article`` derives from (or that derive from it).
+
+        A giant article is compared by its head only (``MAX_COMPARED_PASSAGES``,
+        ``MAX_COMPARED_CHARS``); the result's ``truncated`` and verdict say so."""
         art = _prepared(article)
         found = self.neighbours(art, exclude_ids, limit)
         out = TraceResult(article=art, candidates=len(found))
@@ -285,20 +331,29 @@ class Wiretrace:
 
 def _one_per_story(inside: list[tuple[int, list[int]]],
                    found: list[tuple[Article, dict[str, float]]]) -> list[tuple[int, list[int]]]:
-    """Keep one candidate per story: several stored copies of one wire story all lie inside
-    a page that copies it, and are not the parts of a roundup. Two candidates are one story
-    when a third of the shorter one's word 5-shingles are in the other."""
-    from wiretrace.text.tokens import words
+    """Keep one candidate per story: several stored copies or versions of one wire story all
+    lie inside a page that copies it, and are not the parts of a roundup, which strings
+    different stories together. Two candidates are one story when a third of the shorter
+    one's word 5-shingles are in the other, or when they share the event's rare names
+    (Jaccard >= 0.15: two versions of one story share 20-25% here, different events 0-4%)."""
+    from wiretrace.text.tokens import name_tokens, words
 
     def shingles(text: str) -> set[tuple[str, ...]]:
         w = words(text)
         return {tuple(w[i:i + 5]) for i in range(len(w) - 4)}
 
-    kept: list[tuple[int, list[int], set[tuple[str, ...]]]] = []
+    def same(a: tuple[set, set], b: tuple[set, set]) -> bool:
+        (sa, na), (sb, nb) = a, b
+        if len(sa & sb) >= 0.33 * max(1, min(len(sa), len(sb))):
+            return True
+        return bool(na | nb) and len(na & nb) / len(na | nb) >= 0.15
+
+    kept: list[tuple[int, list[int], tuple[set, set]]] = []
     for k, idx in sorted(inside, key=lambda x: -len(x[1])):
-        sh = shingles(found[k][0].text)
-        if all(len(sh & o) < 0.33 * max(1, min(len(sh), len(o))) for _, _, o in kept):
-            kept.append((k, idx, sh))
+        text = found[k][0].text
+        sig = (shingles(text), name_tokens(text))
+        if not any(same(sig, o) for _, _, o in kept):
+            kept.append((k, idx, sig))
     return sorted(((k, idx) for k, idx, _ in kept), key=lambda x: x[0])
 
 
@@ -338,8 +393,9 @@ def _shifted(rel: Relation, whole: Article, first_passage: int, offset: int) -> 
 
 def _prepared(article: Article) -> Article:
     """Passages must come from our own segmenter over the normalised text, whoever made
-    the article (a reader, the store, a benchmark generator)."""
-    return prepare(article)
+    the article (a reader, the store, a benchmark generator); at most
+    ``MAX_COMPARED_PASSAGES`` of them, within ``MAX_COMPARED_CHARS``."""
+    return prepare(article, MAX_COMPARED_PASSAGES, MAX_COMPARED_CHARS)
 
 
 def _swap(p: AlignedPair) -> AlignedPair:
