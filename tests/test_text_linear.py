@@ -2,9 +2,10 @@
 
 A 10 MB single-paragraph article took minutes and most of a gigabyte: the segmenter copied
 the rest of the paragraph at every full stop, MinHash permuted all 1.7 million shingles in
-one matrix, and the static embedding table was widened to float32 in every process. These
-tests count copied characters or traced allocations rather than time, so they hold on a
-loaded machine; the one that compares CPU time at n and 4n has a generous factor.
+one matrix, and the static embedding table was widened to float32 in every process; a
+5 MB trace held the engine for minutes. These tests count copied characters, traced
+allocations or passages embedded rather than time, so they hold on a loaded machine; the
+one that compares CPU time at n and 4n has a generous factor.
 """
 
 from __future__ import annotations
@@ -13,9 +14,13 @@ import random
 import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pytest
 
+from wiretrace.engine import Wiretrace
 from wiretrace.text.segment import _END, _MAX_SENTENCE, split_sentences
 from wiretrace.text.tokens import name_spans
 
@@ -155,3 +160,57 @@ def test_static_encoder_does_not_widen_its_table() -> None:
         ids = enc._sp.encode_many([texts[i]])[0]
         v = np.asarray(enc.table[ids], dtype=np.float32).sum(axis=0)
         assert np.allclose(out[i], v / np.linalg.norm(v), atol=1e-5)
+
+
+def _capped_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                   cap: int) -> tuple[Wiretrace, dict[str, Any], list[int]]:
+    """An engine holding one demo wire story, the comparison bound lowered to ``cap``
+    passages, and a list that receives the size of every full-model encode call."""
+    import wiretrace.engine as engine_module
+    from wiretrace.demo import CORPUS, load_jsonl, to_article
+
+    monkeypatch.setattr(engine_module, "MAX_COMPARED_PASSAGES", cap)
+    src = next(d for d in load_jsonl(CORPUS / "originals.jsonl") if d["role"] == "wire_original")
+    engine = Wiretrace(tmp_path / "store")
+    engine.add([to_article(src)])
+    encoded: list[int] = []
+    full = engine.fingerprinter.full
+    encode = full.encode
+    monkeypatch.setattr(full, "encode", lambda texts: encoded.append(len(texts)) or encode(texts))
+    return engine, src, encoded
+
+
+def test_trace_of_a_giant_query_compares_its_head_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 5 MB paste (~35,000 sentences) was embedded and aligned whole while the engine was
+    held; now only its first MAX_COMPARED_PASSAGES are, for the CLI, API, web and Spark."""
+    from wiretrace.data import Article
+
+    engine, src, encoded = _capped_engine(tmp_path, monkeypatch, 40)
+    text = src["text"] + "\n\n" + " ".join(_sentences(60_000))  # ~600 more sentences
+    result = engine.trace(Article(id="giant", text=text))
+    assert len(result.article.passages) == 40
+    cut = result.truncated
+    assert cut is not None and cut["passages_compared"] == 40
+    assert cut["chars_compared"] == len(result.article.text) < cut["chars_total"]
+    assert "only the first 40 passages" in result.verdict
+    assert result.sources and result.sources[0].source_id == src["id"]
+    assert max(encoded) <= 40, encoded
+
+
+def test_a_giant_stored_candidate_is_compared_by_its_head(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wiretrace.data import Article
+    from wiretrace.engine import prepare
+
+    engine, src, encoded = _capped_engine(tmp_path, monkeypatch, 40)
+    giant = Article(id="giant", text=src["text"] + "\n\n" + " ".join(_sentences(60_000)))
+    engine.add([giant])  # ingest keeps every passage
+    stored = engine.store.get("giant")
+    assert stored is not None and len(stored.passages) > 500
+    rel = engine.compare(prepare(Article(id="q", text=src["text"])), stored)
+    assert rel.derived
+    assert max(encoded) <= 40, encoded
+    assert all(i < 40 for p in rel.alignment for i in p.source_idx)

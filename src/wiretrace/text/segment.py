@@ -13,6 +13,7 @@ so no step may look at (or copy) "the rest of the block" at each of them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from wiretrace.data import Passage
 
@@ -89,25 +90,28 @@ def _is_break(block: str, match: re.Match[str]) -> bool:
     return True
 
 
-def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _split_block(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Sentence spans of one block, yielded as found (a caller with a ``limit`` stops
+    reading a 5 MB paragraph after its first sentences)."""
     block = text[start:end]
-    out: list[tuple[int, int]] = []
-    s = 0
-    for m in _END.finditer(block):
-        if _is_break(block, m):
-            out.append((s, m.end()))
-            s = m.end()
-    if s < len(block):
-        out.append((s, len(block)))
-    spans = []
-    for a, b in out:
+
+    def sentences() -> Iterator[tuple[int, int]]:
+        s = 0
+        for m in _END.finditer(block):
+            if _is_break(block, m):
+                yield s, m.end()
+                s = m.end()
+        if s < len(block):
+            yield s, len(block)
+
+    for a, b in sentences():
         while a < b and block[a].isspace():
             a += 1
         while b > a and block[b - 1].isspace():
             b -= 1
         if b > a:
-            spans.extend(_split_long(block, a, b))
-    return [(start + a, start + b) for a, b in spans]
+            for x, y in _split_long(block, a, b):
+                yield start + x, start + y
 
 
 def _split_long(block: str, a: int, b: int) -> list[tuple[int, int]]:
