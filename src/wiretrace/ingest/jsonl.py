@@ -9,6 +9,7 @@ failed result naming the file and line; the lines after it are still read.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import lzma
@@ -150,6 +151,10 @@ class _Utf8Lines:
 
     def readline(self, size: int = -1) -> bytes:
         return self._text.readline(size).encode("utf-8")
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):  # a collected wrapper closes its stream:
+            self._text.detach()  # leave the caller's open
 
 
 def _utf8_stream(stream: IO[bytes]) -> IO[bytes] | _Utf8Lines:
