@@ -293,7 +293,7 @@ class Wiretrace:
             idx = _main_run(sorted({i for p in rel.alignment for i in p.copy_idx}))
             if idx:
                 inside.append((k, idx))
-        inside = _one_per_story(inside, found)
+        inside = _one_per_story(inside, found, self.thresholds["independent"]["names_shared"])
         if len(inside) < t["min_sources"]:
             return
         judged = []
@@ -330,12 +330,14 @@ class Wiretrace:
 
 
 def _one_per_story(inside: list[tuple[int, list[int]]],
-                   found: list[tuple[Article, dict[str, float]]]) -> list[tuple[int, list[int]]]:
+                   found: list[tuple[Article, dict[str, float]]],
+                   same_event_names: float) -> list[tuple[int, list[int]]]:
     """Keep one candidate per story: several stored copies or versions of one wire story all
     lie inside a page that copies it, and are not the parts of a roundup, which strings
     different stories together. Two candidates are one story when a third of the shorter
-    one's word 5-shingles are in the other, or when they share the event's rare names
-    (Jaccard >= 0.15: two versions of one story share 20-25% here, different events 0-4%)."""
+    one's word 5-shingles are in the other, or when their rare names are shared as much as
+    the judge asks of two reports of one event (``independent.names_shared``; versions of one
+    story share 10-25%, the different events of a digest 0-4%)."""
     from wiretrace.text.tokens import name_tokens, words
 
     def shingles(text: str) -> set[tuple[str, ...]]:
@@ -346,7 +348,7 @@ def _one_per_story(inside: list[tuple[int, list[int]]],
         (sa, na), (sb, nb) = a, b
         if len(sa & sb) >= 0.33 * max(1, min(len(sa), len(sb))):
             return True
-        return bool(na | nb) and len(na & nb) / len(na | nb) >= 0.15
+        return bool(na | nb) and len(na & nb) / len(na | nb) >= same_event_names
 
     kept: list[tuple[int, list[int], tuple[set, set]]] = []
     for k, idx in sorted(inside, key=lambda x: -len(x[1])):
