@@ -13,7 +13,8 @@ pages of different families (any derivation, for an independent report). MinHash
 over word 5-shingles runs on the same store and pages.
 
 The mission check: the seed page traced against the store, and against the same store in
-which its source holds only its first paragraphs (a feed item or an excerpt).
+which its source holds only its first paragraphs (a feed item or an excerpt) — with the other
+pages, and with no other copy of the source's story in the store at all.
 
 Run:  .venv/bin/python bench/realworld_eval.py --pages DIR --split dev
 Writes bench/results/realworld_<split>.md and .json.
@@ -161,14 +162,16 @@ def seed_check(engine: Any, seed: Any, pages: list[Any], arts: dict[str, Any]) -
     if src is None:
         return out
     paras = [b for b in src.text.split("\n\n") if b.strip()]
+    family = {p.url for p in pages if p.fid == seed.fid}
     for n in (2, 4):
-        store = Path(tempfile.mkdtemp(prefix="wiretrace-realworld-seed-"))
-        wt = Wiretrace(store)
         cut = replace(src, text="\n\n".join(paras[:n]), passages=[])
-        wt.add([cut if a.id == src.id else a for a in arts.values()
-                if a.id != seed.url])
-        out[f"source_first_{n}_paragraphs"] = verdict(wt)
-        wt.store.close()
+        # with every other page, then with no other copy of the source's story at all
+        for tag, keep in (("", lambda a: True), ("_alone", lambda a: a.id not in family)):
+            wt = Wiretrace(Path(tempfile.mkdtemp(prefix="wiretrace-realworld-seed-")))
+            wt.add([cut if a.id == src.id else a for a in arts.values()
+                    if a.id != seed.url and (a.id == src.id or keep(a))])
+            out[f"source_first_{n}_paragraphs{tag}"] = verdict(wt)
+            wt.store.close()
     return out
 
 

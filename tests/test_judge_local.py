@@ -208,3 +208,18 @@ def test_two_versions_of_one_story_are_no_roundup(tmp_path: Path,
     res = wt.trace(Article(id="page", text=src["text"]))
     assert {r.source_id for r in res.sources} == {"first-take", "write-through"}
     assert not res.verdict.startswith("roundup"), res.verdict
+
+
+def test_a_teaser_is_retrieved_for_its_long_copy(tmp_path: Path,
+                                                 corpus: dict[str, dict]) -> None:
+    """Averaged over a long copy's passages, a two-paragraph teaser's vote is tiny next to
+    any long report of the same event; the 'contained' signal finds it anyway."""
+    src = corpus["cnw-estravia-rate-hike"]
+    teaser = dict(src, id="teaser", text="\n\n".join(src["text"].split("\n\n")[:2]))
+    wt = Wiretrace(tmp_path / "store")
+    wt.add([to_article(teaser), *(to_article(d) for d in corpus.values()
+                                  if d.get("role") in ("wire_original", "independent_report")
+                                  and d is not src)])
+    found = dict((a.id, s) for a, s in wt.neighbours(prepare(to_article(
+        corpus["copy-3-machine_translated"]))))
+    assert found["teaser"].get("contained", 0.0) >= 0.5, found.get("teaser")

@@ -6,6 +6,10 @@
 * ``entity``: stored articles sharing rare proper-name tokens and numbers, scored by IDF.
   Names and numbers survive rewording and translation.
 * ``lexical``: MinHash LSH on word shingles, for verbatim and lightly edited copies.
+* ``contained``: stored articles whose own passages are nearly all closely matched by the
+  query's, however short they are next to it: a feed teaser, a first take or an excerpt of
+  the story the query copies. The ``semantic`` vote, averaged over the query's passages,
+  ranks a two-sentence teaser of a long copy below every long report of the same event.
 
 Every candidate keeps the score of each signal that found it; the verifier decides.
 """
@@ -32,6 +36,7 @@ class Candidate:
             self.scores.get("semantic", 0.0)
             + 0.02 * min(self.scores.get("entity", 0.0), 25.0)
             + self.scores.get("lexical", 0.0)
+            + 0.5 * self.scores.get("contained", 0.0)
         )
 
 
@@ -43,6 +48,9 @@ class RetrieveConfig:
     n_entity: int = 8
     n_lexical: int = 5
     lsh_threshold: float = 0.3
+    n_contained: int = 6
+    contained_floor: float = 0.75  # static-tier cosine of a stored passage's best match
+    contained_min: float = 0.5  # mean over the stored article's passages
 
 
 class LexicalIndex:
@@ -68,14 +76,17 @@ class LexicalIndex:
 
 
 def semantic_votes(
-    store: Store, vectors: np.ndarray, k: int, floor: float
-) -> dict[int, float]:
-    """Per stored article: mean over query passages of the best passage cosine above floor."""
+    store: Store, vectors: np.ndarray, k: int, floor: float, contained_floor: float = 1.1
+) -> tuple[dict[int, float], dict[int, float]]:
+    """Per stored article: the mean over query passages of the best passage cosine above
+    ``floor``; and the mean over the article's *own* passages of their best match by a query
+    passage, counting only matches above ``contained_floor`` (how whole it lies inside)."""
     if len(vectors) == 0:
-        return {}
+        return {}, {}
     scores, ids = store.search_passages(vectors, k)
     owner = store.passage_article()
     best: dict[int, np.ndarray] = {}
+    matched: dict[int, float] = {}  # stored passage -> its best match above contained_floor
     for qi in range(len(vectors)):
         for s, pid in zip(scores[qi], ids[qi], strict=True):
             if pid < 0 or s < floor:
@@ -85,7 +96,17 @@ def semantic_votes(
                 continue
             arr = best.setdefault(art, np.zeros(len(vectors), dtype=np.float32))
             arr[qi] = max(arr[qi], s)
-    return {a: float(v.sum() / len(vectors)) for a, v in best.items()}
+            if s >= contained_floor:
+                matched[int(pid)] = max(matched.get(int(pid), 0.0), float(s))
+    votes = {a: float(v.sum() / len(vectors)) for a, v in best.items()}
+    inside: dict[int, float] = {}
+    if matched:
+        sizes = np.bincount(owner.astype(np.int64))
+        for pid, s in matched.items():
+            art = int(owner[pid])
+            inside[art] = inside.get(art, 0.0) + s
+        inside = {a: v / max(1, int(sizes[a])) for a, v in inside.items()}
+    return votes, inside
 
 
 def candidates(
@@ -105,13 +126,19 @@ def candidates(
             return
         found.setdefault(rowid, Candidate(rowid)).scores[signal] = round(score, 4)
 
-    votes = semantic_votes(store, vectors, config.k_passages, config.floor)
+    votes, inside = semantic_votes(store, vectors, config.k_passages, config.floor,
+                                   config.contained_floor)
     for rowid, s in sorted(votes.items(), key=lambda kv: -kv[1])[
         : config.n_semantic + len(exclude)
     ]:
         take(rowid, "semantic", s)
     for rowid, s in store.term_candidates(terms, limit=config.n_entity + len(exclude)):
         take(rowid, "entity", s)
+        if rowid in votes and rowid in found:
+            found[rowid].scores.setdefault("semantic", round(votes[rowid], 4))
+    whole = [(a, v) for a, v in inside.items() if v >= config.contained_min]
+    for rowid, s in sorted(whole, key=lambda kv: -kv[1])[: config.n_contained + len(exclude)]:
+        take(rowid, "contained", s)
         if rowid in votes and rowid in found:
             found[rowid].scores.setdefault("semantic", round(votes[rowid], 4))
     if lexical is not None and signature is not None:
