@@ -633,10 +633,6 @@ _MIN_COLLOCATION = 3  # the news pair must have been seen at least this often
 _STRONG_SELECT = 0.3
 
 
-def _line_is_headline(text: str, pos: int) -> bool:
-    return _title_case_line(text, pos)
-
-
 def odd_collocations(article: Article) -> list[Evidence]:
     """Word pairs news never writes that one synonym swap turns into a pair it writes all
     the time: "demise toll" (*death toll*), "White Home" (*White House*), "heart assault"
@@ -788,6 +784,8 @@ def common_words_in_names(article: Article) -> list[Evidence]:
     text = article.text
     toks = list(wordstats.tokens(text))
     out = []
+    headline: dict[int, bool] = {}  # line start -> title case; each line is read once
+    line = scanned = 0
     for i in range(1, len(toks)):
         x, prev = toks[i], toks[i - 1]
         if (
@@ -807,7 +805,13 @@ def common_words_in_names(article: Article) -> list[Evidence]:
             or prev.text[:1].isupper() and prev.initial and not prev.text.isupper()
         ) and stats.lower(prev.text) == 0 and stats.capital(prev.text) > 0
         before_place = nxt is not None and nxt.joined and nxt.text in _PLACE_WORDS
-        if not (after_name or before_place) or _title_case_line(text, x.start):
+        if not (after_name or before_place):
+            continue
+        nl = text.rfind("\n", scanned, x.start)  # from the last hit on: linear overall
+        line, scanned = (nl + 1 if nl >= 0 else line), x.start
+        if line not in headline:
+            headline[line] = _title_case_line(text, x.start)
+        if headline[line]:
             continue
         where = f"after the name '{prev.text}'" if after_name else f"in '{x.text} {nxt.text}'"  # type: ignore[union-attr]
         out.append(Evidence(

@@ -28,6 +28,13 @@ _LABELS = {
     "declared_source": "declared source",
     "credit": "credits",
     "mt_marker": "machine-translation markers in the HTML",
+    "odd_collocation": "word pairs news English never writes",
+    "spun_speech_verb": "the spinner's verbs for 'said' and 'told'",
+    "spinner_word": "the spinner's words",
+    "honorific_styles": "'Mr.' and 'Mr' in one text",
+    "common_word_in_name": "common words capitalised inside names",
+    "accent_variant": "a word with and without accents",
+    "foreign_leftover": "foreign words left by a translation",
 }
 
 
