@@ -13,6 +13,7 @@ from conftest import SHARED, needs_shared
 from wiretrace.data import Article
 from wiretrace.forensics.intrinsic import (
     accent_variants,
+    bare_names,
     common_words_in_names,
     foreign_leftovers,
     honorific_styles,
@@ -165,3 +166,15 @@ def test_seed_page_still_likely_and_ching_caught() -> None:
     r = inspect(a)
     assert r.verdict == "likely disguised copy"
     assert any(e.type == "unintroduced_name" for e in r.evidence)
+    ching = [e for e in r.evidence if e.type == "bare_name"]
+    assert [a.text[x:y] for e in ching for x, y in e.spans] == ["Ching"]
+
+
+def test_a_bare_surname_beside_an_introduced_person() -> None:
+    text = ("Foreign Minister Lou Tanberg met the visiting envoy Dora Velasko on a cold "
+            "Sunday morning.\nNeither Velasko nor Trenhaw made any comment to the reporters "
+            "who waited outside.")
+    (ev,) = bare_names(art(text))
+    assert quoted(text, [ev]) == ["Trenhaw"] and "Velasko" in ev.note
+    introduced = text.replace("envoy Dora Velasko", "envoy Dora Velasko and aide Ron Trenhaw")
+    assert bare_names(art(introduced)) == []

@@ -425,6 +425,47 @@ def unintroduced_names(article: Article) -> list[Evidence]:
     return out
 
 
+_PAIRED = re.compile(
+    r"\b(?P<a>[A-Z][a-z]{2,})(?:['\u2019]s)?[ \t]+(?:and|nor|or|with)[ \t]+"
+    r"(?P<b>[A-Z][a-z]{2,})(?!['\u2019\w-]|[ \t]+[A-Z])"
+)
+
+
+def bare_names(article: Article) -> list[Evidence]:
+    """A surname named beside an introduced person but itself never introduced: "neither
+    Brinken nor Ching made any comments", where the text only ever said "Qin Gang". News
+    gives a person's full name before the bare surname; a bare name that appears nowhere
+    else in a full name, and that clean news does not know as a word, is what translation
+    makes of a name (Qin -> Ching). Honest pages name places and children this way too
+    ("Bar and Grill", "Ventura"), so it weighs little."""
+    stats = wordstats.load()
+    text = article.text
+    context = text + "\n" + (article.title or "")
+    in_full: set[str] = set()
+    for _s, _e, name in name_spans(context):
+        parts = [_POSSESSIVE.sub("", w.strip(".,-")) for w in name.split()]
+        if len(parts) > 1:
+            in_full.update(parts)
+    out = []
+    for m in _PAIRED.finditer(text):
+        for known, bare in (("a", "b"), ("b", "a")):
+            x, partner = m.group(bare), m.group(known)
+            if (
+                x in in_full
+                or partner not in in_full
+                or x.lower() in STOPWORDS
+                or (stats is not None and (stats.lower(x) or stats.capital(x) >= 5))
+                or len(re.findall(rf"\b{re.escape(x)}\b", context)) > 2
+                or _title_case_line(text, m.start())
+            ):
+                continue
+            out.append(Evidence(
+                "bare_name", 0.5, "text", ((m.start(bare), m.end(bare)),), (x,),
+                f"'{x}' is named beside '{partner}' but never introduced with a full name",
+            ))
+    return out
+
+
 # -- (d) page chrome -----------------------------------------------------------------------------
 
 _CHROME_WEIGHT = {
@@ -869,6 +910,7 @@ TEXT_DETECTORS = (
     fragments,
     mangled_words,
     unintroduced_names,
+    bare_names,
     odd_collocations,
     spun_speech_verbs,
     spinner_words,
@@ -903,6 +945,7 @@ CAPS: dict[str, float] = {
     "common_word_in_name": 1.5,
     "accent_variant": 1.5,
     "foreign_leftover": 1.0,
+    "bare_name": 1.0,
 }
 
 

@@ -35,6 +35,7 @@ _LABELS = {
     "common_word_in_name": "common words capitalised inside names",
     "accent_variant": "a word with and without accents",
     "foreign_leftover": "foreign words left by a translation",
+    "bare_name": "a surname never introduced, beside a person who is",
 }
 
 
