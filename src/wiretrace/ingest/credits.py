@@ -201,14 +201,22 @@ def find_credits(text: str) -> list[Credit]:
     pats = _patterns(names)
     low = text.lower()
     found: list[Credit] = []
+    # credits by 256-character bucket, so the overlap check looks at neighbours only: a
+    # page repeating "Photo: AP" thousands of times stays linear
+    buckets: dict[int, list[Credit]] = {}
 
     def add(agency: str | None, kind: str, start: int, end: int) -> None:
         if agency is None:
             return
-        for c in found:
-            if c.start < end and start < c.end and (c.agency == agency or kind != "photo"):
-                return
-        found.append(Credit(agency, kind, text[start:end], start, end))
+        span = range(start >> 8, (max(start, end - 1) >> 8) + 1)
+        for b in span:
+            for c in buckets.get(b, ()):
+                if c.start < end and start < c.end and (c.agency == agency or kind != "photo"):
+                    return
+        credit = Credit(agency, kind, text[start:end], start, end)
+        found.append(credit)
+        for b in span:
+            buckets.setdefault(b, []).append(credit)
 
     if names:
         for m in pats.dateline.finditer(text):
