@@ -15,7 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from wiretrace.align import DATELINE_CREDIT, AlignConfig, align, passage_features
+from wiretrace.align import (
+    DATELINE_CREDIT,
+    AlignConfig,
+    PassageFeatures,
+    align,
+    passage_features,
+)
 from wiretrace.data import DERIVED_KINDS, AlignedPair, Article, Relation
 from wiretrace.fingerprint import Fingerprinter
 from wiretrace.forensics.alterations import alterations
@@ -179,7 +185,7 @@ class Wiretrace:
         query, candidate = _prepared(query), _prepared(candidate)
         eq, ec = self._full(query), self._full(candidate)
         sem = eq @ ec.T if len(eq) and len(ec) else np.zeros((len(eq), len(ec)))
-        qf, cf = passage_features(query.passages), passage_features(candidate.passages)
+        qf, cf = _features_of(query), _features_of(candidate)
         pairs = align(query.passages, candidate.passages, sem, self.align_config, qf, cf)
         f = features(PairView(query, qf), PairView(candidate, cf), pairs, sem)
         kind, conf = decide(f, self.thresholds)
@@ -393,11 +399,56 @@ def _shifted(rel: Relation, whole: Article, first_passage: int, offset: int) -> 
     return rel
 
 
+class _TextCache:
+    """Recent results keyed by a text, bounded by the characters of the keys it holds: a
+    trace compares one query with twenty candidates, and redoing the query's text work for
+    each was about 40% of the cost of a long query."""
+
+    def __init__(self, max_chars: int = 20_000_000) -> None:
+        self.max_chars = max_chars
+        self.chars = 0
+        self.items: OrderedDict[str, Any] = OrderedDict()
+
+    def get(self, text: str, make: Callable[[], Any]) -> Any:
+        if text in self.items:
+            self.items.move_to_end(text)
+            return self.items[text]
+        value = make()
+        self.items[text] = value
+        self.chars += len(text)
+        while self.chars > self.max_chars and len(self.items) > 1:
+            old, _ = self.items.popitem(last=False)
+            self.chars -= len(old)
+        return value
+
+
+_PREPARED = _TextCache()
+_FEATURES = _TextCache()
+
+
 def _prepared(article: Article) -> Article:
     """Passages must come from our own segmenter over the normalised text, whoever made
     the article (a reader, the store, a benchmark generator); at most
-    ``MAX_COMPARED_PASSAGES`` of them, within ``MAX_COMPARED_CHARS``."""
-    return prepare(article, MAX_COMPARED_PASSAGES, MAX_COMPARED_CHARS)
+    ``MAX_COMPARED_PASSAGES`` of them, within ``MAX_COMPARED_CHARS``. The text work is done
+    once per distinct text; the article's own fields are kept as ``prepare`` keeps them."""
+    base = _PREPARED.get(article.text, lambda: prepare(
+        Article(id="-", text=article.text), MAX_COMPARED_PASSAGES, MAX_COMPARED_CHARS))
+    meta = article.meta
+    if "truncated" in base.meta:
+        meta = {**meta, "truncated": base.meta["truncated"]}
+    art = replace(article, text=base.text, passages=list(base.passages), meta=meta)
+    if not art.language:
+        art.language = base.language
+    if not art.credits:
+        art.credits = list(base.credits)
+    if not art.id:
+        art.id = "sha1:" + content_hash(art.text)[:16]
+    return art
+
+
+def _features_of(art: Article) -> list[PassageFeatures]:
+    """Per-passage word lists of a prepared article, once per text."""
+    return _FEATURES.get(art.text, lambda: passage_features(art.passages))
 
 
 def _swap(p: AlignedPair) -> AlignedPair:
@@ -408,10 +459,10 @@ def _swap(p: AlignedPair) -> AlignedPair:
 
 def evidence(query: Article, candidate: Article, pairs: list[AlignedPair]) -> dict[str, Any]:
     """What a reader checks first: shared rare names and numbers, credits, dates."""
-    from wiretrace.text.tokens import name_tokens, numbers
+    from wiretrace.judge import text_names, text_numbers
 
-    nq, nc = name_tokens(query.text), name_tokens(candidate.text)
-    uq, uc = set(numbers(query.text)), set(numbers(candidate.text))
+    nq, nc = text_names(query.text), text_names(candidate.text)
+    uq, uc = text_numbers(query.text), text_numbers(candidate.text)
     return {
         "shared_names": sorted(nq & nc)[:40],
         "names_only_in_query": sorted(nq - nc)[:40],

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from rapidfuzz.distance import Indel, JaroWinkler
@@ -194,6 +194,13 @@ def _capitalised(article: Article, t: tuple[int, int, str]) -> bool:
     return article.text[t[0]].isupper() and t[2] not in STOPWORDS and t[2].isalpha()
 
 
+@lru_cache(maxsize=64)
+def _text_words(text: str) -> frozenset[str]:
+    """The folded words of a whole text, once per text: asked for every aligned pair, it
+    made a long article's alterations quadratic."""
+    return frozenset(w for *_, w in word_spans(text))
+
+
 def _names_in_diff(copy: Article, source: Article, q: _Side, s: _Side, proper: set[str],
                    source_proper: set[str], out: list[Alteration], explained_q: set[int],
                    explained_s: set[int]) -> None:
@@ -201,7 +208,7 @@ def _names_in_diff(copy: Article, source: Article, q: _Side, s: _Side, proper: s
     swapped (another proper name)."""
     sm = SequenceMatcher(a=[w for *_, w in s.words], b=[w for *_, w in q.words],
                          autojunk=False)
-    source_words = {w for *_, w in word_spans(source.text)}
+    source_words = _text_words(source.text)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op != "replace":
             continue
@@ -242,7 +249,7 @@ def _names_across_languages(copy: Article, source: Article, pair: AlignedPair, q
     sn = _names_with_offsets(source, pair.source_span, source_names)
     only_q = {k: v for k, v in qn.items() if k not in sn and k not in _folded_words(s)}
     only_s = {k: v for k, v in sn.items() if k not in qn and k not in _folded_words(q)}
-    source_words = {w for *_, w in word_spans(source.text)}
+    source_words = _text_words(source.text)
     for kq, (a, b, _) in sorted(only_q.items(), key=lambda x: x[1][0]):
         cands = [k for k in only_s if not _synsets(k)] if kq not in source_words else []
         best = max(cands, key=lambda k: JaroWinkler.similarity(kq, k), default=None)

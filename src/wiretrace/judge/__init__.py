@@ -35,6 +35,18 @@ def load_thresholds(path: str | None = None) -> dict[str, Any]:
         return json.load(f)
 
 
+@lru_cache(maxsize=128)
+def text_names(text: str) -> frozenset[str]:
+    """``name_tokens`` once per text: a query is judged against every candidate."""
+    return frozenset(name_tokens(text))
+
+
+@lru_cache(maxsize=128)
+def text_numbers(text: str) -> frozenset[str]:
+    """``numbers`` as a set, once per text."""
+    return frozenset(numbers(text))
+
+
 @dataclass(slots=True)
 class PairView:
     article: Article
@@ -128,8 +140,8 @@ def features(
     best = semantic.max(axis=1) if semantic.size else np.zeros(nq)
     soft_cov = float(np.where(best > 0.5, best, 0).sum() / max(1, nq))
     local = local_reuse(copy, source, strong)
-    names_q, names_c = name_tokens(copy.article.text), name_tokens(source.article.text)
-    nums_q, nums_c = set(numbers(copy.article.text)), set(numbers(source.article.text))
+    names_q, names_c = text_names(copy.article.text), text_names(source.article.text)
+    nums_q, nums_c = text_numbers(copy.article.text), text_numbers(source.article.text)
     return {
         "copy_passages": nq,
         "source_passages": nc,
