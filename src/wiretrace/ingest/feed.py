@@ -220,7 +220,11 @@ def read_feed(
         yield failed(source, "no_text", f"{source}: feed has no items")
         return
     for i, item in enumerate(items, start=1):
-        res = _item(item, where=f"{source}#{i}", site=site, options=options)
+        where = f"{source}#{i}"
+        try:
+            res = _item(item, where=where, site=site, options=options)
+        except RecursionError:  # inline XHTML nested thousands deep: no real item is
+            res = failed(where, "too_deep", f"{where}: markup nested too deep to read")
         if replaced and res.article is not None:
             res.article.meta["encoding_errors"] = replaced  # in the whole feed file
         yield res

@@ -30,6 +30,7 @@ import os
 import re
 import sqlite3
 import threading
+import unicodedata
 import urllib.parse
 import uuid
 from collections.abc import Iterable, Iterator
@@ -741,10 +742,37 @@ class Store:
         self.db.close()
 
 
+MAX_SEARCH_TERMS = 32  # distinct words a search uses; the rest are dropped
+
+
+def search_terms(q: str) -> tuple[list[str], int]:
+    """The distinct words of a search (case-folded, first ``MAX_SEARCH_TERMS`` kept) and
+    how many more were dropped.
+
+    Words are cut as SQLite FTS5's ``unicode61`` tokenizer cuts them (a word is a run of
+    letters, digits and combining marks), so each kept word is one token of the index and
+    the query costs one posting list per word: repeating a word, or gluing thousands into
+    one "phrase" with hyphens, cannot make it dearer; control characters, NULs and lone
+    surrogates (a non-UTF-8 command-line argument) are not word characters and go.
+    """
+    words: list[str] = []
+    cur: list[str] = []
+    for ch in q:
+        if unicodedata.category(ch)[0] in "LNM":
+            cur.append(ch)
+        elif cur:
+            words.append("".join(cur))
+            cur = []
+    if cur:
+        words.append("".join(cur))
+    distinct = list(dict.fromkeys(w.casefold() for w in words))
+    return distinct[:MAX_SEARCH_TERMS], max(0, len(distinct) - MAX_SEARCH_TERMS)
+
+
 def _fts_query(q: str) -> str:
-    """Quote each word so user text cannot inject FTS5 syntax."""
-    toks = [t.replace('"', '""') for t in q.split() if t.strip()]
-    return " ".join(f'"{t}"' for t in toks) or '""'
+    """Each kept word quoted, so user text cannot inject FTS5 syntax (see search_terms)."""
+    terms, _ = search_terms(q)
+    return " ".join(f'"{t}"' for t in terms) or '""'
 
 
 def open_store(path: str | Path | None, config: FingerprintConfig, create: bool = True,

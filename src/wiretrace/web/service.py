@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -31,11 +30,12 @@ from wiretrace.ingest.query import query_from_store
 from wiretrace.report import trace_report
 from wiretrace.report.html import render_body, render_html
 from wiretrace.store import IngestStats, Store
+from wiretrace.store.sqlite import MAX_SEARCH_TERMS as MAX_TERMS
+from wiretrace.store.sqlite import search_terms
 
 log = logging.getLogger("wiretrace.web")
 
 MAX_QUERY_CHARS = 2000  # longest search query (a long paragraph); longer is refused (422)
-MAX_TERMS = 32  # distinct words a search uses; the rest are dropped and the answer says so
 HOLD_WARNING_S = 5.0  # log a request that holds the engine longer than this
 MAX_WAITING = 16  # requests queued for the engine before more are refused (503)
 INGEST_BATCH = 32  # articles an ingest adds before it lets waiting requests go
@@ -107,29 +107,6 @@ class EngineLock:
 
 
 # -- search --------------------------------------------------------------------------------
-
-
-def search_terms(q: str) -> tuple[list[str], int]:
-    """The distinct words of a search (case-folded, first ``MAX_TERMS`` kept) and how many
-    more were dropped.
-
-    Words are cut as SQLite FTS5's ``unicode61`` tokenizer cuts them (a word is a run of
-    letters, digits and combining marks), so each kept word is one token of the index and
-    the query costs one posting list per word: repeating a word, or gluing thousands into
-    one "phrase" with hyphens, cannot make it dearer.
-    """
-    words: list[str] = []
-    cur: list[str] = []
-    for ch in q:
-        if unicodedata.category(ch)[0] in "LNM":
-            cur.append(ch)
-        elif cur:
-            words.append("".join(cur))
-            cur = []
-    if cur:
-        words.append("".join(cur))
-    distinct = list(dict.fromkeys(w.casefold() for w in words))
-    return distinct[:MAX_TERMS], max(0, len(distinct) - MAX_TERMS)
 
 
 # -- the service -----------------------------------------------------------------------------
