@@ -26,6 +26,18 @@ def fingerprinter():  # type: ignore[no-untyped-def]
     return Fingerprinter()
 
 
+@pytest.fixture(scope="module")
+def one_model_load(fingerprinter):  # type: ignore[no-untyped-def]
+    """Every ``Wiretrace`` a module's tests make (the CLI's included) shares the session's
+    loaded model: loading it is seconds a time. Opt in with
+    ``pytestmark = pytest.mark.usefixtures("one_model_load")``."""
+    import wiretrace.engine
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(wiretrace.engine, "Fingerprinter", lambda: fingerprinter)
+        yield
+
+
 def shared_available() -> bool:
     return (DATA / "ecbplus" / "articles.jsonl").exists()
 

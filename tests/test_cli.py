@@ -13,18 +13,15 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-import wiretrace.engine
 from wiretrace.cli import EXIT_INPUT, EXIT_STORE, main
 from wiretrace.data import DERIVED_KINDS
 from wiretrace.demo import CORPUS, load_jsonl
-from wiretrace.fingerprint import Fingerprinter
 
 TXT_ID = "cnw-bruges-astrolabe-theft"  # goes into story.txt, not the JSONL file
 HTML_ID = "cnw-skyvale-refund-fine"  # goes into page.html
@@ -56,11 +53,7 @@ def _invoke(args: list[str], stdin: str | None = None) -> Result:
     return CliRunner().invoke(main, args, input=stdin)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _one_model_load(fingerprinter: Fingerprinter) -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(wiretrace.engine, "Fingerprinter", lambda: fingerprinter)
-        yield
+pytestmark = pytest.mark.usefixtures("one_model_load")
 
 
 @pytest.fixture(scope="module")

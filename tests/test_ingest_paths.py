@@ -15,27 +15,20 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-import wiretrace.engine
 from unprivileged_support import unprivileged
 from wiretrace.cli import EXIT_INPUT, main
 from wiretrace.demo import CORPUS, load_jsonl
-from wiretrace.fingerprint import Fingerprinter
 from wiretrace.ingest import read_path
 
 _CHILD_LIMIT = 300  # seconds; a hang on a pipe fails the test instead of the suite
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _one_model_load(fingerprinter: Fingerprinter) -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(wiretrace.engine, "Fingerprinter", lambda: fingerprinter)
-        yield
+pytestmark = pytest.mark.usefixtures("one_model_load")
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ came out of it. The engine reuses the session's ``Fingerprinter`` (one model loa
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -27,7 +26,6 @@ import wiretrace.engine
 from wiretrace.cli import main
 from wiretrace.data import Article
 from wiretrace.engine import Wiretrace
-from wiretrace.fingerprint import Fingerprinter
 from wiretrace.report import render_html, trace_report
 from wiretrace.report.html import _marked
 
@@ -139,11 +137,7 @@ def _pair_row(page: _Page, copy: str, source: str) -> dict[str, Any]:
 # -- fixtures ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _one_model_load(fingerprinter: Fingerprinter) -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(wiretrace.engine, "Fingerprinter", lambda: fingerprinter)
-        yield
+pytestmark = pytest.mark.usefixtures("one_model_load")
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-import wiretrace.engine
 from unprivileged_support import freeze, thaw, unprivileged
 from web_support import demo_copies, demo_engine
 from wiretrace.cli import EXIT_STORE, main
@@ -85,11 +84,7 @@ def _invoke(args: list[str]) -> Result:
     return CliRunner().invoke(main, args)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _one_model_load(fingerprinter: Fingerprinter) -> Iterator[None]:
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(wiretrace.engine, "Fingerprinter", lambda: fingerprinter)
-        yield
+pytestmark = pytest.mark.usefixtures("one_model_load")
 
 
 @pytest.fixture(scope="module")
