@@ -264,9 +264,7 @@ class Wiretrace:
         for cand, scores in found:
             out.relations.append(self.compare(art, cand, scores))
         self._roundup(art, found, out.relations)
-        rank = {k: i for i, k in enumerate((*DERIVED_KINDS, "independent", "unrelated"))}
-        out.relations.sort(key=lambda r: (r.kind not in DERIVED_KINDS, -r.confidence
-                                          if r.kind in DERIVED_KINDS else rank[r.kind]))
+        out.relations.sort(key=_source_rank)
         return out
 
 
@@ -333,6 +331,20 @@ class Wiretrace:
             )
             if relations[k].direction == "unknown":  # a compiler, unless other votes disagree
                 relations[k].direction = "candidate_is_source"
+
+
+_RANK = {k: i for i, k in enumerate((*DERIVED_KINDS, "independent", "unrelated"))}
+
+
+def _source_rank(r: Relation) -> tuple[bool, float, float]:
+    """Derived relations first; among them the source that explains the whole copy before
+    one proven by a local run of it (another copy of the same wire story shares long runs
+    with the copy, and would otherwise tie with its true source), then by confidence."""
+    if r.kind not in DERIVED_KINDS:
+        return (True, 0.0, float(_RANK[r.kind]))
+    local_only = bool(r.features.get("reuse_evidence")) and not r.features.get(
+        "roundup_sources")
+    return (False, float(local_only), -r.confidence)
 
 
 def _one_per_story(inside: list[tuple[int, list[int]]],
