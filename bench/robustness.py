@@ -1115,10 +1115,10 @@ def _probe_web_surrogate() -> Input:
 
 
 def _probe_attributes() -> Input:
-    attrs = " ".join(f'a{i}="{i}"' for i in range(40_000))
+    attrs = " ".join(f'a{i}="{i}"' for i in range(60_000))
     page = (f"<html><head><title>t</title></head><body><article><span {attrs}>x</span>"
             f"<p>{_PROBE_BODY}</p></article></body></html>")
-    return Input(desc="HTML page (0.6 MB) with one tag of 40,000 attributes",
+    return Input(desc="HTML page (0.9 MB) with one tag of 60,000 attributes",
                  files=[("attributes.html", page.encode())],
                  expect="read or skipped in seconds (libxml2 parses attributes in O(n^2))",
                  limit=TIMEOUTS["default"])
@@ -1156,7 +1156,7 @@ PROBES: list[tuple[str, Callable[[], Input]]] = [
     ("atom-xhtml-deep", _probe_atom_deep),
     ("warc-gz-record-bomb", _probe_warc_bomb),
     ("web-json-lone-surrogate", _probe_web_surrogate),
-    ("html-40k-attributes", _probe_attributes),
+    ("html-60k-attributes", _probe_attributes),
     ("folder-1500-deep", _probe_deep_folder),
 ]
 
@@ -1893,6 +1893,8 @@ def run_cases(cases: list[Case], args: argparse.Namespace, store: Path, work: Pa
         if idx in outcomes:
             o = outcomes[idx]
             o.update(status="crash", signature=sig, message=msg[:500], trace=tb[-4000:])
+    with (work / "outcomes-final.jsonl").open("w", encoding="utf-8") as fh:  # to re-render
+        fh.writelines(json.dumps(outcomes[i]) + "\n" for i in sorted(outcomes))
     extra = {"workers": args.workers, "restarts": sum(w.restarts for w in workers),
              "peak_worker_rss_mb": round(max((w.peak_rss for w in workers), default=0), 1),
              "seconds": round(time.monotonic() - t_start, 1),
@@ -2025,7 +2027,9 @@ def summarise(outcomes: list[dict[str, Any]], args: argparse.Namespace) -> dict[
                   key=lambda o: -o["seconds"])[:8]
     peak = sorted(outcomes, key=lambda o: -o["hwm_mb"])[:5]
     probes = [{"probe": o["probe"], "status": o["status"], "signature": o["signature"],
-               "desc": o["desc"], "message": o["message"][:200]}
+               "desc": o["desc"], "message": o["message"][:200],
+               "seconds": round(o["seconds"], 1),
+               "expect": next((b().expect for n, b in PROBES if n == o["probe"]), "")}
               for o in outcomes if o["family"] == "probe"]
     secs = sorted(o["seconds"] for o in outcomes)
     return {
@@ -2091,9 +2095,10 @@ def write_report(out: Path, result: dict[str, Any]) -> None:
     lines += ["", "## Known reproducers (probes, run every time)", "",
               "| probe | input | expected | this run |", "|---|---|---|---|"]
     for p in s["probes"]:
-        expect = next((b().expect for n, b in PROBES if n == p["probe"]), "")
+        expect = p.get("expect") or next((b().expect for n, b in PROBES if n == p["probe"]), "")
         got = p["status"] if p["status"] in ("ok", "clean") else f"**{p['status']}**: " \
             f"{p['signature']}"
+        got += f" ({p.get('seconds', 0):.1f} s)"
         lines.append(f"| {p['probe']} | {p['desc']} | {expect} | {got} |")
     lines += ["", "## By family", "", "| family | inputs | accepted | clean | crash | bad msg | "
               "hang | memory | died |", "|---|---|---|---|---|---|---|---|---|"]
@@ -2102,7 +2107,8 @@ def write_report(out: Path, result: dict[str, Any]) -> None:
             f"{c.get(k, 0):,}" for k in ("ok", "clean", "crash", "bad_error", "hang", "memory",
                                         "died")) + " |")
     t = s["time"]
-    lines += ["", "Clean errors by reason: " + ", ".join(
+    lines += ["", "Clean errors by reason (per result: a feed, JSONL or WARC file gives one per "
+              "item): " + ", ".join(
         f"{k} {v:,}" for k, v in list(s["clean_reasons"].items())[:25]) + "."]
     if s["undocumented_reasons"]:
         lines += ["", "Reader reasons not in the readers' documented list (`wiretrace.ingest`): "
