@@ -4,6 +4,8 @@ distinct word tokens and drops what is not a word character."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from wiretrace.data import Article
@@ -48,3 +50,22 @@ def test_inline_xhtml_nested_thousands_deep_is_a_counted_failure() -> None:
     results = list(read_feed(feed, source="deep.xml"))
     assert [(r.status, r.reason) for r in results] == [("failed", "too_deep")]
     assert "deep.xml#1" in results[0].detail
+
+
+def test_a_lone_surrogate_is_replaced_not_a_crash(engine: Wiretrace, tmp_path: Path) -> None:
+    """JSON's "\\ud800" is not a character: it cannot be encoded, hashed or stored. It used to
+    crash ingest (losing the whole batch), trace and the web app; now it reads as U+FFFD."""
+    from wiretrace.ingest import read_path
+
+    body = ("The harbour authority said on Tuesday that twelve ships waited at anchor near "
+            "the terminal while dockworkers held a strike over automation and pensions.")
+    src = tmp_path / "s.jsonl"
+    src.write_text('{"id": "s", "text": "\\ud800 ' + body + '"}\n'
+                   '{"id": "t", "text": "' + body.replace("twelve", "nine") + '"}\n')
+    arts = [r.article for r in read_path(src) if r.article is not None]
+    assert [a.id for a in arts] == ["s", "t"]
+    assert "\ufffd" in arts[0].text
+    engine.add(arts)
+    assert engine.store.get("s") is not None and engine.store.get("t") is not None
+    result = engine.trace(Article(id="q", text="\ud800 " + body))
+    assert "\ufffd" in result.article.text

@@ -46,6 +46,7 @@ _WIDE_CODECS = frozenset(
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u3000\t"), " ")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # lone surrogates: not encodable, so not storable
 _RUNS = re.compile(r" {2,}")
 _BLANKS = re.compile(r"\n{3,}")
 _WORD = re.compile(r"\w+")
@@ -226,7 +227,7 @@ def clean_text(text: str) -> str:
     Quotes and dashes are left as published (they differ between copies and are evidence);
     ``text.normalize`` folds them when comparing.
     """
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", text))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     text = text.replace("\u2029", "\n\n").translate(_INVISIBLE).translate(_SPACES)
     text = _CONTROL.sub("", text)

@@ -45,13 +45,16 @@ _QUOTES = str.maketrans(
     }
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# a lone surrogate (JSON's "\ud800", a non-UTF-8 file name) is not a character: it cannot be
+# encoded, stored or hashed, so it becomes U+FFFD like any other undecodable input
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SPACES = re.compile(r"[ \t]+")
 _BLANKS = re.compile(r"\n\s*\n(\s*\n)+")
 
 
 def normalize(text: str) -> str:
     """Canonical stored form of article text: NFC, ASCII quotes/dashes, tidy whitespace."""
-    text = unicodedata.normalize("NFC", text).translate(_QUOTES)
+    text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", text)).translate(_QUOTES)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
     text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))

@@ -231,7 +231,8 @@ def build_app(store: str | Path | None, *, max_bytes: int, engine: Wiretrace | N
         if not text or not text.strip():
             raise HTTPException(422, "The text is empty: paste an article's text.")
         try:
-            return query_from_bytes(text.encode("utf-8"), name or "<pasted text>")
+            # a JSON body may carry lone surrogates ("\ud800"): not characters, so replaced
+            return query_from_bytes(text.encode("utf-8", "replace"), name or "<pasted text>")
         except QueryError as e:
             raise HTTPException(422, str(e)) from e
 
