@@ -69,3 +69,18 @@ def test_a_lone_surrogate_is_replaced_not_a_crash(engine: Wiretrace, tmp_path: P
     assert engine.store.get("s") is not None and engine.store.get("t") is not None
     result = engine.trace(Article(id="q", text="\ud800 " + body))
     assert "\ufffd" in result.article.text
+
+
+def test_a_folder_nested_1500_deep_is_walked(tmp_path: Path) -> None:
+    """The folder walk recursed once per level and died of a RecursionError at ~1,000."""
+    from wiretrace.ingest import read_path
+
+    deep = folder = tmp_path / "d"
+    deep.mkdir()
+    for _ in range(1500):  # one level at a time: pathlib's parents=True recurses too
+        folder = folder / "d"
+        folder.mkdir()
+    (folder / "a.txt").write_text("The harbour authority said on Tuesday that twelve ships "
+                                  "waited at anchor near the terminal while dockworkers held "
+                                  "a strike over automation and pensions.")
+    assert [r.status for r in read_path(deep)] == ["ok"]

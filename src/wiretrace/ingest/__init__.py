@@ -41,7 +41,7 @@ import tempfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from ..data import ReadResult
 from ._common import failed, looks_binary
@@ -321,23 +321,35 @@ def _special(source: str, what: str) -> ReadResult:
     return failed(source, "special_file", f"{source}: {what}, not a file{hint}")
 
 
+def _listing(folder: Path) -> list[os.DirEntry[str]] | list[ReadResult]:
+    """A folder's entries in sorted order, or one failed result when it cannot be listed."""
+    try:
+        with os.scandir(folder) as it:
+            return sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        return [failed(str(folder), "unreadable",
+                       f"{folder}: cannot list this folder ({exc.strerror or exc})")]
+
+
 def _walk(folder: Path) -> Iterator[Path | ReadResult]:
     """Files under ``folder`` in sorted order, and a failed result for each thing that is
     not read: a folder that cannot be listed, a special file, a link to nothing. Hidden
-    names are skipped; symlinked folders are not followed (no cycles, no escaping)."""
-    try:
-        with os.scandir(folder) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except OSError as exc:
-        yield failed(str(folder), "unreadable",
-                     f"{folder}: cannot list this folder ({exc.strerror or exc})")
-        return
-    for entry in entries:
+    names are skipped; symlinked folders are not followed (no cycles, no escaping). An
+    explicit stack, not recursion: a folder nested thousands deep is walked, not a crash."""
+    stack: list[Iterator[Any]] = [iter(_listing(folder))]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
+        if isinstance(entry, ReadResult):
+            yield entry
+            continue
         if entry.name.startswith("."):
             continue
         try:
             if entry.is_dir(follow_symlinks=False):
-                yield from _walk(Path(entry.path))
+                stack.append(iter(_listing(Path(entry.path))))
             elif entry.is_file():
                 yield Path(entry.path)
             elif not os.path.exists(entry.path):
