@@ -22,8 +22,8 @@ A reader never raises on bad input and never returns ``None``: every document be
 
 ``not_found``, ``unreadable`` (OS error), ``special_file``, ``empty_folder``, ``empty``,
 ``binary``, ``undecodable``, ``too_large``, ``truncated``, ``corrupt``, ``no_text``,
-``bad_json``, ``bad_xml``, ``unsafe_xml``, ``not_a_feed``, ``unsupported``, ``http_status``,
-``extraction_error``.
+``bad_json``, ``bad_xml``, ``unsafe_xml``, ``too_deep`` (markup nested too deep to read),
+``not_a_feed``, ``unsupported``, ``http_status``, ``extraction_error``.
 """
 
 from __future__ import annotations
