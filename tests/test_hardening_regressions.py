@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tracemalloc
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 import wiretrace.engine
+from web_support import PageTags as _Tags
 from web_support import demo_copies, demo_engine
 from wiretrace.demo import CORPUS, load_jsonl, to_article
 from wiretrace.engine import Wiretrace
@@ -59,21 +59,6 @@ def client(engine: Wiretrace) -> Iterator[TestClient]:
     app = create_app(engine.store.path, engine=engine, max_bytes=256 * 1024)
     with TestClient(app, base_url="http://127.0.0.1") as c:  # a local host name, as a browser
         yield c
-
-
-class _Tags(HTMLParser):
-    """Start tags with their attributes, and the text, of one page."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, attrs))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
 
 
 def assert_inert(page: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 import wiretrace.engine
+from web_support import PageTags as _Tags
 from web_support import demo_copies, demo_engine
 from wiretrace.cli import main
 from wiretrace.data import DERIVED_KINDS
@@ -58,21 +58,6 @@ def client(engine: wiretrace.engine.Wiretrace) -> Iterator[TestClient]:
 @pytest.fixture(scope="module")
 def copies() -> dict[str, dict[str, Any]]:
     return demo_copies()
-
-
-class _Tags(HTMLParser):
-    """Every start tag with its attributes, and the page's text."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, attrs))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
 
 
 def _parse(page: str) -> _Tags:

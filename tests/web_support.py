@@ -4,6 +4,7 @@ from those originals, which are not in the store and so can be traced to them.""
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -28,3 +29,19 @@ def demo_engine(folder: Path, fingerprinter: Fingerprinter, *, fill: bool = True
 def demo_copies() -> dict[str, dict[str, Any]]:
     """The demo copies by id: ``text``, ``kind`` (as made) and ``source_id``."""
     return {d["id"]: d for d in load_jsonl(CORPUS / "copies.jsonl")}
+
+
+class PageTags(HTMLParser):
+    """Every start tag of a page with its attributes, and the page's text: what the tests
+    check for anything that could run script or load from elsewhere."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
