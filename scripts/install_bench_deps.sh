@@ -10,8 +10,9 @@ set -euo pipefail
 PKGS=(apertium apertium-eng-spa wordnet-base wordnet-sense-index)
 command -v java >/dev/null 2>&1 || PKGS+=(openjdk-17-jre-headless)
 
-# Capture output before matching: under pipefail, `cmd | grep -q` fails when grep exits at the
-# first match and cmd then dies of SIGPIPE (141), so a present package would read as missing.
+# Capture output before matching: under pipefail, piping a command into grep's quiet mode
+# fails when grep exits at the first match and the command then dies of SIGPIPE (141), so a
+# present package would read as missing.
 installed() {
   local status
   command -v dpkg-query >/dev/null 2>&1 || return 1

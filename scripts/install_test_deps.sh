@@ -10,7 +10,7 @@ set -euo pipefail
 
 PKGS=(chromium fonts-dejavu-core shellcheck)
 
-# Capture output before matching (see install_bench_deps.sh: `cmd | grep -q` and pipefail).
+# Capture output before matching (see install_bench_deps.sh: grep's quiet mode and pipefail).
 installed() {
   local status
   command -v dpkg-query >/dev/null 2>&1 || return 1
