@@ -83,4 +83,10 @@ def test_a_folder_nested_1500_deep_is_walked(tmp_path: Path) -> None:
     (folder / "a.txt").write_text("The harbour authority said on Tuesday that twelve ships "
                                   "waited at anchor near the terminal while dockworkers held "
                                   "a strike over automation and pensions.")
-    assert [r.status for r in read_path(deep)] == ["ok"]
+    try:
+        assert [r.status for r in read_path(deep)] == ["ok"]
+    finally:  # bottom up: shutil.rmtree (and pytest's cleanup of old runs) recurses too
+        (folder / "a.txt").unlink()
+        while folder != tmp_path:
+            folder.rmdir()
+            folder = folder.parent
