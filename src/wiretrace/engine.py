@@ -356,7 +356,8 @@ def _one_per_story(inside: list[tuple[int, list[int]]],
     one's word 5-shingles are in the other, or when their rare names are shared as much as
     the judge asks of two reports of one event (``independent.names_shared``; versions of one
     story share 10-25%, the different events of a digest 0-4%)."""
-    from wiretrace.text.tokens import name_tokens, words
+    from wiretrace.judge import text_names
+    from wiretrace.text.tokens import words
 
     def shingles(text: str) -> set[tuple[str, ...]]:
         w = words(text)
@@ -371,7 +372,7 @@ def _one_per_story(inside: list[tuple[int, list[int]]],
     kept: list[tuple[int, list[int], tuple[set, set]]] = []
     for k, idx in sorted(inside, key=lambda x: -len(x[1])):
         text = found[k][0].text
-        sig = (shingles(text), name_tokens(text))
+        sig = (shingles(text), text_names(text))
         if not any(same(sig, o) for _, _, o in kept):
             kept.append((k, idx, sig))
     return sorted(((k, idx) for k, idx, _ in kept), key=lambda x: x[0])

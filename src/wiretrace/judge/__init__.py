@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import Indel
 
 from wiretrace.align import PassageFeatures
 from wiretrace.data import AlignedPair, Article
@@ -121,17 +121,6 @@ def features(
         wq = sum(len(copy.feats[i].words) for i in p.copy_idx)
         wc = sum(len(source.feats[j].words) for j in p.source_idx)
         ratio.append(wq / max(1, wc))
-    subst = changed_n = 0
-    for p in pairs:
-        wq = [w for i in p.copy_idx for w in copy.feats[i].words]
-        wc = [w for j in p.source_idx for w in source.feats[j].words]
-        for op in Levenshtein.opcodes(wc, wq):
-            if op.tag == "equal":
-                continue
-            a, b = op.src_end - op.src_start, op.dest_end - op.dest_start
-            changed_n += max(a, b)
-            if op.tag == "replace":
-                subst += min(a, b)
     src_sorted = [p.source_idx[0] for p in sorted(pairs, key=lambda p: p.copy_idx[0])]
     monotone = _lis(src_sorted) / max(1, len(src_sorted))
     span = (max(c_al) - min(c_al) + 1) if c_al else 1
@@ -160,10 +149,6 @@ def features(
         "lexical": round(lex, 4),
         "exact_share": round(exact, 4),
         "function_words": round(float(np.mean(fw)) if fw else 0.0, 4),
-        # of the words a copy changed, the share swapped one for one in place: a spinner
-        # substitutes words and keeps the sentence's skeleton; a translation round trip
-        # inserts, drops and reorders
-        "substitution_share": round(subst / changed_n, 4) if changed_n else 0.0,
         "length_ratio": round(float(np.median(ratio)) if ratio else 0.0, 4),
         "monotone": round(monotone, 4),
         "contiguous": round(contiguous, 4),
@@ -194,14 +179,16 @@ def local_reuse(copy: PairView, source: PairView, strong: list[AlignedPair]) -> 
     )
     best: list[AlignedPair] = []
     run: list[AlignedPair] = []
+    run_words = best_words = 0
     for p in pairs:
         if run and 0 < p.copy_idx[0] - run[-1].copy_idx[-1] <= 2 \
                 and 0 < p.source_idx[0] - run[-1].source_idx[-1] <= 2:
             run.append(p)
+            run_words += _run_words(copy, [p])
         else:
-            run = [p]
-        if _run_words(copy, run) > _run_words(copy, best):
-            best = list(run)
+            run, run_words = [p], _run_words(copy, [p])
+        if run_words > best_words:
+            best, best_words = list(run), run_words
     nc = len(source.feats)
     c_countable = [j for j in range(nc) if len(source.feats[j].words) >= 4
                    and not source.feats[j].quoted] or list(range(nc))
@@ -243,20 +230,7 @@ VERBATIM_LEXICAL = 0.9  # word-sequence similarity of a pair reused word for wor
 
 def _ordered(pairs: list[AlignedPair]) -> list[AlignedPair]:
     """The longest chain of pairs (sorted by copy position) whose source positions rise."""
-    if not pairs:
-        return []
-    prev = [-1] * len(pairs)
-    best_len = [1] * len(pairs)
-    for i, p in enumerate(pairs):
-        for j in range(i):
-            if pairs[j].source_idx[-1] < p.source_idx[0] and best_len[j] + 1 > best_len[i]:
-                best_len[i], prev[i] = best_len[j] + 1, j
-    k = max(range(len(pairs)), key=lambda i: best_len[i])
-    chain = []
-    while k != -1:
-        chain.append(pairs[k])
-        k = prev[k]
-    return chain[::-1]
+    return [pairs[i] for i in _rising([p.source_idx[0] for p in pairs])]
 
 
 def _run_words(copy: PairView, run: list[AlignedPair]) -> int:
@@ -272,16 +246,31 @@ def _cont(a: set[str], b: set[str]) -> float:
 
 
 def _lis(seq: list[int]) -> int:
+    return len(_rising(seq))
+
+
+def _rising(seq: list[int]) -> list[int]:
+    """Indices of a longest strictly rising subsequence of ``seq`` (patience sorting,
+    O(n log n): a query of a thousand passages has as many pairs per candidate)."""
     import bisect
 
-    tails: list[int] = []
-    for x in seq:
+    tails: list[int] = []  # smallest tail value of a rising run of each length
+    tail_at: list[int] = []  # its index in seq
+    prev = [-1] * len(seq)
+    for i, x in enumerate(seq):
         k = bisect.bisect_left(tails, x)
+        prev[i] = tail_at[k - 1] if k else -1
         if k == len(tails):
             tails.append(x)
+            tail_at.append(i)
         else:
-            tails[k] = x
-    return len(tails)
+            tails[k], tail_at[k] = x, i
+    out: list[int] = []
+    k = tail_at[-1] if tail_at else -1
+    while k != -1:
+        out.append(k)
+        k = prev[k]
+    return out[::-1]
 
 
 def decide(f: dict[str, float], t: dict[str, Any] | None = None) -> tuple[str, float]:
