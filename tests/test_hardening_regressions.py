@@ -32,7 +32,8 @@ from web_support import demo_copies, demo_engine
 from wiretrace.demo import CORPUS, load_jsonl, to_article
 from wiretrace.engine import Wiretrace
 from wiretrace.fingerprint import Fingerprinter
-from wiretrace.ingest import read_path
+from wiretrace.ingest import DEFAULT_MAX_BYTES, IngestOptions, read_path
+from wiretrace.ingest.query import QueryError, query_from_bytes
 from wiretrace.web import create_app
 from wiretrace.web.app import CSP
 
@@ -364,11 +365,16 @@ def _bomb(kind: str) -> tuple[str, bytes]:
         return "bomb.jsonl.gz", head + gzip.compress(MEMBER, mtime=0) * 100
     if kind == "bzip2 html":
         return "bomb.html.bz2", bz2.compress(b"<html><body><p>") + bz2.compress(MEMBER) * 100
+    if kind == "gzip warc record":  # one record over 100 members (the tail check inflates it)
+        head = (b"WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Target-URI: https://bomb.example/"
+                b"\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n" % (100 * len(MEMBER)))
+        return "bomb.warc.gz", gzip.compress(head, mtime=0) + gzip.compress(MEMBER, mtime=0) * 100
     return "bomb.rss.xz", lzma.compress(b"<rss><channel><item><description>") + (
         lzma.compress(MEMBER) * 100)
 
 
-@pytest.mark.parametrize("kind", ["gzip text", "gzip jsonl line", "bzip2 html", "xz feed"])
+@pytest.mark.parametrize("kind", ["gzip text", "gzip jsonl line", "bzip2 html", "xz feed",
+                                  "gzip warc record"])
 def test_compression_bomb_is_skipped_within_the_limit(tmp_path: Path, kind: str) -> None:
     name, data = _bomb(kind)
     path = tmp_path / name
@@ -386,10 +392,32 @@ def test_compression_bomb_is_skipped_within_the_limit(tmp_path: Path, kind: str)
     assert peak < 40 * MAX  # ... and never inflated whole (100 MB)
 
 
-def test_compression_bomb_uploaded_to_the_web_app_is_skipped(client: TestClient) -> None:
-    name, data = _bomb("gzip text")
+def test_compression_bomb_given_to_inspect_is_refused_within_the_limit() -> None:
+    name, data = _bomb("gzip warc record")
+    tracemalloc.start()
+    try:
+        with pytest.raises(QueryError) as refused:
+            query_from_bytes(data, name, options=IngestOptions(max_bytes=MAX))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert name in str(refused.value) and "over the limit" in str(refused.value)
+    assert peak < 40 * MAX, f"{peak:,} bytes traced: the 100 MB record inflated whole"
+
+
+@pytest.mark.parametrize("kind", ["gzip text", "gzip warc record"])
+def test_compression_bomb_uploaded_to_the_web_app_is_skipped(client: TestClient,
+                                                             kind: str) -> None:
+    name, data = _bomb(kind)
     before = client.get("/api/store").json()["articles"]
-    r = client.post("/api/ingest", files={"files": (name, data)})
+    tracemalloc.start()
+    try:
+        r = client.post("/api/ingest", files={"files": (name, data)})
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # the app reads with the default 20 MiB limit: bounded by it, not by the 100 MB inflated
+    assert peak < 4 * DEFAULT_MAX_BYTES, f"{peak:,} bytes traced"
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["ingested"] == 0 and body["failed"] == {"too_large": 1}

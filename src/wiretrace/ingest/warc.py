@@ -8,7 +8,8 @@ FastWARC stops *silently* at a truncated file: a record cut inside its body come
 short, one cut inside a gzip member is simply missing. Crawls are often copied half-way,
 so after the last record we check the rest of the file ourselves (parse the tail's
 records, inflate its gzip members to their end) and report ``truncated`` naming the file,
-after every complete record. Each record is held back until the next one starts (or the
+after every complete record. The tail is streamed, bodies counted, never held: a 0.6 MB
+``.warc.gz`` whose record inflates to 400 MB is refused as ``too_large`` in a few MB. Each record is held back until the next one starts (or the
 tail checks out), so a cut-off record is reported, never ingested as a shorter article.
 """
 
@@ -41,6 +42,10 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xm
 _TEXT_TYPES = ("text/plain",)
 _CONTENT_LENGTH = re.compile(rb"(?im)^content-length[ \t]*:[ \t]*(\d+)[ \t]*\r?$")
 _TAIL_SLACK = 1 << 20  # bytes of headers and padding allowed around the last record
+_CHUNK = 1 << 20  # bytes read or inflated at a time when checking the tail
+_BLANKS = b"\x00 \r\n"  # padding allowed after the last gzip member
+_NOT_BLANK = re.compile(rb"[^\r\n \t]")
+_NOT_WARC = "bytes that are not a WARC record after the last record"
 
 
 @dataclass(slots=True)
@@ -136,69 +141,163 @@ def _convert(rec: _Record, source: str, options: IngestOptions) -> ReadResult:
     return failed(where, "unsupported", f"{where}: content type {ctype!r} is not a page")
 
 
-def _inflate_members(data: bytes) -> tuple[bytes, bool]:
-    """Concatenated gzip members -> (bytes, complete?). Incomplete = stream ends mid-member."""
-    out = bytearray()
-    while data.strip(b"\x00 \r\n"):
-        inflater = zlib.decompressobj(wbits=31)
-        try:
-            out += inflater.decompress(data)
-        except zlib.error:
-            return bytes(out), False
-        if not inflater.eof:
-            return bytes(out), False
-        data = inflater.unused_data
-    return bytes(out), True
+class _Tail:
+    """WARC records fed piece by piece: is what arrived whole records?
 
-
-def _tail_problem(data: bytes) -> tuple[str, str, int] | None:
-    """Check that ``data`` is whole WARC records.
-
-    ``None`` if it is, else (reason, problem, index of the first bad record in ``data``).
+    Only a record's header is kept (up to ``_TAIL_SLACK`` bytes); its body is counted, not
+    stored, so checking the end of a record that inflates to 400 MB costs no memory.
+    ``problem`` is ``None`` while the bytes so far end between records, else (reason,
+    problem, index of the bad record in the tail).
     """
-    pos, index = 0, 0
-    while True:
-        while pos < len(data) and data[pos] in b"\r\n \t":
-            pos += 1
-        if pos >= len(data):
-            return None
-        if not data.startswith(b"WARC/", pos):
-            return "corrupt", "bytes that are not a WARC record after the last record", index
-        header_end = data.find(b"\r\n\r\n", pos)
-        if header_end < 0:
-            return "truncated", "a record header is cut off", index
-        m = _CONTENT_LENGTH.search(data, pos, header_end + 2)
+
+    def __init__(self) -> None:
+        self.index = 0  # records completed
+        self.header = bytearray()
+        self.in_header = False
+        self.body = 0  # declared body length of the record being read
+        self.remaining = 0  # of its body bytes, still to come
+        self.bad: tuple[str, str, int] | None = None
+
+    def feed(self, data: bytes) -> None:
+        pos, n = 0, len(data)
+        while pos < n and self.bad is None:
+            if self.remaining:
+                take = min(self.remaining, n - pos)
+                self.remaining -= take
+                pos += take
+                if not self.remaining:
+                    self.index += 1
+                continue
+            if not self.in_header:
+                m = _NOT_BLANK.search(data, pos)
+                if m is None:
+                    return
+                pos, self.in_header = m.start(), True
+            pos = self._header(data, pos)
+
+    def _header(self, data: bytes, pos: int) -> int:
+        """Read a header from ``data[pos:]`` on; the position after what was used. Only a
+        header cut between pieces is copied, so a piece of many small records costs one
+        pass, not one copy per record."""
+        end = -1
+        if self.header:  # the blank line may straddle the two pieces
+            edge = bytes(self.header[-3:])
+            j = (edge + data[pos:pos + 3]).find(b"\r\n\r\n")
+            if j >= 0:
+                end = pos + j + 4 - len(edge)
+        if end < 0:
+            j = data.find(b"\r\n\r\n", pos)
+            end = j + 4 if j >= 0 else -1
+        if end < 0:
+            self.header += data[pos:]
+            if len(self.header) >= 5 and not self.header.startswith(b"WARC/"):
+                self.bad = ("corrupt", _NOT_WARC, self.index)
+            elif len(self.header) > _TAIL_SLACK:
+                self.bad = ("corrupt", f"a record header runs over {_TAIL_SLACK:,} bytes",
+                            self.index)
+            return len(data)
+        head = bytes(self.header) + data[pos:end] if self.header else data[pos:end]
+        self.header.clear()
+        self.in_header = False
+        if not head.startswith(b"WARC/"):
+            self.bad = ("corrupt", _NOT_WARC, self.index)
+            return len(data)
+        m = _CONTENT_LENGTH.search(head)
         if not m:
-            return "corrupt", "a record header has no Content-Length", index
-        end = header_end + 4 + int(m.group(1))
-        if end > len(data):
-            have = len(data) - header_end - 4
-            return (
-                "truncated",
-                f"a record body is cut off ({have:,} of {int(m.group(1)):,} bytes)",
-                index,
-            )
-        pos, index = end, index + 1
+            self.bad = ("corrupt", "a record header has no Content-Length", self.index)
+            return len(data)
+        self.body = self.remaining = int(m.group(1))
+        if not self.remaining:
+            self.index += 1
+        return end
+
+    def problem(self) -> tuple[str, str, int] | None:
+        """After the last piece: ``None`` if the tail was whole records, else what is wrong."""
+        if self.bad is not None:
+            return self.bad
+        if self.in_header:
+            if not self.header.startswith(b"WARC/"):
+                return "corrupt", _NOT_WARC, self.index
+            return "truncated", "a record header is cut off", self.index
+        if self.remaining:
+            have = self.body - self.remaining
+            return ("truncated", f"a record body is cut off ({have:,} of {self.body:,} bytes)",
+                    self.index)
+        return None
 
 
-def _check_tail(handle: IO[bytes], offset: int, last_length: int) -> tuple[str, str, bool] | None:
+def _inflate_members(handle: IO[bytes], tail: _Tail, limit: int) -> bool | None:
+    """Inflate the concatenated gzip members in ``handle`` (from where it stands) into
+    ``tail``, a piece at a time: at most ``_CHUNK`` bytes are held at once.
+
+    ``True`` when the stream ends between members, ``False`` when it ends inside one (or
+    a member is damaged), ``None`` when more than ``limit`` bytes inflated: a tail that big
+    is not one record within the size limit, and a bomb is not worth inflating twice.
+    """
+    inflater: Any = None  # None between members
+    pending = b""
+    total = 0
+    while True:
+        if inflater is None:
+            pending = pending or handle.read(_CHUNK)
+            if not pending.strip(_BLANKS):  # padding: fine only if nothing else follows
+                return _only_blanks(handle)
+            inflater = zlib.decompressobj(wbits=31)
+        try:
+            out = inflater.decompress(pending, _CHUNK)
+        except zlib.error:
+            return False
+        total += len(out)
+        if total > limit:
+            return None
+        tail.feed(out)
+        if inflater.eof:
+            pending, inflater = inflater.unused_data, None
+            continue
+        pending = inflater.unconsumed_tail
+        if not pending and len(out) < _CHUNK:  # all input used, no output held back
+            pending = handle.read(_CHUNK)
+            if not pending:
+                return False
+
+
+def _only_blanks(handle: IO[bytes]) -> bool:
+    while chunk := handle.read(_CHUNK):
+        if chunk.strip(_BLANKS):
+            return False
+    return True
+
+
+def _check_tail(
+    handle: IO[bytes], offset: int, last_length: int, options: IngestOptions
+) -> tuple[str, str, bool] | None:
     """After FastWARC stopped: is the file complete from ``offset`` (the last record) on?
 
     Returns ``None`` if so; else (reason, problem, whether the record at ``offset`` itself
-    is damaged). Tails too big to be one record are not checked (single-member gzip WARCs).
+    is damaged). Tails too big to be one record are not checked (single-member gzip WARCs),
+    nor gzip tails inflating to more than the size limit (a record that big is refused as
+    ``too_large`` anyway). The tail is streamed: memory stays at a few chunks, whatever
+    the record inflates to.
     """
     size = handle.seek(0, os.SEEK_END)
     if size - offset > max(last_length, 0) + _TAIL_SLACK:
         return None
     handle.seek(offset)
-    data = handle.read()
-    if data[:2] == b"\x1f\x8b":
-        data, complete = _inflate_members(data)
+    tail = _Tail()
+    if handle.read(2) == b"\x1f\x8b":
+        handle.seek(offset)
+        complete = _inflate_members(handle, tail, options.max_bytes + 2 * _TAIL_SLACK)
+        if complete is None:
+            return None
         if not complete:
-            problem = _tail_problem(data)
+            problem = tail.problem()
             first = problem is not None and problem[2] == 0
             return "truncated", "the gzip stream ends inside a member", first
-    problem = _tail_problem(data)
+    else:
+        handle.seek(offset)
+        while (chunk := handle.read(_CHUNK)) and tail.bad is None:
+            tail.feed(chunk)
+    problem = tail.problem()
     if problem is None:
         return None
     return problem[0], problem[1], problem[2] == 0
@@ -267,7 +366,7 @@ def _read_records(
     cut: tuple[str, str, bool] | None = None
     try:
         cut = _check_tail(
-            handle, pending.offset if pending else 0, pending.length if pending else 0
+            handle, pending.offset if pending else 0, pending.length if pending else 0, options
         )
     except (OSError, ValueError) as exc:
         cut = ("corrupt", f"cannot re-read the end of the file: {exc}", False)
