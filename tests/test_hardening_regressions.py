@@ -23,16 +23,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 
 import wiretrace.engine
+import wiretrace.ingest.html
 from web_support import PageTags as _Tags
 from web_support import demo_copies, demo_engine
 from wiretrace.demo import CORPUS, load_jsonl, to_article
 from wiretrace.engine import Wiretrace
 from wiretrace.fingerprint import Fingerprinter
 from wiretrace.ingest import DEFAULT_MAX_BYTES, IngestOptions, read_path
+from wiretrace.ingest.html import MAX_ATTRIBUTES, find_mt_markers, trim_attributes
 from wiretrace.ingest.query import QueryError, query_from_bytes
 from wiretrace.web import create_app
 from wiretrace.web.app import CSP
@@ -423,3 +426,100 @@ def test_compression_bomb_uploaded_to_the_web_app_is_skipped(client: TestClient,
     assert body["ingested"] == 0 and body["failed"] == {"too_large": 1}
     assert name in body["skipped"][0]
     assert client.get("/api/store").json()["articles"] == before
+
+
+# -- tags of absurdly many attributes --------------------------------------------------------------
+# libxml2 checks each attribute of a tag against the earlier ones: 40,000 attributes took
+# 1.6 s a parse and a page is parsed ~5 times (27 s in the fuzz run), 87,000 over 30 s.
+# Tags are cut to MAX_ATTRIBUTES before any parse; the spy sees what libxml2 was given.
+
+N_ATTRS = 20_000
+
+
+def _attribute_tag(n: int) -> str:
+    return "<span " + " ".join(f'a{i}="{i}"' for i in range(n)) + ">x</span>"
+
+
+@pytest.fixture
+def parsed_attributes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The most attributes on one element in each tree our readers had lxml build."""
+    seen: list[int] = []
+    real = lxml.html.document_fromstring
+
+    def spy(text: Any, *args: Any, **kwargs: Any) -> Any:
+        tree = real(text, *args, **kwargs)
+        seen.append(max(len(el.attrib) for el in tree.iter() if isinstance(el.tag, str)))
+        return tree
+
+    monkeypatch.setattr(lxml.html, "document_fromstring", spy)
+    return seen
+
+
+def _page_with_attributes() -> str:
+    return (f"<html><head><title>t</title></head><body><article>{_attribute_tag(N_ATTRS)}"
+            f"<p>{BODY}</p></article></body></html>")
+
+
+def test_a_page_tag_of_20000_attributes_is_cut_before_parsing(
+        tmp_path: Path, parsed_attributes: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    handed: list[str] = []
+    real_extract = wiretrace.ingest.html._extract
+
+    def extract(text: str, url: str | None, options: Any) -> Any:
+        handed.append(text)
+        return real_extract(text, url, options)
+
+    monkeypatch.setattr(wiretrace.ingest.html, "_extract", extract)
+    path = tmp_path / "attributes.html"
+    path.write_text(_page_with_attributes(), encoding="utf-8")
+    [res] = list(read_path(path))
+    assert res.status == "ok" and res.article is not None, res.detail
+    assert "harbour bridge" in res.article.text
+    assert res.article.meta["trimmed_tags"] == 1
+    assert parsed_attributes and max(parsed_attributes) <= MAX_ATTRIBUTES
+    [given] = handed  # trafilatura gets the cut page too
+    assert f'a{MAX_ATTRIBUTES - 1}="' in given and f'a{MAX_ATTRIBUTES}="' not in given
+
+
+def test_a_raw_page_given_to_inspect_is_cut_before_parsing(parsed_attributes: list[int]) -> None:
+    find_mt_markers(_page_with_attributes() + '<div class="goog-te-banner"></div>')
+    assert parsed_attributes and max(parsed_attributes) <= MAX_ATTRIBUTES
+
+
+def test_a_feed_item_tag_of_20000_attributes_is_cut_before_parsing(
+        tmp_path: Path, parsed_attributes: list[int]) -> None:
+    item = html.escape(f"{_attribute_tag(N_ATTRS)}<p>{BODY}</p>")
+    path = tmp_path / "attributes.rss"
+    path.write_text(f"<rss><channel><item><title>t</title><description>{item}</description>"
+                    "</item></channel></rss>", encoding="utf-8")
+    [res] = list(read_path(path))
+    assert res.status == "ok" and res.article is not None, res.detail
+    assert "harbour bridge" in res.article.text
+    assert parsed_attributes and max(parsed_attributes) <= MAX_ATTRIBUTES
+
+
+@pytest.mark.parametrize(("tag", "kept"), [
+    ('<p a="1" b=\'>\' c=3 d>x', '<p a="1" b=\'>\' >x'),  # a quoted ">" is inside the tag
+    ('<p a="1"b="2"c d/ e=>x</p>', '<p a="1"b="2">x</p>'),  # no space between attributes
+    ("<p a b>x<br/ c d e>", "<p a b>x<br/ c d >"),
+    ("<p a b>x</p>", "<p a b>x</p>"),
+])
+def test_trim_attributes_counts_attributes_as_the_html_tokenizer_does(tag: str,
+                                                                      kept: str) -> None:
+    assert trim_attributes(tag, 2)[0] == kept
+
+
+def test_trim_attributes_leaves_an_ordinary_page_as_it_is() -> None:
+    page = _page_with_attributes().replace(_attribute_tag(N_ATTRS),
+                                           _attribute_tag(MAX_ATTRIBUTES))
+    assert trim_attributes(page) == (page, 0)
+
+
+def test_translator_tag_patterns_stop_at_the_next_tag() -> None:
+    # "<link\b[^>]*\bhreflang" rescanned the rest of the page from every unclosed "<link"
+    # (160 KB of "<link x " took 30 s); a tag pattern now never reads past the next "<".
+    assert find_mt_markers("<link x <p hreflang=es>x</p>" * 3) == []
+    assert find_mt_markers('<meta x <p name="translator" content="DeepL">x</p>') == []
+    assert find_mt_markers('<link rel="alternate" hreflang="es" href="/es/">'
+                           '<meta name="translator" content="DeepL">') == [
+        "meta_translator:DeepL", "hreflang:es"]

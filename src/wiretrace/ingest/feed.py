@@ -21,6 +21,7 @@ from lxml import etree
 from ..data import Article, ReadResult
 from ._common import bytes_to_text, clean_text, failed, finish, iso_date
 from .boilerplate import PageParts, split_page
+from .html import trim_attributes
 from .options import IngestOptions
 
 __all__ = ["html_to_text", "read_feed"]
@@ -61,6 +62,7 @@ def html_to_text(fragment: str) -> str:
     if "<" not in fragment and "&" not in fragment:
         return clean_text(fragment)
     try:
+        fragment = trim_attributes(fragment)[0]  # n^2 in libxml2 otherwise
         root = lxml.html.document_fromstring(f"<html><body>{fragment}</body></html>")
     except (etree.ParserError, ValueError):
         return clean_text(fragment)

@@ -12,6 +12,10 @@ Two things matter to us that it drops, so we read them from the raw page ourselv
 
 The extracted text then goes through the same line-level boilerplate removal as plain
 text, because extraction leaks captions, share bars and "Read more" lines.
+
+Before any parse, a tag of more than ``MAX_ATTRIBUTES`` attributes is cut to its first
+ones (counted in ``meta["trimmed_tags"]``): libxml2's cost is quadratic in the attributes
+of one tag, and a page of one 87,000-attribute tag took over a minute to read.
 """
 
 from __future__ import annotations
@@ -29,7 +33,14 @@ from ._common import bytes_to_text, clean_text, failed, finish, note_decoding, w
 from .boilerplate import PageParts, split_page
 from .options import IngestOptions
 
-__all__ = ["find_captions", "find_declared_links", "find_mt_markers", "read_html"]
+__all__ = [
+    "MAX_ATTRIBUTES",
+    "find_captions",
+    "find_declared_links",
+    "find_mt_markers",
+    "read_html",
+    "trim_attributes",
+]
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
 _WIDGETS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -48,10 +59,12 @@ _WIDGETS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("transposh", re.compile(r"transposh", re.I)),
     ("microsoft_translator", re.compile(r"microsofttranslator\.com|bing\.com/translator", re.I)),
 )
-_HREFLANG = re.compile(r"""<link\b[^>]*\bhreflang\s*=\s*["']?([A-Za-z]{2,3}(?:-[\w]+)?)""", re.I)
+# Tag patterns stop at the next "<" as well as ">": "[^>]*" rescans the rest of the page
+# from every unclosed "<link" (160 KB of "<link x " took 30 s).
+_HREFLANG = re.compile(r"""<link\b[^<>]*?\bhreflang\s*=\s*["']?([A-Za-z]{2,3}(?:-[\w]+)?)""", re.I)
+_META_TAG = re.compile(r"<meta\b[^<>]*+>", re.I)
 _META_TRANSLATOR = re.compile(
-    r"""<meta\b[^>]*\bname\s*=\s*["']?(?:translator|translated-by|translation)["']?[^>]*>""",
-    re.I,
+    r"""\bname\s*=\s*["']?(?:translator|translated-by|translation)""", re.I
 )
 _CONTENT_ATTR = re.compile(r"""\bcontent\s*=\s*["']([^"']{0,80})""", re.I)
 _TRANSLATED_NOTE = re.compile(
@@ -84,14 +97,56 @@ _LANG = re.compile(r"^([a-z]{2})(?:[-_]|$)", re.I)
 _MAX_LINKS = 20
 _SNIFF = 4096
 
+# Attributes kept per tag. libxml2 checks each attribute against the tag's earlier ones, so
+# a tag of n attributes costs n^2 (40,000: 1.6 s a parse, and a page is parsed ~5 times);
+# real tags have a few dozen. Tags are found as the HTML tokenizer finds them (quoted
+# values may hold ">"), with possessive patterns only: one pass, never backtracking.
+MAX_ATTRIBUTES = 256
+_WS = "\t\n\f\r "
+_ATTR_UNIT = (  # a run of separators, or one attribute (a name, maybe "=" and a value)
+    rf"[{_WS}/]++|[^{_WS}/>][^{_WS}/>=]*+"
+    rf"(?>[{_WS}]*+=[{_WS}]*+(?>\"[^\"]*+\"|'[^']*+'|[^{_WS}>]*+))?"
+)
+_START_TAG = re.compile(rf"<[A-Za-z][^{_WS}/><]*+(?=[{_WS}/])((?>{_ATTR_UNIT})*+)")
+_UNIT = re.compile(_ATTR_UNIT)
+
 
 def _declared_charset(data: bytes) -> str | None:
     m = _META_CHARSET.search(data[:_SNIFF])
     return m.group(1).decode("ascii") if m else None
 
 
-def _parse(html: str) -> Any:
-    """An lxml tree of ``html`` for our own scans, or ``None`` if libxml2 gives up."""
+def trim_attributes(html: str, limit: int = MAX_ATTRIBUTES) -> tuple[str, int]:
+    """``html`` with every start tag cut to its first ``limit`` attributes, and how many
+    tags were cut. Linear in ``html``; a page without such a tag comes back as it is."""
+    cuts: list[tuple[int, int]] = []
+    for tag in _START_TAG.finditer(html):
+        start, end = tag.span(1)
+        if end - start <= 2 * limit:  # an attribute takes two characters at least
+            continue
+        seen = 0
+        for unit in _UNIT.finditer(html, start, end):
+            if html[unit.start()] in _WS or html[unit.start()] == "/":
+                continue
+            seen += 1
+            if seen > limit:
+                cuts.append((unit.start(), end))
+                break
+    if not cuts:
+        return html, 0
+    pieces, at = [], 0
+    for start, end in cuts:
+        pieces.append(html[at:start])
+        at = end
+    pieces.append(html[at:])
+    return "".join(pieces), len(cuts)
+
+
+def _parse(html: str, *, trimmed: bool = False) -> Any:
+    """An lxml tree of ``html`` for our own scans, or ``None`` if libxml2 gives up.
+    Tags of absurdly many attributes are cut first, unless ``trimmed`` says they were."""
+    if not trimmed:
+        html = trim_attributes(html)[0]
     try:
         parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
         return lxml.html.document_fromstring(html, parser=parser)
@@ -131,7 +186,9 @@ def find_mt_markers(html: str, tree: Any = None) -> list[str]:
     for name, pattern in _WIDGETS:
         if pattern.search(html):
             add(name)
-    for m in _META_TRANSLATOR.finditer(html):
+    for m in _META_TAG.finditer(html):
+        if not _META_TRANSLATOR.search(m.group(0)):
+            continue
         content = _CONTENT_ATTR.search(m.group(0))
         add("meta_translator:" + (content.group(1).strip() if content else ""))
     for m in _HREFLANG.finditer(html):
@@ -277,7 +334,10 @@ def read_html(
         if not html.strip():
             return failed(source, "empty", f"{source}: no content")
 
-    tree = _parse(html)
+    html, cut = trim_attributes(html)
+    if cut:
+        meta["trimmed_tags"] = cut  # tags cut to their first MAX_ATTRIBUTES attributes
+    tree = _parse(html, trimmed=True)
     try:
         doc = _extract(html, web_url(url), options)
     except Exception as exc:  # a third-party parser on hostile input: a statistic, not a crash
