@@ -523,3 +523,37 @@ def test_translator_tag_patterns_stop_at_the_next_tag() -> None:
     assert find_mt_markers('<link rel="alternate" hreflang="es" href="/es/">'
                            '<meta name="translator" content="DeepL">') == [
         "meta_translator:DeepL", "hreflang:es"]
+
+
+# -- lone surrogates in JSON fields ----------------------------------------------------------------
+# JSON may escape a lone surrogate ("\ud800"): not a character, not encodable. The text was
+# cleaned already; a surrogate in "language" still reached the store and failed the batch
+# (fuzz case 4550: POST /api/ingest, UnicodeEncodeError at store/sqlite.py:add).
+
+
+def _encodable(res: Any) -> None:
+    art = res.article
+    assert res.status == "ok" and art is not None, res.detail
+    for name in ("id", "url", "site", "title", "published", "byline", "language", "text"):
+        value = getattr(art, name)
+        if value is not None:
+            value.encode("utf-8")  # raises on a surrogate
+    for value in (*art.credits, *art.declared_sources, *art.boilerplate):
+        value.encode("utf-8")
+
+
+def test_lone_surrogates_in_any_jsonl_field_are_replaced(tmp_path: Path) -> None:
+    rec = {"id": "rec-\ud800", "title": "Bridge \udcff vote", "site": "\ud800site",
+           "author": "A. \udcfe Writer", "language": "\udcff\udcfe", "credits": ["AP\ud800"],
+           "declared_sources": ["\ud800 source"], "boilerplate": ["\udc00 share"],
+           "text": BODY}
+    page = {"id": "page-\ud800", "html": f"<html><head><title>T\ud800 vote</title></head>"
+                                         f"<body><article><p>{BODY}\udcff</p></article></body>"
+                                         "</html>"}
+    path = tmp_path / "recs.jsonl"
+    path.write_text(json.dumps(rec) + "\n" + json.dumps(page) + "\n", encoding="ascii")
+    results = list(read_path(path))
+    assert len(results) == 2
+    for res in results:
+        _encodable(res)
+    assert results[0].article is not None and results[0].article.language == "\ufffd\ufffd"

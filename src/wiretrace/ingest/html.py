@@ -94,6 +94,7 @@ _CAPTION_CLASS = re.compile(r"caption|credit|byline-photo", re.I)
 _CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "menu"})
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _LANG = re.compile(r"^([a-z]{2})(?:[-_]|$)", re.I)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MAX_LINKS = 20
 _SNIFF = 4096
 
@@ -323,7 +324,7 @@ def read_html(
         html = decoded.text
         note_decoding(meta, decoded)
     else:
-        html = data
+        html = _SURROGATE.sub("\ufffd", data)  # a JSON string may hold lone surrogates
         if len(html) > options.max_bytes:
             return failed(
                 source,

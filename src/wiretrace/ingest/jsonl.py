@@ -13,6 +13,7 @@ import contextlib
 import io
 import json
 import lzma
+import re
 import zlib
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
@@ -34,12 +35,15 @@ _ALIASES = {
 }
 _LISTS = ("credits", "declared_sources", "boilerplate")
 _SKIP_CHUNK = 1 << 20
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _str(value: Any) -> str | None:
+    """A field as text; a lone surrogate ("\\ud800" in JSON) becomes U+FFFD: it is no
+    character, cannot be encoded, and would fail the whole batch at the store."""
     if value is None or isinstance(value, dict | list):
         return None
-    text = str(value).strip()
+    text = _SURROGATE.sub("\ufffd", str(value)).strip()
     return text or None
 
 
@@ -61,7 +65,8 @@ def read_record(
         if key in _ALIASES and _str(value) and _ALIASES[key] not in fields:
             fields[_ALIASES[key]] = _str(value)
         elif key in _LISTS and isinstance(value, list):
-            fields[key] = [str(v) for v in value if isinstance(v, str | int | float)]
+            fields[key] = [_SURROGATE.sub("\ufffd", str(v)) for v in value
+                           if isinstance(v, str | int | float)]
         else:
             meta[key] = value
     url = _str(record.get("url"))
