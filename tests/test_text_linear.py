@@ -225,3 +225,67 @@ def test_repeated_photo_credits_are_found_in_linear_time() -> None:
     assert len(find_credits(large)) == 16_000
     ratio = _cpu(lambda: find_credits(large)) / max(_cpu(lambda: find_credits(small)), 1e-3)
     assert ratio < 10, f"4x the text cost {ratio:.1f}x the CPU time"
+
+
+def test_hashes_credits_and_chrome_rules_do_not_list_every_word() -> None:
+    """A 2 MB paragraph: the content hash, the stable id, the credit finder and the chrome
+    rules each built a list of all 300,000 words (~8x the text) before counting or
+    joining them; now they stay within ~1x (a lower-cased copy at most)."""
+    from wiretrace.ingest._common import stable_id
+    from wiretrace.ingest.boilerplate import classify_line, split_page
+    from wiretrace.ingest.credits import find_credits
+    from wiretrace.store.sqlite import content_hash
+
+    rng = random.Random(3)
+    text = " ".join(rng.choice([*_WORDS, "Reuters"]) for _ in range(300_000))
+    for name, work in [("content_hash", lambda: content_hash(text)),
+                       ("stable_id", lambda: stable_id(None, text)),
+                       ("find_credits", lambda: find_credits(text)),
+                       ("classify_line", lambda: classify_line(text)),
+                       ("split_page", lambda: split_page(text, find_title=True))]:
+        peak = _peak_bytes(work)
+        assert peak < 2.5 * len(text), f"{name}: peak {peak / len(text):.1f}x the text"
+
+
+def test_folded_digest_is_the_whole_text_fold_in_any_chunking() -> None:
+    """Chunks are cut before whitespace, so NFKC, case folding and the collapse of
+    whitespace runs give the digest of the text folded at once, for any chunk size."""
+    import hashlib
+    import unicodedata
+
+    from wiretrace.text.normalize import folded_digest
+
+    alphabet = ["a", "B", " ", "\t", "\n", "\u00a0", "\u2028", "\u3000", "\x1c", "\u0301",
+                "\u00b4", "\u2000", "ß", "İ", "\ufb01", "\u1100", "\u1161", "\uac00"]
+    rng = random.Random(5)
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
+        plain = " ".join(text.casefold().split())
+        nfkc = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+        for chunk in (1, 2, 5, 64):
+            assert folded_digest(text, chunk=chunk) == hashlib.sha1(plain.encode()).hexdigest()
+            assert folded_digest(text, nfkc=True, chunk=chunk) == hashlib.sha1(
+                nfkc.encode()).hexdigest()
+
+
+def _rss_file_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("RssFile")) / 1024
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+def test_static_encoder_reads_rows_instead_of_mapping_the_table() -> None:
+    """Scattered rows of a memory-mapped table made its whole 131 MB resident (the kernel
+    maps 64 KB around each fault); rows are now read as first used and cached, and
+    ingest's float16 vectors are the float32 ones rounded."""
+    from wiretrace.fingerprint.embed import StaticEncoder
+
+    texts = [" ".join(s.split()[:12]) for s in _sentences(300_000)]
+    texts += ["Das Kabinett beschloss am Mittwoch höhere Löhne.", "价格上涨了百分之五。"] * 50
+    enc = StaticEncoder()
+    before = _rss_file_mb()
+    out = enc.encode(texts)
+    assert _rss_file_mb() - before < 16, f"table pages mapped: +{_rss_file_mb() - before:.0f} MB"
+    assert enc._rows._used < 20_000  # pieces actually used, not the 128k of the table
+    half = enc.encode(texts[:50], dtype=np.float16)
+    assert half.dtype == np.float16 and np.allclose(half, out[:50], atol=1e-3)

@@ -37,7 +37,7 @@ class FingerprintConfig:
 class Fingerprint:
     minhash: bytes
     terms: list[str]
-    vectors: np.ndarray  # (n_passages, dim) float32, static tier
+    vectors: np.ndarray  # (n_passages, dim) float16 (as stored), static tier
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -68,20 +68,21 @@ class Fingerprinter:
         )
 
     def fingerprint_many(self, articles: list[Article]) -> list[Fingerprint]:
+        # MinHash and terms first: their transient memory is then not on top of the
+        # passage vectors (a 10 MB paragraph has 70,000 passages)
+        lexical = [
+            (signature_bytes(minhash(a.text, self.config.num_perm, self.config.shingle)),
+             entity_terms(a.text))
+            for a in articles
+        ]
         texts = [p.text for a in articles for p in a.passages]
-        vecs = self.static.encode(texts) if texts else np.zeros((0, self.static.dim))
+        vecs = (self.static.encode(texts, dtype=np.float16) if texts
+                else np.zeros((0, self.static.dim), dtype=np.float16))
+        del texts
         out: list[Fingerprint] = []
         pos = 0
-        for a in articles:
+        for a, (sig, terms) in zip(articles, lexical, strict=True):
             n = len(a.passages)
-            out.append(
-                Fingerprint(
-                    minhash=signature_bytes(
-                        minhash(a.text, self.config.num_perm, self.config.shingle)
-                    ),
-                    terms=entity_terms(a.text),
-                    vectors=np.asarray(vecs[pos : pos + n], dtype=np.float32),
-                )
-            )
+            out.append(Fingerprint(minhash=sig, terms=terms, vectors=vecs[pos : pos + n]))
             pos += n
         return out

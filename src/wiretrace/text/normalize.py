@@ -7,6 +7,7 @@ accent-insensitive.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -68,3 +69,27 @@ def fold(word: str) -> str:
         return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def folded_digest(text: str, *, nfkc: bool = False, chunk: int = 1 << 16) -> str:
+    """SHA-1 of the text with case folded and every run of whitespace one space (after
+    NFKC with ``nfkc``): ``" ".join(text.casefold().split())``, folded a chunk at a time.
+
+    Chunks are cut before a whitespace character (NFKC never composes across one, and it
+    stays whitespace), so the digest is the same as of the whole text folded at once; the
+    whole-text fold built a list of all 1.7 million words of a 10 MB text (~130 MB).
+    """
+    digest = hashlib.sha1()
+    first, lo, n = True, 0, len(text)
+    while lo < n:
+        m = _WHITESPACE.search(text, min(lo + chunk, n))
+        hi = m.start() if m else n
+        part = unicodedata.normalize("NFKC", text[lo:hi]) if nfkc else text[lo:hi]
+        if folded := _WHITESPACE.sub(" ", part.casefold()).strip():
+            digest.update(folded.encode("utf-8") if first else b" " + folded.encode("utf-8"))
+            first = False
+        lo = hi if hi > lo else n
+    return digest.hexdigest()
