@@ -291,7 +291,6 @@ def stable_id(url: str | None, text: str) -> str:
     return "sha1:" + folded_digest(text, nfkc=True)[:16]
 
 
-
 def finish(
     article: Article,
     *,
