@@ -127,10 +127,7 @@ def child_trace(store: Path, path: Path) -> dict[str, Any]:
     from wiretrace.report import trace_report
 
     engine = Wiretrace(store, create=False)
-    engine.fingerprinter.full.encode(["Warm up."])  # as Service.warm does
-    first = engine.store.get(next(iter(engine.store.ids())))
-    assert first is not None
-    engine.trace(first, limit=1)
+    engine.warm()  # as Service.warm does
     base = _rss_mb()
     data = path.read_bytes()
     t0 = time.perf_counter()

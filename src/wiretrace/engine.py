@@ -163,6 +163,19 @@ class Wiretrace:
         return stats
 
     # -- trace ------------------------------------------------------------------------
+    def warm(self) -> None:
+        """Load what the first trace and its report would otherwise load while a user
+        waits: the full model, WordNet (3-4 s, for the alteration summary), the LSH and
+        vector indexes (one stored article traced against one candidate)."""
+        from wiretrace.forensics.alterations import wordnet_available
+
+        self.fingerprinter.full.encode(["Warm up."])  # even on an empty store
+        wordnet_available()
+        first = next(iter(self.store.ids()), None)
+        article = self.store.get(first) if first else None
+        if article is not None:
+            self.trace(article, limit=1)
+
     def _full(self, art: Article) -> np.ndarray:
         digest = hashlib.sha1(art.text.encode()).hexdigest()[:12]
         key = f"{art.id}:{digest}:{len(art.passages)}"

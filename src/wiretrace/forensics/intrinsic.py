@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -1008,8 +1009,13 @@ def quick_signs(article: Article) -> float:
     telling which side of a pair is the copy; cheap enough to run on every trace."""
     if not article.text:
         return 0.0
-    return (
-        min(2.0, 0.5 * len(fragments(article)))
-        + min(2.0, 1.0 * len(name_variants(article)))
-        + (1.0 if article.declared_sources else 0.0)
-    )
+    return _text_signs(article.text) + (1.0 if article.declared_sources else 0.0)
+
+
+@lru_cache(maxsize=64)
+def _text_signs(text: str) -> float:
+    """The text's part of ``quick_signs``, once per text: a trace judges one query against
+    twenty candidates, and a 1,000-passage query's name variants took 1.6 s over them."""
+    article = Article(id="-", text=text)
+    return (min(2.0, 0.5 * len(fragments(article)))
+            + min(2.0, 1.0 * len(name_variants(article))))

@@ -182,14 +182,10 @@ class Service:
                             on_batch=lambda _stats: self.lock.pause())
 
     def warm(self) -> None:
-        """Load what the first trace would otherwise load while a user waits (the full
-        model, the LSH and vector indexes): trace one stored article against one candidate."""
+        """Load what the first trace would otherwise load while a user waits
+        (``Wiretrace.warm``)."""
         with self.lock.hold("the warm-up", refuse_when_busy=False):
-            self.engine.fingerprinter.full.encode(["Warm up."])  # even on an empty store
-            first = next(iter(self.engine.store.ids()), None)
-            article = self.engine.store.get(first) if first else None
-            if article is not None:
-                self.engine.trace(article, limit=1)
+            self.engine.warm()
 
 
 # -- stories in the background ---------------------------------------------------------------
