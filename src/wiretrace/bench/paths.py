@@ -9,6 +9,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from wiretrace.text.wordnet import cache_root  # the runtime's cache folder rule
+
+__all__ = ["cache_root", "default_data_dir"]
+
 _REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -18,13 +22,3 @@ def default_data_dir() -> Path:
     if env:
         return Path(env).expanduser()
     return (_REPO_ROOT.parent / "shared" / "data").resolve()
-
-
-def cache_root() -> Path:
-    """``$WIRETRACE_CACHE``, else ``$XDG_CACHE_HOME/wiretrace``, else ``~/.cache/wiretrace``."""
-    env = os.environ.get("WIRETRACE_CACHE")
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "wiretrace"

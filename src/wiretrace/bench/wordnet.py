@@ -1,12 +1,7 @@
-"""WordNet 3.0 from Debian's ``wordnet-base`` and ``wordnet-sense-index``, read with NLTK.
+"""The WordNet surface the benchmark's spinner needs.
 
-NLTK cannot download its own copy here, and it will not read ``/usr/share/wordnet`` in place:
-it wants the files under an NLTK data folder as ``corpora/wordnet/`` together with a
-``lexnames`` file that Debian does not ship, and its path sandbox refuses symlinks that leave
-the corpus folder. So :func:`nltk_data_dir` copies the files once into a cache folder
-(``~/.cache/wiretrace/nltk_data``) and writes ``lexnames``. The reader skips NLTK's mapping
-to other WordNet versions (only used by the multilingual functions), which would otherwise
-cost several seconds per process.
+The files and the NLTK reader are the runtime's (:mod:`wiretrace.text.wordnet`, also used to
+type synonyms in a trace); re-exported here for the benchmark's callers.
 
 :class:`Lexicon` is the small surface the spinner needs: lemmas, part-of-speech weights from
 sense-tagged counts, synonyms by sense frequency, and irregular forms for inflecting them.
@@ -14,106 +9,34 @@ sense-tagged counts, synonyms by sense frequency, and irregular forms for inflec
 
 from __future__ import annotations
 
-import os
-import shutil
-import warnings
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import lru_cache
+from typing import Any
 
-from wiretrace.bench.paths import cache_root
-
-INSTALL_HINT = (
-    "install it with `sudo apt-get install wordnet-base wordnet-sense-index` "
-    "or run scripts/install_bench_deps.sh"
+from wiretrace.text.wordnet import (
+    INSTALL_HINT,
+    WordNetMissing,
+    load_wordnet,
+    nltk_data_dir,
+    wordnet_source_dir,
 )
+
+__all__ = [
+    "INSTALL_HINT",
+    "POS_TAGS",
+    "Lexicon",
+    "WordNetMissing",
+    "load_wordnet",
+    "nltk_data_dir",
+    "wordnet_source_dir",
+]
+
 POS_TAGS = ("n", "v", "a", "r")
-_FILES = (
-    "data.noun", "data.verb", "data.adj", "data.adv",
-    "index.noun", "index.verb", "index.adj", "index.adv",
-    "noun.exc", "verb.exc", "adj.exc", "adv.exc",
-    "index.sense", "cntlist.rev",
-)  # fmt: skip
-# The 45 lexicographer files of WordNet 3.0, numbered as in the data files (lexnames(5WN)).
-_LEXNAMES = (
-    "adj.all adj.pert adv.all noun.Tops noun.act noun.animal noun.artifact noun.attribute "
-    "noun.body noun.cognition noun.communication noun.event noun.feeling noun.food noun.group "
-    "noun.location noun.motive noun.object noun.person noun.phenomenon noun.plant "
-    "noun.possession noun.process noun.quantity noun.relation noun.shape noun.state "
-    "noun.substance noun.time verb.body verb.change verb.cognition verb.communication "
-    "verb.competition verb.consumption verb.contact verb.creation verb.emotion verb.motion "
-    "verb.perception verb.possession verb.social verb.stative verb.weather adj.ppl"
-).split()
-_SYNTACTIC_CATEGORY = {"noun": 1, "verb": 2, "adj": 3, "adv": 4}
-
-
-class WordNetMissing(RuntimeError):
-    """Debian's WordNet files are not installed."""
-
-
-def wordnet_source_dir() -> Path:
-    """Where Debian installs WordNet (``$WIRETRACE_WORDNET_DIR`` overrides)."""
-    return Path(os.environ.get("WIRETRACE_WORDNET_DIR", "/usr/share/wordnet"))
-
-
-def _lexnames_text() -> str:
-    return "".join(
-        f"{i:02d}\t{name}\t{_SYNTACTIC_CATEGORY[name.split('.')[0]]}\n"
-        for i, name in enumerate(_LEXNAMES)
-    )
-
-
-def nltk_data_dir(cache: Path | None = None) -> Path:
-    """An NLTK data folder holding ``corpora/wordnet`` copied from Debian's files.
-
-    Copies only what is missing or changed (by size), so after the first call it costs a few
-    ``stat`` calls. Raises :class:`WordNetMissing` with the install command when the Debian
-    files are absent.
-    """
-    src = wordnet_source_dir()
-    missing = [f for f in _FILES if not (src / f).is_file()]
-    if missing:
-        names = ", ".join(missing)
-        raise WordNetMissing(f"WordNet files missing in {src} ({names}): {INSTALL_HINT}")
-    root = Path(cache) if cache is not None else cache_root() / "nltk_data"
-    dest = root / "corpora" / "wordnet"
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in _FILES:
-        s, d = src / name, dest / name
-        if d.is_symlink() or not d.is_file() or d.stat().st_size != s.stat().st_size:
-            tmp = dest / f".{name}.{os.getpid()}.tmp"
-            shutil.copyfile(s, tmp)
-            os.replace(tmp, d)
-    lexnames = dest / "lexnames"
-    text = _lexnames_text()
-    if not lexnames.is_file() or lexnames.read_text() != text:
-        tmp = dest / f".lexnames.{os.getpid()}.tmp"
-        tmp.write_text(text)
-        os.replace(tmp, lexnames)
-    return root
-
-
-@cache
-def load_wordnet(cache: Path | None = None):  # -> nltk WordNetCorpusReader
-    """The NLTK WordNet reader over Debian's files (loaded once per process, ~3 s)."""
-    import nltk
-    from nltk.corpus.reader.wordnet import WordNetCorpusReader
-
-    class _DebianWordNet(WordNetCorpusReader):
-        def map_wn(self, version: str = "wordnet") -> None:  # no OMW: skip the version map
-            return None
-
-    root = nltk_data_dir(cache)
-    if str(root) not in nltk.data.path:
-        nltk.data.path.append(str(root))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return _DebianWordNet(str(root / "corpora" / "wordnet"), None)
 
 
 class Lexicon:
     """The WordNet queries the spinner makes, memoised per word."""
 
-    def __init__(self, wn=None) -> None:
+    def __init__(self, wn: Any = None) -> None:
         self.wn = wn if wn is not None else load_wordnet()
         self._forms: dict[str, dict[str, list[str]]] = {p: {} for p in ("n", "v")}
         for pos in ("n", "v"):

@@ -158,7 +158,7 @@ def _negations(words: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, st
 def _wordnet() -> Any | None:
     """NLTK's WordNet over Debian's files, or None when they are not installed."""
     try:
-        from wiretrace.bench.wordnet import load_wordnet
+        from wiretrace.text.wordnet import load_wordnet
 
         return load_wordnet()
     except Exception:  # noqa: BLE001 - WordNet is optional: synonyms are then not typed
