@@ -82,7 +82,7 @@ SCHEMA = "wiretrace.robustness/1"
 KNOWN_REASONS = frozenset(
     "not_found unreadable empty binary undecodable too_large truncated corrupt no_text "
     "bad_json bad_xml unsafe_xml not_a_feed unsupported http_status extraction_error "
-    "special_file empty_folder".split()
+    "special_file empty_folder too_deep".split()
 )
 # Weighted families drawn at random; the fixed ones below are spread evenly through the run.
 FAMILIES = {
