@@ -166,7 +166,7 @@ def _capped_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                    cap: int) -> tuple[Wiretrace, dict[str, Any], list[int]]:
     """An engine holding one demo wire story, the comparison bound lowered to ``cap``
     passages, and a list that receives the size of every full-model encode call."""
-    import wiretrace.engine as engine_module
+    import wiretrace.prepare as engine_module
     from wiretrace.demo import CORPUS, load_jsonl, to_article
 
     monkeypatch.setattr(engine_module, "MAX_COMPARED_PASSAGES", cap)

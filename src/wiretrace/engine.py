@@ -11,74 +11,34 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from wiretrace.align import (
-    DATELINE_CREDIT,
-    AlignConfig,
-    PassageFeatures,
-    align,
-    passage_features,
+from wiretrace.align import AlignConfig
+from wiretrace.compare import (
+    Profile,
+    Settings,
+    build_profile,
+    compare,
+    compare_seated,
+    full_vectors,
 )
-from wiretrace.data import DERIVED_KINDS, AlignedPair, Article, Relation
+from wiretrace.data import DERIVED_KINDS, Article, Relation
 from wiretrace.fingerprint import Fingerprinter
-from wiretrace.forensics.alterations import alterations
-from wiretrace.ingest.credits import find_credits
-from wiretrace.judge import PairView, decide, features, load_thresholds
-from wiretrace.judge.direction import direction
+from wiretrace.judge import load_thresholds
+from wiretrace.prepare import (  # re-exported: the engine's API since the first release
+    MAX_COMPARED_CHARS,
+    MAX_COMPARED_PASSAGES,
+    prepare,
+    prepared,
+)
 from wiretrace.retrieve import LexicalIndex, RetrieveConfig, candidates
 from wiretrace.store import IngestStats, Store, open_store
-from wiretrace.store.sqlite import content_hash
-from wiretrace.text.lang import detect_language
-from wiretrace.text.normalize import normalize
-from wiretrace.text.segment import split_sentences
+
+__all__ = ["MAX_COMPARED_CHARS", "MAX_COMPARED_PASSAGES", "TraceResult", "Wiretrace",
+           "prepare"]
 
 SCHEMA_VERSION = "wiretrace.trace/1"
-
-#: How much of an article trace and compare look at: its first passages (sentences), at
-#: most this many and none that ends past this many characters. Far more than any real
-#: article (the longest of the 181 real pages in ../shared: 741 passages, 53,000
-#: characters), so only a giant input is cut; without a bound a 5 MB paragraph (~35,000
-#: sentences, each embedded by the full model and aligned against every candidate) held
-#: the engine for many minutes. Ingest still stores every passage.
-MAX_COMPARED_PASSAGES = 1000
-MAX_COMPARED_CHARS = 250_000
-
-
-def prepare(article: Article, max_passages: int | None = None,
-            max_chars: int | None = None) -> Article:
-    """Normalise the text and cut it into passages; detect the language if unknown.
-
-    With ``max_passages`` or ``max_chars``, a longer article keeps only its first
-    passages (at least one) and its text up to the end of the last one kept, and
-    ``meta["truncated"]`` says so (``passages_compared``, ``chars_compared``,
-    ``chars_total``); segmentation stops there too.
-    """
-    text = normalize(article.text)
-    passages = split_sentences(text, None if max_passages is None else max_passages + 1)
-    keep = len(passages) if max_passages is None else min(len(passages), max_passages)
-    while max_chars is not None and keep > 1 and passages[keep - 1].end > max_chars:
-        keep -= 1
-    meta = article.meta
-    if keep < len(passages):
-        passages = passages[:keep]
-        meta = {**meta, "truncated": {"passages_compared": keep,
-                                      "chars_compared": passages[-1].end,
-                                      "chars_total": len(text)}}
-        text = text[: passages[-1].end]
-    art = replace(article, text=text, passages=passages, meta=meta)
-    if not art.language:
-        art.language = detect_language(text)
-    if not art.credits:
-        art.credits = list(dict.fromkeys(c.agency for c in find_credits(text)))
-        if not art.credits and (m := DATELINE_CREDIT.match(text)):
-            art.credits = [m.group("agency")]  # an agency the credit list does not know
-    if not art.id:
-        art.id = "sha1:" + content_hash(text)[:16]
-    return art
-
 
 @dataclass(slots=True)
 class TraceResult:
@@ -132,6 +92,11 @@ class Wiretrace:
         self._full_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lexical: LexicalIndex | None = None
 
+    @property
+    def settings(self) -> Settings:
+        """What ``compare`` judges with (the alignment settings and judge thresholds)."""
+        return Settings(self.align_config, self.thresholds)
+
     # -- ingest -----------------------------------------------------------------------
     def add(self, articles: Iterable[Article], stats: IngestStats | None = None,
             batch: int = 256, on_batch: Callable[[IngestStats], None] | None = None
@@ -176,13 +141,29 @@ class Wiretrace:
         if article is not None:
             self.trace(article, limit=1)
 
+    def profile(self, article: Article) -> Profile:
+        """``article`` as comparison sees it (``compare.build_profile``). The full-model
+        vectors are the costly part (~80% of a comparison): they are kept in memory for
+        recent articles and, for a stored article, in the store, so each is encoded once
+        per store rather than once per process."""
+        art = prepared(article)
+        return build_profile(art, full=self._full(art))
+
     def _full(self, art: Article) -> np.ndarray:
-        digest = hashlib.sha1(art.text.encode()).hexdigest()[:12]
+        """Full-model vectors of a prepared article's passages: from memory, from the
+        store (a stored article whose text is the stored text), or encoded and saved."""
+        digest = hashlib.sha1(art.text.encode()).hexdigest()[:16]
         key = f"{art.id}:{digest}:{len(art.passages)}"
         if key in self._full_cache:
             self._full_cache.move_to_end(key)
             return self._full_cache[key]
-        vecs = self.fingerprinter.full.encode([p.text for p in art.passages])
+        stored = self.store.rowid_of(art.id) if art.id else None
+        vecs = self.store.load_full(stored, digest, len(art.passages)) if stored else None
+        if vecs is None:
+            vecs = full_vectors(self.fingerprinter.full, art)
+            if stored is not None and self.store.holds_text(
+                    stored, art.text, head="truncated" in art.meta):
+                self.store.save_full(stored, digest, vecs)
         self._full_cache[key] = vecs
         if len(self._full_cache) > 4000:
             self._full_cache.popitem(last=False)
@@ -190,64 +171,22 @@ class Wiretrace:
 
     def compare(self, query: Article, candidate: Article,
                 signals: dict[str, float] | None = None, *, explain: bool = True) -> Relation:
-        """Judge one pair, with ``query`` in the copy's seat; direction may turn it.
-
-        ``explain=False`` skips the alterations (word-level forensics): the story builder
-        needs only the verdict and direction, for many pairs.
-        """
-        query, candidate = _prepared(query), _prepared(candidate)
-        eq, ec = self._full(query), self._full(candidate)
-        sem = eq @ ec.T if len(eq) and len(ec) else np.zeros((len(eq), len(ec)))
-        qf, cf = _features_of(query), _features_of(candidate)
-        pairs = align(query.passages, candidate.passages, sem, self.align_config, qf, cf)
-        f = features(PairView(query, qf), PairView(candidate, cf), pairs, sem)
-        kind, conf = decide(f, self.thresholds)
-        rel = Relation(
-            copy_id=query.id, source_id=candidate.id, kind=kind, confidence=conf,
-            direction="unknown", features=f, signals=dict(signals or {}), alignment=pairs,
-        )
-        if kind in DERIVED_KINDS:
-            rel.direction, rel.direction_evidence = direction(query, candidate, f)
-            if rel.direction == "query_is_source":
-                # judge the pair the other way round: the candidate is the copy
-                swapped = [_swap(p) for p in pairs]
-                f2 = features(PairView(candidate, cf), PairView(query, qf), swapped, sem.T)
-                kind2, conf2 = decide(f2, self.thresholds)
-                if kind2 in DERIVED_KINDS:
-                    rel.kind, rel.confidence = kind2, conf2
-                    rel.features = {**f2, "seen_from": "candidate"}  # type: ignore[dict-item]
-        if rel.kind in DERIVED_KINDS and explain:
-            cross = bool(rel.features.get("cross_language"))
-            if rel.features.get("seen_from") == "candidate":
-                rel.alterations = alterations(candidate, query, [_swap(p) for p in pairs],
-                                              cross_language=cross)
-            else:
-                rel.alterations = alterations(query, candidate, pairs, cross_language=cross)
-        rel.evidence = evidence(query, candidate, pairs)
-        return rel
+        """Judge one pair with ``query`` in the copy's seat (``compare.compare``)."""
+        return compare(self.profile(query), self.profile(candidate), self.settings, signals,
+                       explain=explain)
 
     def compare_seated(self, query: Article, candidate: Article,
                        signals: dict[str, float] | None = None, *,
                        explain: bool = True) -> Relation:
-        """``compare``, then the other seating when it says "same event, not copied" while
-        half or more of the candidate aligned: the candidate may be the query's partial copy
-        or summary, which never looks derived from the copy's seat. A derivation either way
-        wins; ``copy_id`` of the result says which seat won. For callers that judge pairs
-        of stored articles with no query of their own (stories, the Spark scan)."""
-        rel = self.compare(query, candidate, signals, explain=explain)
-        if rel.kind == "independent" and rel.features.get("coverage_source", 0.0) >= 0.5:
-            other = self.compare(candidate, query, signals, explain=explain)
-            if other.derived:
-                return other
-        return rel
+        """Judge one pair in either seating (``compare.compare_seated``)."""
+        return compare_seated(self.profile(query), self.profile(candidate), self.settings,
+                              signals, explain=explain)
 
     def neighbours(self, article: Article, exclude_ids: Iterable[str] = (),
                    limit: int | None = None) -> list[tuple[Article, dict[str, float]]]:
         """Stored candidates for ``article`` (prepared), best first, with their signal
         scores: the retrieval half of ``trace``, reused by the story builder."""
-        if (len(article.passages) > MAX_COMPARED_PASSAGES
-                or article.passages and article.passages[-1].end > MAX_COMPARED_CHARS):
-            article = _prepared(article)
+        article = prepared(article)  # a giant article is looked up by its head
         exclude = {r for i in (article.id, *exclude_ids) if (r := self.store.rowid_of(i))}
         fp = self.fingerprinter.fingerprint_many([article])[0]
         if self._lexical is None:
@@ -271,7 +210,7 @@ class Wiretrace:
 
         A giant article is compared by its head only (``MAX_COMPARED_PASSAGES``,
         ``MAX_COMPARED_CHARS``); the result's ``truncated`` and verdict say so."""
-        art = _prepared(article)
+        art = prepared(article)
         found = self.neighbours(art, exclude_ids, limit)
         out = TraceResult(article=art, candidates=len(found))
         for cand, scores in found:
@@ -423,80 +362,3 @@ def _shifted(rel: Relation, whole: Article, first_passage: int, offset: int) -> 
         for a in rel.alterations
     ]
     return rel
-
-
-class _TextCache:
-    """Recent results keyed by a text, bounded by the characters of the keys it holds: a
-    trace compares one query with twenty candidates, and redoing the query's text work for
-    each was about 40% of the cost of a long query."""
-
-    def __init__(self, max_chars: int = 20_000_000) -> None:
-        self.max_chars = max_chars
-        self.chars = 0
-        self.items: OrderedDict[str, Any] = OrderedDict()
-
-    def get(self, text: str, make: Callable[[], Any]) -> Any:
-        if text in self.items:
-            self.items.move_to_end(text)
-            return self.items[text]
-        value = make()
-        self.items[text] = value
-        self.chars += len(text)
-        while self.chars > self.max_chars and len(self.items) > 1:
-            old, _ = self.items.popitem(last=False)
-            self.chars -= len(old)
-        return value
-
-
-_PREPARED = _TextCache()
-_FEATURES = _TextCache()
-
-
-def _prepared(article: Article) -> Article:
-    """Passages must come from our own segmenter over the normalised text, whoever made
-    the article (a reader, the store, a benchmark generator); at most
-    ``MAX_COMPARED_PASSAGES`` of them, within ``MAX_COMPARED_CHARS``. The text work is done
-    once per distinct text; the article's own fields are kept as ``prepare`` keeps them."""
-    base = _PREPARED.get(article.text, lambda: prepare(
-        Article(id="-", text=article.text), MAX_COMPARED_PASSAGES, MAX_COMPARED_CHARS))
-    meta = article.meta
-    if "truncated" in base.meta:
-        meta = {**meta, "truncated": base.meta["truncated"]}
-    art = replace(article, text=base.text, passages=list(base.passages), meta=meta)
-    if not art.language:
-        art.language = base.language
-    if not art.credits:
-        art.credits = list(base.credits)
-    if not art.id:
-        art.id = "sha1:" + content_hash(art.text)[:16]
-    return art
-
-
-def _features_of(art: Article) -> list[PassageFeatures]:
-    """Per-passage word lists of a prepared article, once per text."""
-    return _FEATURES.get(art.text, lambda: passage_features(art.passages))
-
-
-def _swap(p: AlignedPair) -> AlignedPair:
-    return AlignedPair(copy_idx=p.source_idx, source_idx=p.copy_idx, similarity=p.similarity,
-                       lexical=p.lexical, kind=p.kind, copy_span=p.source_span,
-                       source_span=p.copy_span)
-
-
-def evidence(query: Article, candidate: Article, pairs: list[AlignedPair]) -> dict[str, Any]:
-    """What a reader checks first: shared rare names and numbers, credits, dates."""
-    from wiretrace.judge import text_names, text_numbers
-
-    nq, nc = text_names(query.text), text_names(candidate.text)
-    uq, uc = text_numbers(query.text), text_numbers(candidate.text)
-    return {
-        "shared_names": sorted(nq & nc)[:40],
-        "names_only_in_query": sorted(nq - nc)[:40],
-        "shared_numbers": sorted(uq & uc)[:40],
-        "numbers_only_in_query": sorted(uq - uc)[:40],
-        "credits": {"query": query.credits, "candidate": candidate.credits},
-        "published": {"query": query.published, "candidate": candidate.published},
-        "declared_sources": {"query": query.declared_sources,
-                             "candidate": candidate.declared_sources},
-        "aligned_pairs": len(pairs),
-    }

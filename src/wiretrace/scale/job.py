@@ -204,37 +204,46 @@ def _article(row: dict[str, Any]) -> Any:
 def _full_of(row: dict[str, Any]) -> Any:
     import numpy as np
 
-    return np.frombuffer(row["full"], dtype=np.float32).reshape(-1, R.DIM)
+    return np.frombuffer(row["full"], dtype=np.float16).reshape(-1, R.DIM)
 
 
 def encode_partition(rows: Iterable[tuple[str, dict[str, Any]]]
                      ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Full-model passage vectors of each article in a pair, once per article: what
-    ``Wiretrace.compare`` would compute (``FullEncoder.encode`` of the prepared passages)."""
+    """Full-model passage vectors of each article in a pair, once per article, as the
+    engine keeps them (``compare.full_vectors`` of the prepared article, float16)."""
     import numpy as np
 
-    from wiretrace.engine import prepare
-    from wiretrace.scale.verify import worker_engine
+    from wiretrace.compare import full_vectors
+    from wiretrace.prepare import prepared
+    from wiretrace.scale.verify import worker_encoder
 
-    full = worker_engine().fingerprinter.full
+    full = worker_encoder()
     for aid, row in rows:
-        art = prepare(_article(row))
-        vecs = full.encode([p.text for p in art.passages])
-        row["full"] = np.ascontiguousarray(vecs, dtype=np.float32).tobytes()
+        vecs = full_vectors(full, prepared(_article(row)))
+        row["full"] = np.ascontiguousarray(vecs, dtype=np.float16).tobytes()
         yield aid, row
 
 
 def verify_partition(items: Iterable[tuple[dict[str, Any], dict[str, Any], dict[str, float]]]
                      ) -> Iterator[dict[str, Any]]:
-    """Verify the pairs of one partition, query-sorted so the engine's cache of full-model
-    passage vectors serves each query once. A pair that raises is a statistic."""
-    from wiretrace.scale.verify import verify_pair, worker_engine
+    """Verify the pairs of one partition from the articles' rows and vectors, with the
+    store-free comparer. A pair that raises is a statistic."""
+    from wiretrace.compare import Settings, build_profile
+    from wiretrace.scale.verify import verify_profiles
 
-    engine = worker_engine()
+    settings = Settings()
+    profiles: dict[str, Any] = {}
+
+    def profile(row: dict[str, Any]) -> Any:
+        if row["id"] not in profiles:
+            if len(profiles) > 256:
+                profiles.clear()
+            profiles[row["id"]] = build_profile(_article(row), full=_full_of(row))
+        return profiles[row["id"]]
+
     for q, c, signals in sorted(items, key=lambda t: (t[0]["id"], t[1]["id"])):
         try:
-            engine.given = {r["id"]: _full_of(r) for r in (q, c)}  # type: ignore[attr-defined]
-            yield verify_pair(engine, _article(q), _article(c), signals)
+            yield verify_profiles(profile(q), profile(c), signals, settings)
         except Exception as exc:
             yield {"a": q["id"], "b": c["id"], "kind": "error", "confidence": 0.0,
                    "direction": "unknown", "derived": False, "copy_id": None, "source_id": None,

@@ -1,73 +1,54 @@
-"""Verifying candidate pairs: ``Wiretrace.compare``, and the row a relation becomes.
+"""Verifying candidate pairs: the store-free comparer, and the row a relation becomes.
 
-Both scan paths call ``verify_pair`` with the engine's own ``compare`` (full-model
-alignment, the calibrated judge, the direction clues), so a pair gets one verdict
-whichever path found it. The Spark executors build one engine per Python worker over an
-empty throw-away store (``worker_engine``): compare never reads the store.
+Both scan paths judge a pair with ``compare.compare_seated`` (full-model alignment, the
+calibrated judge, the direction clues), as the story builder does, so a pair gets one
+verdict whichever path found it. The local path goes through the engine (its profiles and
+stored vectors); Spark executors build each article's profile from the vectors computed
+once upstream and need no store at all.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from wiretrace.compare import Profile, Settings, compare_seated
 from wiretrace.data import DERIVED_KINDS, Article, Relation
 
 if TYPE_CHECKING:
     from wiretrace.engine import Wiretrace
+    from wiretrace.fingerprint.embed import FullEncoder
 
 RELATION_COLUMNS = ("a", "b", "kind", "confidence", "direction", "derived", "copy_id",
                     "source_id", "signals", "evidence")
 
-_ENGINE: Wiretrace | None = None
+_ENCODER: FullEncoder | None = None
 
 
-def _engine_class() -> type:
-    from wiretrace.engine import Wiretrace
+def worker_encoder() -> FullEncoder:
+    """One full model per Python process (it loads once per executor worker, not per
+    task)."""
+    global _ENCODER
+    if _ENCODER is None:
+        from wiretrace.fingerprint.embed import FullEncoder
 
-    class ScanEngine(Wiretrace):
-        """``Wiretrace`` that takes full-model passage vectors computed upstream, once per
-        article (``given``), instead of encoding an article again in every partition that
-        holds one of its pairs. Given vectors come from the same ``FullEncoder.encode`` call
-        on the same prepared article, so verdicts do not change."""
-
-        given: dict[str, np.ndarray]
-
-        def _full(self, art: Article) -> np.ndarray:
-            v = self.given.get(art.id)
-            if v is not None and len(v) == len(art.passages):
-                return v
-            return super()._full(art)
-
-    return ScanEngine
-
-
-def worker_engine() -> Wiretrace:
-    """One engine per Python process (models load once per executor worker, not per task)."""
-    global _ENGINE
-    if _ENGINE is None:
-        import atexit
-        import shutil
-
-        tmp = tempfile.mkdtemp(prefix=f"wiretrace-verify-{os.getpid()}-")
-        atexit.register(shutil.rmtree, tmp, True)  # an empty store; nothing to keep
-        _ENGINE = _engine_class()(tmp)
-        _ENGINE.given = {}  # type: ignore[attr-defined]
-    return _ENGINE
+        _ENCODER = FullEncoder()
+    return _ENCODER
 
 
 def verify_pair(engine: Wiretrace, query: Article, cand: Article,
                 signals: dict[str, float]) -> dict[str, Any]:
-    """Judge one pair with ``query`` in the copy's seat -> a ``relations`` row.
-
-    ``Wiretrace.compare_seated``, as the story builder judges: the other seating is tried
-    when the candidate may be the query's partial copy or summary.
-    """
+    """Judge one pair of stored articles with ``query`` in the copy's seat -> a
+    ``relations`` row (``Wiretrace.compare_seated``: the other seating is tried when the
+    candidate may be the query's partial copy or summary)."""
     return relation_row(engine.compare_seated(query, cand, signals, explain=False))
+
+
+def verify_profiles(query: Profile, cand: Profile, signals: dict[str, float],
+                    settings: Settings | None = None) -> dict[str, Any]:
+    """``verify_pair`` for two profiles, with no engine or store."""
+    return relation_row(compare_seated(query, cand, settings or Settings(), signals,
+                                       explain=False))
 
 
 def relation_row(rel: Relation) -> dict[str, Any]:

@@ -87,6 +87,11 @@ CREATE TABLE IF NOT EXISTS relations (
     confidence REAL NOT NULL, direction TEXT NOT NULL, report TEXT NOT NULL,
     PRIMARY KEY (copy_id, source_id)
 );
+CREATE TABLE IF NOT EXISTS profiles (
+    article INTEGER PRIMARY KEY REFERENCES articles(rowid),
+    digest TEXT NOT NULL,
+    full BLOB NOT NULL
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, text, content='articles', content_rowid='rowid'
 );
@@ -475,6 +480,46 @@ class Store:
                 )
                 stats.ingested += 1
                 stats.passages += len(art.passages)
+
+    # -- full-model vectors (the costly part of an article's comparison profile) -----------
+    def load_full(self, rowid: int, digest: str, n: int) -> np.ndarray | None:
+        """The stored full-model vectors of article ``rowid`` when they were made for the
+        compared text with this ``digest`` and ``n`` passages, else ``None``."""
+        try:
+            row = self.db.execute("SELECT digest, full FROM profiles WHERE article=?",
+                                  (rowid,)).fetchone()
+        except sqlite3.OperationalError:
+            return None  # a read-only store made before profiles were kept
+        if row is None or row[0] != digest or len(row[1]) != n * _DIM * 2:
+            return None
+        return np.frombuffer(row[1], dtype=np.float16).reshape(n, _DIM).astype(np.float32)
+
+    def holds_text(self, rowid: int, text: str, *, head: bool = False) -> bool:
+        """Whether article ``rowid``'s stored text is ``text`` (or, with ``head``, starts
+        with it: comparison looks at a giant article's head only)."""
+        sql = ("SELECT substr(text, 1, ?) = ? FROM articles WHERE rowid=?" if head else
+               "SELECT length(text) = ? AND text = ? FROM articles WHERE rowid=?")
+        row = self.db.execute(sql, (len(text), text, rowid)).fetchone()
+        return bool(row and row[0])
+
+    def save_full(self, rowid: int, digest: str, vectors: np.ndarray) -> bool:
+        """Keep an article's full-model vectors (float16, 1 KB a passage) for the next
+        comparison, in this process or another. Best effort: a read-only store, or another
+        process holding the write lock, just means they are computed again next time."""
+        if self.readonly:
+            return False
+        blob = np.ascontiguousarray(vectors, dtype=np.float16).tobytes()
+        self.db.execute("PRAGMA busy_timeout=0")
+        try:
+            with self._tx():
+                self.db.execute("INSERT OR REPLACE INTO profiles VALUES (?,?,?)",
+                                (rowid, digest, blob))
+        except (StoreError, sqlite3.Error) as e:
+            log.debug("%s: full vectors of article %s not kept (%s)", self.path, rowid, e)
+            return False
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout={int(lock_timeout() * 1000)}")
+        return True
 
     def save_relation(self, copy_id: str, source_id: str, kind: str, confidence: float,
                       direction: str, report: dict[str, Any]) -> None:

@@ -1,0 +1,152 @@
+"""Comparing two articles: profiles in, a judged relation out, no store in sight.
+
+An article's ``Profile`` is everything a comparison needs to know about it alone — its
+prepared passages, their word features and full-model vectors — built once by
+``build_profile`` and reused for every pair it is in (the engine keeps the vectors in the
+store). ``compare`` aligns two profiles, judges the pair, turns it when the direction says
+the query is the source, and explains a derivation; ``compare_seated`` also tries the other
+seating for pairs that have no query of their own. The CLI, the Python API, the web app,
+the story builder and the Spark scan all judge pairs here, with explicit ``Settings``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from wiretrace.align import AlignConfig, PassageFeatures, align
+from wiretrace.data import DERIVED_KINDS, AlignedPair, Article, Relation
+from wiretrace.fingerprint.embed import FullEncoder
+from wiretrace.forensics.alterations import alterations
+from wiretrace.judge import PairView, decide, features, load_thresholds, text_names, text_numbers
+from wiretrace.judge.direction import direction
+from wiretrace.prepare import features_of, prepared
+
+__all__ = ["Profile", "Settings", "build_profile", "compare", "compare_seated", "evidence",
+           "full_vectors"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How pairs are judged: the alignment's settings and the judge's thresholds."""
+
+    align: AlignConfig = field(default_factory=AlignConfig)
+    thresholds: dict[str, Any] = field(default_factory=load_thresholds)
+
+
+@dataclass(slots=True)
+class Profile:
+    """One article as comparison sees it: prepared (capped) passages, their word features,
+    and one full-model vector per passage (float32, L2-normalised)."""
+
+    article: Article
+    feats: list[PassageFeatures]
+    full: np.ndarray
+
+    def __post_init__(self) -> None:
+        if len(self.full) != len(self.article.passages):
+            raise ValueError(f"{self.article.id}: {len(self.full)} vectors for "
+                             f"{len(self.article.passages)} passages")
+
+
+def build_profile(article: Article, encoder: FullEncoder | None = None,
+                  *, full: np.ndarray | None = None) -> Profile:
+    """The profile of ``article``: prepared as comparison sees it, with vectors either
+    given (``full``: ``full_vectors`` of the same prepared article, maybe kept in a store
+    or shipped between Spark stages) or made by ``encoder``."""
+    art = prepared(article)
+    if full is None:
+        if encoder is None:
+            raise ValueError("build_profile needs the full model or the article's vectors")
+        full = full_vectors(encoder, art)
+    return Profile(art, features_of(art), np.asarray(full, dtype=np.float32))
+
+
+def full_vectors(encoder: FullEncoder, article: Article) -> np.ndarray:
+    """Full-model vectors of a prepared article's passages, rounded to float16 as they are
+    kept: a pair then gets the same verdict whether its vectors were just computed, read
+    from a store or shipped between Spark stages."""
+    if not article.passages:
+        return np.zeros((0, 512), dtype=np.float32)
+    vecs = encoder.encode([p.text for p in article.passages])
+    return np.asarray(vecs, dtype=np.float16).astype(np.float32)
+
+
+def compare(query: Profile, candidate: Profile, settings: Settings,
+            signals: dict[str, float] | None = None, *, explain: bool = True) -> Relation:
+    """Judge one pair, with ``query`` in the copy's seat; direction may turn it.
+
+    ``explain=False`` skips the alterations (word-level forensics): the story builder and
+    the scan need only the verdict and direction, for many pairs.
+    """
+    q, c = query.article, candidate.article
+    eq, ec = query.full, candidate.full
+    sem = eq @ ec.T if len(eq) and len(ec) else np.zeros((len(eq), len(ec)))
+    qf, cf = query.feats, candidate.feats
+    pairs = align(q.passages, c.passages, sem, settings.align, qf, cf)
+    f = features(PairView(q, qf), PairView(c, cf), pairs, sem)
+    kind, conf = decide(f, settings.thresholds)
+    rel = Relation(
+        copy_id=q.id, source_id=c.id, kind=kind, confidence=conf,
+        direction="unknown", features=f, signals=dict(signals or {}), alignment=pairs,
+    )
+    if kind in DERIVED_KINDS:
+        rel.direction, rel.direction_evidence = direction(q, c, f)
+        if rel.direction == "query_is_source":
+            # judge the pair the other way round: the candidate is the copy
+            swapped = [swap(p) for p in pairs]
+            f2 = features(PairView(c, cf), PairView(q, qf), swapped, sem.T)
+            kind2, conf2 = decide(f2, settings.thresholds)
+            if kind2 in DERIVED_KINDS:
+                rel.kind, rel.confidence = kind2, conf2
+                rel.features = {**f2, "seen_from": "candidate"}  # type: ignore[dict-item]
+    if rel.kind in DERIVED_KINDS and explain:
+        cross = bool(rel.features.get("cross_language"))
+        if rel.features.get("seen_from") == "candidate":
+            rel.alterations = alterations(c, q, [swap(p) for p in pairs], cross_language=cross)
+        else:
+            rel.alterations = alterations(q, c, pairs, cross_language=cross)
+    rel.evidence = evidence(q, c, pairs)
+    return rel
+
+
+def compare_seated(query: Profile, candidate: Profile, settings: Settings,
+                   signals: dict[str, float] | None = None, *,
+                   explain: bool = True) -> Relation:
+    """``compare``, then the other seating when it says "same event, not copied" while
+    half or more of the candidate aligned: the candidate may be the query's partial copy
+    or summary, which never looks derived from the copy's seat. A derivation either way
+    wins; ``copy_id`` of the result says which seat won. For callers that judge pairs
+    of stored articles with no query of their own (stories, the Spark scan)."""
+    rel = compare(query, candidate, settings, signals, explain=explain)
+    if rel.kind == "independent" and rel.features.get("coverage_source", 0.0) >= 0.5:
+        other = compare(candidate, query, settings, signals, explain=explain)
+        if other.derived:
+            return other
+    return rel
+
+
+def swap(p: AlignedPair) -> AlignedPair:
+    """The pair seen from the other side."""
+    return AlignedPair(copy_idx=p.source_idx, source_idx=p.copy_idx, similarity=p.similarity,
+                       lexical=p.lexical, kind=p.kind, copy_span=p.source_span,
+                       source_span=p.copy_span)
+
+
+def evidence(query: Article, candidate: Article, pairs: list[AlignedPair]) -> dict[str, Any]:
+    """What a reader checks first: shared rare names and numbers, credits, dates."""
+    nq, nc = text_names(query.text), text_names(candidate.text)
+    uq, uc = text_numbers(query.text), text_numbers(candidate.text)
+    return {
+        "shared_names": sorted(nq & nc)[:40],
+        "names_only_in_query": sorted(nq - nc)[:40],
+        "shared_numbers": sorted(uq & uc)[:40],
+        "numbers_only_in_query": sorted(uq - uc)[:40],
+        "credits": {"query": query.credits, "candidate": candidate.credits},
+        "published": {"query": query.published, "candidate": candidate.published},
+        "declared_sources": {"query": query.declared_sources,
+                             "candidate": candidate.declared_sources},
+        "aligned_pairs": len(pairs),
+    }

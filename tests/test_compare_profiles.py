@@ -1,0 +1,141 @@
+"""Profiles and the store-free comparer (issue 12): an article's full-model vectors are
+computed once per store, not once per process; the comparer needs no engine or store and
+gives the engine's verdicts; a part of a stored article never replaces its vectors."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from wiretrace.compare import Settings, build_profile, compare, compare_seated, full_vectors
+from wiretrace.data import Article
+from wiretrace.demo import CORPUS, load_jsonl, to_article
+from wiretrace.engine import Wiretrace
+from wiretrace.fingerprint.embed import FullEncoder
+from wiretrace.prepare import prepared
+from wiretrace.store import open_store
+
+pytestmark = pytest.mark.usefixtures("one_model_load")
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[dict]:
+    return load_jsonl(CORPUS / "originals.jsonl")
+
+
+def _pair(corpus: list[dict]) -> tuple[Article, Article]:
+    """A wire original and a chrome-free edited copy of it (two sentences dropped)."""
+    src = to_article(next(d for d in corpus if d["role"] == "wire_original"))
+    paras = src.text.split("\n\n")
+    copy = Article(id="copy-1", text="\n\n".join(paras[:1] + paras[2:]),
+                   url="https://example.org/copy")
+    return src, copy
+
+
+class _Counting:
+    """The full model, counting the passages it is asked to encode."""
+
+    def __init__(self, full: FullEncoder) -> None:
+        self.full, self.passages = full, 0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.passages += len(texts)
+        return self.full.encode(texts)
+
+
+def test_comparer_needs_no_store_and_gives_the_engine_verdict(
+        tmp_path: Path, corpus: list[dict]) -> None:
+    src, copy = _pair(corpus)
+    engine = Wiretrace(tmp_path / "store")
+    engine.add([src])
+    via_engine = engine.compare(copy, engine.store.get(src.id))  # type: ignore[arg-type]
+    full = engine.fingerprinter.full
+    alone = compare(build_profile(copy, full), build_profile(src, full), Settings())
+    assert via_engine.derived and via_engine.source_id == src.id
+    assert (alone.kind, alone.direction, round(alone.confidence, 6)) == (
+        via_engine.kind, via_engine.direction, round(via_engine.confidence, 6))
+    assert [(p.copy_idx, p.source_idx) for p in alone.alignment] == [
+        (p.copy_idx, p.source_idx) for p in via_engine.alignment]
+    seated = compare_seated(build_profile(src, full), build_profile(copy, full), Settings())
+    assert seated.derived  # the other seating is tried: the copy is the source's copy
+
+
+def test_full_vectors_are_kept_in_the_store_and_read_by_a_new_process(
+        tmp_path: Path, corpus: list[dict]) -> None:
+    src, copy = _pair(corpus)
+    first = Wiretrace(tmp_path / "store")
+    first.add([src])
+    stored = first.store.get(src.id)
+    assert stored is not None
+    rel1 = first.compare(copy, stored)
+    first.store.close()
+
+    second = Wiretrace(tmp_path / "store")  # a new engine: no vectors in memory
+    counting = _Counting(second.fingerprinter.full)
+    second.fingerprinter.full = counting  # type: ignore[assignment]
+    again = second.store.get(src.id)
+    assert again is not None
+    rel2 = second.compare(copy, again)
+    # only the unstored copy was encoded; the stored original's vectors were read back
+    assert counting.passages == len(prepared(copy).passages)
+    assert (rel2.kind, rel2.direction, rel2.confidence) == (rel1.kind, rel1.direction,
+                                                            rel1.confidence)
+
+
+def test_a_part_of_a_stored_article_does_not_replace_its_vectors(
+        tmp_path: Path, corpus: list[dict]) -> None:
+    """A roundup judges parts of a page under the page's id: the part's vectors must not
+    be kept as the page's."""
+    src, _ = _pair(corpus)
+    engine = Wiretrace(tmp_path / "store")
+    engine.add([src])
+    stored = engine.store.get(src.id)
+    assert stored is not None
+    whole = prepared(stored)
+    engine.profile(whole)
+    rowid = engine.store.rowid_of(src.id)
+    assert rowid is not None
+    head = replace(whole, text=whole.text[: whole.passages[1].end], passages=[])
+    engine._full_cache.clear()
+    engine.profile(head)
+    row = engine.store.db.execute("SELECT length(full) FROM profiles WHERE article=?",
+                                  (rowid,)).fetchone()
+    assert row[0] == len(whole.passages) * 512 * 2
+
+
+def test_vectors_are_rounded_as_kept_so_every_path_agrees(corpus: list[dict],
+                                                         fingerprinter) -> None:  # type: ignore[no-untyped-def]
+    src, _ = _pair(corpus)
+    art = prepared(src)
+    vecs = full_vectors(fingerprinter.full, art)
+    assert vecs.dtype == np.float32 and len(vecs) == len(art.passages)
+    assert np.array_equal(vecs, vecs.astype(np.float16).astype(np.float32))
+
+
+def test_a_read_only_store_reads_kept_vectors_and_writes_nothing(
+        tmp_path: Path, corpus: list[dict]) -> None:
+    """Opened read-only (what a store the user may not write opens as: see
+    test_store_hardening for the permission side), kept vectors are read and new ones are
+    kept in memory only."""
+    src, copy = _pair(corpus)
+    engine = Wiretrace(tmp_path / "store")
+    engine.add([src])
+    engine.compare(copy, engine.store.get(src.id))  # type: ignore[arg-type]
+    config = engine.fingerprinter.config
+    engine.store.close()
+    before = (tmp_path / "store" / "wiretrace.sqlite").read_bytes()
+    ro = Wiretrace(tmp_path / "store", create=False)
+    ro.store.close()
+    ro.store = open_store(tmp_path / "store", config, readonly=True)
+    counting = _Counting(ro.fingerprinter.full)
+    ro.fingerprinter.full = counting  # type: ignore[assignment]
+    other = Article(id="other", text=prepared(copy).text + "\n\nOne more sentence here.")
+    assert ro.compare(copy, ro.store.get(src.id)).derived  # type: ignore[arg-type]
+    assert ro.compare(other, ro.store.get(src.id)).derived  # type: ignore[arg-type]
+    assert counting.passages == len(prepared(copy).passages) + len(prepared(other).passages)
+    assert not ro.store.save_full(1, "x", np.zeros((1, 512), np.float32))
+    ro.store.close()
+    assert (tmp_path / "store" / "wiretrace.sqlite").read_bytes() == before
