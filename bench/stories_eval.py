@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -238,7 +240,8 @@ def _lineage_scores(clusters: list[list[str]], verdicts: list[Any],
             "direction_right_among_found": right_dir / found_und if found_und else None}
 
 
-def cost(size: int, sample: int | None = None, seed: int = 0) -> dict[str, Any]:
+def cost(size: int, sample: int | None = None, seed: int = 0,
+         update: int | None = None) -> dict[str, Any]:
     """Stories over ``size`` articles: ECB+ (both splits) + copies + Reuters distractors.
 
     With ``sample``, every article is stored but only ``sample`` of them, drawn at random,
@@ -258,7 +261,7 @@ def cost(size: int, sample: int | None = None, seed: int = 0) -> dict[str, Any]:
         arts += corpus(split, seed)[0]
     rng = random.Random(seed)
     rng.shuffle(arts)
-    n_new = max(1, min(20, size // 100))
+    n_new = update or max(1, min(20, size // 100))
     fill = max(0, size + n_new - len(arts))
     reuters = load_reuters()[:fill]
     pool = arts + reuters
@@ -266,6 +269,7 @@ def cost(size: int, sample: int | None = None, seed: int = 0) -> dict[str, Any]:
     base, extra = pool[:size], pool[size:size + n_new]
     size = len(base)  # all the data there is, when asked for more
     tmp = Path(tempfile.mkdtemp(prefix="wiretrace-stories-cost-"))
+    load_start = os.getloadavg()
     engine = Wiretrace(tmp)
     _ = engine.fingerprinter.static.table
     _ = engine.fingerprinter.full._backend
@@ -324,6 +328,8 @@ def cost(size: int, sample: int | None = None, seed: int = 0) -> dict[str, Any]:
     shutil.rmtree(tmp, ignore_errors=True)
     return {
         "size": size,
+        "commit": _commit(),
+        "load_average": [round(load_start[0], 1), round(os.getloadavg()[0], 1)],
         "judged": judged,
         "estimated": judged < size,
         "ingest_s": round(ingest_s, 1),
@@ -344,6 +350,11 @@ def cost(size: int, sample: int | None = None, seed: int = 0) -> dict[str, Any]:
     }
 
 
+def _commit() -> str:
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True, cwd=ROOT, check=False).stdout.strip()
+
+
 def _merge(key: str, value: Any) -> dict[str, Any]:
     res = json.loads(OUT_JSON.read_text()) if OUT_JSON.exists() else {}
     res[key] = value
@@ -362,6 +373,8 @@ def main() -> None:
     q.add_argument("--store", type=Path, default=None, help="keep the store here")
     c = sub.add_parser("cost")
     c.add_argument("--size", type=int, required=True)
+    c.add_argument("--update", type=int, default=None,
+                   help="new articles for the incremental update (default 1%%, at most 20)")
     c.add_argument("--sample", type=int, default=None,
                    help="judge only this many articles (per-article cost at this size)")
     sub.add_parser("render")
@@ -370,7 +383,7 @@ def main() -> None:
         res = quality(args.split, json.loads(args.config) if args.config else None, args.store)
         _merge(args.split, res)
     elif args.cmd == "cost":
-        res = _merge(f"cost_{args.size}", cost(args.size, args.sample))
+        res = _merge(f"cost_{args.size}", cost(args.size, args.sample, update=args.update))
     res = json.loads(OUT_JSON.read_text())
     OUT_MD.write_text(render(res))
     log(f"wrote {OUT_MD}")
