@@ -72,14 +72,20 @@ def test_independent_report_is_not_a_copy(engine: Wiretrace, corpus: list[dict])
             assert not result.sources, (d["id"], [(r.source_id, r.kind) for r in result.sources])
 
 
-def test_ingest_is_idempotent(engine: Wiretrace, corpus: list[dict]) -> None:
+def test_ingest_is_idempotent(tmp_path: Path, corpus: list[dict]) -> None:
+    engine = Wiretrace(tmp_path / "store")  # its own: a republication joins later traces
+    engine.add([to_article(_original(corpus))])
     before = len(engine.store)
     stats = engine.add([to_article(_original(corpus))])
     assert stats.ingested == 0 and stats.duplicates == 1
-    # same text under another id is a duplicate too
+    # the same text under another id is another page: kept as a republication, sharing
+    # the stored text (no second article, no new passages); adding it again is a duplicate
+    passages = engine.store.n_passages()
     stats = engine.add([replace(to_article(_original(corpus)), id="other-id")])
-    assert stats.duplicates == 1
-    assert len(engine.store) == before
+    assert (stats.ingested, stats.republications, stats.duplicates) == (0, 1, 0)
+    assert engine.add([replace(to_article(_original(corpus)), id="other-id")]).duplicates == 1
+    assert len(engine.store) == before and engine.store.n_passages() == passages
+    assert engine.store.n_republications() == 1
 
 
 def test_store_refuses_other_fingerprints(tmp_path: Path) -> None:

@@ -166,9 +166,11 @@ def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet
 
     def progress(s: IngestStats) -> None:
         if show:
-            rate = (s.ingested + s.duplicates) / max(1e-9, time.perf_counter() - start)
+            done = s.ingested + s.republications + s.duplicates
+            rate = done / max(1e-9, time.perf_counter() - start)
             click.echo(
-                f"\r  {s.ingested} ingested, {s.duplicates} duplicates, "
+                f"\r  {s.ingested} ingested, {s.republications} republications, "
+                f"{s.duplicates} duplicates, "
                 f"{sum(s.failed.values())} failed  ({rate:.0f} articles/s)",
                 err=True,
                 nl=False,
@@ -190,6 +192,7 @@ def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet
     elapsed = time.perf_counter() - start
     summary = {
         "ingested": stats.ingested,
+        "republications": stats.republications,
         "duplicates": stats.duplicates,
         "failed": stats.failed,
         "passages": stats.passages,
@@ -198,7 +201,7 @@ def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet
         "articles_in_store": len(engine.store),
     }
     click.echo(json.dumps(summary))
-    if stats.ingested + stats.duplicates == 0 and stats.failed:
+    if stats.ingested + stats.republications + stats.duplicates == 0 and stats.failed:
         _fail(EXIT_INPUT, "no article could be read from the input (see the skipped lines)")
 
 

@@ -23,7 +23,7 @@ from wiretrace.compare import (
     compare_seated,
     full_vectors,
 )
-from wiretrace.data import DERIVED_KINDS, Article, Relation
+from wiretrace.data import DERIVED_KINDS, AlignedPair, Article, Relation
 from wiretrace.fingerprint import Fingerprinter
 from wiretrace.judge import load_thresholds
 from wiretrace.prepare import (  # re-exported: the engine's API since the first release
@@ -216,7 +216,34 @@ class Wiretrace:
         for cand, scores in found:
             out.relations.append(self.compare(art, cand, scores))
         self._roundup(art, found, out.relations)
+        out.relations += self._republished(art, out.relations)
         out.relations.sort(key=_source_rank)
+        return out
+
+    def _republished(self, art: Article, relations: list[Relation]) -> list[Relation]:
+        """The pages that share a text with the query or a candidate: stored once, they are
+        pages of their own (another URL, site, date) and each gets its relation. The
+        query's own twins are verbatim copies one way or the other (by date when both have
+        one); a candidate's twins are judged as the candidate was."""
+        out: list[Relation] = []
+        seen = {art.id} | {r.source_id for r in relations}
+        if self.store.rowid_of(art.id) is not None:
+            for page in self.store.republications_of(art.id):
+                if page.id in seen:
+                    continue
+                seen.add(page.id)
+                out.append(_twin(art, page))
+        for rel in relations:
+            for page in self.store.republications_of(rel.source_id):
+                if page.id in seen:
+                    continue
+                seen.add(page.id)
+                twin = replace(rel, source_id=page.id,
+                               features={**rel.features, "same_text_as": rel.source_id},
+                               direction_evidence=[
+                                   *rel.direction_evidence,
+                                   f"the same text as {rel.source_id}, at another address"])
+                out.append(twin)
         return out
 
 
@@ -283,6 +310,29 @@ class Wiretrace:
             )
             if relations[k].direction == "unknown":  # a compiler, unless other votes disagree
                 relations[k].direction = "candidate_is_source"
+
+
+def _twin(query: Article, page: Article) -> Relation:
+    """The relation of the query to a stored page with its very text."""
+    if query.published and page.published and query.published[:10] != page.published[:10]:
+        earlier = page.published < query.published
+        direction = "candidate_is_source" if earlier else "query_is_source"
+        why = [f"the same text, {'earlier' if earlier else 'later'} at {page.url or page.id} "
+               f"({page.published[:10]})"]
+    else:
+        direction, why = "unknown", [f"the same text at {page.url or page.id} (no dates "
+                                     "to tell who published first)"]
+    return Relation(
+        copy_id=query.id, source_id=page.id, kind="verbatim", confidence=1.0,
+        direction=direction, direction_evidence=why,
+        features={"same_text": 1.0, "coverage_copy": 1.0, "coverage_source": 1.0},
+        alignment=[AlignedPair(copy_idx=[i], source_idx=[i], similarity=1.0, lexical=1.0,
+                               kind="same", copy_span=(p.start, p.end),
+                               source_span=(p.start, p.end))
+                   for i, p in enumerate(query.passages)],
+        evidence={"same_text_as": query.id, "published": {"query": query.published,
+                                                          "candidate": page.published}},
+    )
 
 
 _RANK = {k: i for i, k in enumerate((*DERIVED_KINDS, "independent", "unrelated"))}

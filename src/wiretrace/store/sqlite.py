@@ -87,6 +87,17 @@ CREATE TABLE IF NOT EXISTS relations (
     confidence REAL NOT NULL, direction TEXT NOT NULL, report TEXT NOT NULL,
     PRIMARY KEY (copy_id, source_id)
 );
+CREATE TABLE IF NOT EXISTS republications (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    of_article INTEGER NOT NULL REFERENCES articles(rowid),
+    url TEXT, site TEXT, title TEXT, published TEXT, byline TEXT, language TEXT,
+    credits TEXT NOT NULL DEFAULT '[]',
+    declared_sources TEXT NOT NULL DEFAULT '[]',
+    boilerplate TEXT NOT NULL DEFAULT '[]',
+    meta TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS republications_of ON republications(of_article);
 CREATE TABLE IF NOT EXISTS profiles (
     article INTEGER PRIMARY KEY REFERENCES articles(rowid),
     digest TEXT NOT NULL,
@@ -221,6 +232,9 @@ def _core_tables() -> set[str]:
 class IngestStats:
     ingested: int = 0
     duplicates: int = 0
+    #: pages whose text a stored article already has, kept as pages of their own (their id,
+    #: URL, site, dates) sharing that article's text, passages and vectors
+    republications: int = 0
     failed: dict[str, int] = field(default_factory=dict)
     passages: int = 0
 
@@ -426,12 +440,25 @@ class Store:
 
     # -- writing ----------------------------------------------------------------------
     def has(self, article_id: str, text: str | None = None) -> bool:
+        """Whether a page with this id is stored (with ``text``: or, in a store made before
+        republications were kept, an article with this text)."""
         row = self.db.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone()
-        if row is None and text is not None:
+        if row is None and self._keeps_republications():
+            row = self.db.execute("SELECT 1 FROM republications WHERE id=?",
+                                  (article_id,)).fetchone()
+        elif row is None and text is not None:
             row = self.db.execute(
                 "SELECT 1 FROM articles WHERE content_hash=?", (content_hash(text),)
             ).fetchone()
         return row is not None
+
+    def _keeps_republications(self) -> bool:
+        """False for a read-only store made before republications were kept."""
+        if not hasattr(self, "_republications_table"):
+            self._republications_table = self.db.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name='republications'"
+            ).fetchone()[0] > 0
+        return self._republications_table
 
     def add(
         self, articles: list[Article], fingerprints: list[Fingerprint], stats: IngestStats
@@ -445,10 +472,14 @@ class Store:
         with self._tx():
             for art, fp in zip(articles, fingerprints, strict=True):
                 h = content_hash(art.text)
-                if self.db.execute(
-                    "SELECT 1 FROM articles WHERE id=? OR content_hash=?", (art.id, h)
-                ).fetchone():
+                if self.has(art.id):
                     stats.duplicates += 1
+                    continue
+                same = self.db.execute("SELECT rowid FROM articles WHERE content_hash=? "
+                                       "ORDER BY rowid LIMIT 1", (h,)).fetchone()
+                if same is not None:
+                    self._add_republication(art, int(same[0]))
+                    stats.republications += 1
                     continue
                 cur = self.db.execute(
                     "INSERT INTO articles (id, content_hash, url, site, title, published, "
@@ -480,6 +511,51 @@ class Store:
                 )
                 stats.ingested += 1
                 stats.passages += len(art.passages)
+
+    def _add_republication(self, art: Article, of_article: int) -> None:
+        self.db.execute(
+            "INSERT INTO republications (id, of_article, url, site, title, published, byline, "
+            "language, credits, declared_sources, boilerplate, meta) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (art.id, of_article, art.url, art.site, art.title, art.published, art.byline,
+             art.language, json.dumps(art.credits), json.dumps(art.declared_sources),
+             json.dumps(art.boilerplate), json.dumps(art.meta, default=str)),
+        )
+
+    def republications_of(self, article_id: str) -> list[Article]:
+        """The other pages with ``article_id``'s text (whichever of them ``article_id`` is),
+        text included, oldest stored first."""
+        if not self._keeps_republications():
+            return []
+        rowid = self.rowid_of(article_id)
+        if rowid is None:
+            return []
+        holder = self.get_by_rowid(rowid, passages=False)
+        if holder is None:
+            return []
+        pages = [holder] if holder.id != article_id else []
+        for row in self.db.execute("SELECT * FROM republications WHERE of_article=? "
+                                   "ORDER BY rowid", (rowid,)):
+            if row["id"] != article_id:
+                pages.append(self._page(row, holder))
+        return pages
+
+    def _page(self, row: sqlite3.Row, holder: Article) -> Article:
+        """A republication as an article: its own fields, the holder's text and passages."""
+        return Article(
+            id=row["id"], text=holder.text, url=row["url"], site=row["site"],
+            title=row["title"], published=row["published"], byline=row["byline"],
+            language=row["language"] or holder.language, credits=json.loads(row["credits"]),
+            declared_sources=json.loads(row["declared_sources"]),
+            boilerplate=json.loads(row["boilerplate"]),
+            meta={**json.loads(row["meta"]), "same_text_as": holder.id},
+            passages=list(holder.passages),
+        )
+
+    def n_republications(self) -> int:
+        if not self._keeps_republications():
+            return 0
+        return int(self.db.execute("SELECT count(*) FROM republications").fetchone()[0])
 
     # -- full-model vectors (the costly part of an article's comparison profile) -----------
     def load_full(self, rowid: int, digest: str, n: int) -> np.ndarray | None:
@@ -555,15 +631,29 @@ class Store:
         return art
 
     def get(self, article_id: str) -> Article | None:
+        """A stored page: an article, or a republication (its own fields, the text it
+        shares with the article stored first, ``meta["same_text_as"]`` naming that one)."""
         row = self.db.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
-        return self._article(row) if row else None
+        if row:
+            return self._article(row)
+        if not self._keeps_republications():
+            return None
+        rep = self.db.execute("SELECT * FROM republications WHERE id=?",
+                              (article_id,)).fetchone()
+        holder = self.get_by_rowid(rep["of_article"]) if rep else None
+        return self._page(rep, holder) if rep and holder else None
 
-    def get_by_rowid(self, rowid: int) -> Article | None:
+    def get_by_rowid(self, rowid: int, passages: bool = True) -> Article | None:
         row = self.db.execute("SELECT * FROM articles WHERE rowid=?", (rowid,)).fetchone()
-        return self._article(row) if row else None
+        return self._article(row, passages) if row else None
 
     def rowid_of(self, article_id: str) -> int | None:
+        """The rowid of the article holding this page's text (a republication's is the
+        article it shares the text with)."""
         row = self.db.execute("SELECT rowid FROM articles WHERE id=?", (article_id,)).fetchone()
+        if row is None and self._keeps_republications():
+            row = self.db.execute("SELECT of_article FROM republications WHERE id=?",
+                                  (article_id,)).fetchone()
         return int(row[0]) if row else None
 
     def ids(self) -> Iterator[str]:

@@ -171,7 +171,41 @@ def _order(engine: Any) -> tuple[dict[str, tuple[str, int]], dict[str, dict[str,
         order[aid] = (pub or "~", int(rowid))
         meta[aid] = {"title": title, "site": site, "published": pub, "url": url,
                      "credits": json.loads(credits or "[]")}
+    for rowid, aid, title, site, pub, url, credits in _republication_rows(engine.store):
+        order[aid] = (pub or "~", _REPUBLICATION_ORDER + int(rowid))  # after the articles
+        meta[aid] = {"title": title, "site": site, "published": pub, "url": url,
+                     "credits": json.loads(credits or "[]")}
     return order, meta
+
+
+_REPUBLICATION_ORDER = 1 << 40
+
+
+def _republication_rows(store: Any) -> list[tuple[Any, ...]]:
+    if not store.n_republications():
+        return []
+    return store.db.execute(
+        "SELECT rowid, id, title, site, published, url, credits FROM republications"
+    ).fetchall()
+
+
+def republication_verdicts(store: Any) -> list[PairVerdict]:
+    """One verbatim verdict per stored republication against the article whose text it
+    shares: the pair is never judged (the texts are one), and by date when both pages have
+    one, the earlier is the source."""
+    if not store.n_republications():
+        return []
+    out = []
+    for aid, pub, holder, hpub in store.db.execute(
+            "SELECT r.id, r.published, a.id, a.published FROM republications r "
+            "JOIN articles a ON a.rowid = r.of_article"):
+        if pub and hpub and pub[:10] != hpub[:10]:
+            direction = "candidate_is_source" if hpub < pub else "query_is_source"
+            why = [f"the same text; published {pub[:10]}, the other {hpub[:10]}"]
+        else:
+            direction, why = "unknown", ["the same text at another address"]
+        out.append(PairVerdict(aid, holder, "verbatim", 1.0, direction, 0.0, why))
+    return out
 
 
 def name_similarity(store: Any, pairs: Iterable[tuple[str, str]]
@@ -258,7 +292,8 @@ def build_stories(engine: Any, config: StoryConfig | None = None, *, rebuild: bo
     t_judge = time.perf_counter() - t0
     order, meta = _order(engine)
     nodes = sorted(order, key=order.__getitem__)
-    verdicts = [v for v in cache.verdicts() if v.a in order and v.b in order]
+    verdicts = [v for v in [*cache.verdicts(), *republication_verdicts(engine.store)]
+                if v.a in order and v.b in order]
     # the parts of the graph new verdicts touch: components over any judged pair
     parts = connected_components(
         nodes, ((v.a, v.b) for v in verdicts if v.kind in SAME_EVENT_KINDS))
@@ -314,6 +349,7 @@ def build_stories(engine: Any, config: StoryConfig | None = None, *, rebuild: bo
     copies = {e.target for s in stories for e in s.edges if e.tree}
     stats = {
         "articles": n,
+        "republications": engine.store.n_republications(),
         "stories": len(stories),
         "stories_with_2_or_more": sum(len(s.members) > 1 for s in stories),
         "derived_articles": len(copies),

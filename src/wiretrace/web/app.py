@@ -459,7 +459,8 @@ def build_app(store: str | Path | None, *, max_bytes: int, engine: Wiretrace | N
                                 "({\"articles\": [...]}).")
         await run_in_threadpool(service.add, articles, stats)
         counts = await run_in_threadpool(service.counts)
-        return {"ingested": stats.ingested, "duplicates": stats.duplicates,
+        return {"ingested": stats.ingested, "republications": stats.republications,
+                "duplicates": stats.duplicates,
                 "failed": stats.failed, "skipped": failures[:100], "passages": stats.passages,
                 "seconds": round(time.perf_counter() - t0, 2), "store": store_name,
                 "articles_in_store": counts["articles"]}

@@ -167,12 +167,15 @@ class Service:
 
     def counts(self) -> dict[str, int]:
         store = self.reader()
-        return {"articles": len(store), "passages": store.n_passages()}
+        return {"articles": len(store), "passages": store.n_passages(),
+                "republications": store.n_republications()}
 
     def version(self) -> tuple[int, int]:
-        """(articles, last article rowid): changes whenever an article is stored."""
-        row = self.reader().db.execute("SELECT count(*), max(rowid) FROM articles").fetchone()
-        return int(row[0]), int(row[1] or 0)
+        """(pages, last article rowid): changes whenever an article or a republication of
+        one is stored."""
+        store = self.reader()
+        row = store.db.execute("SELECT count(*), max(rowid) FROM articles").fetchone()
+        return int(row[0]) + store.n_republications(), int(row[1] or 0)
 
     def add(self, articles: Iterable[Article], stats: IngestStats) -> None:
         """Store articles; between batches of ``INGEST_BATCH`` the requests waiting for the
