@@ -1,0 +1,145 @@
+"""Exhaustive vs inverted-file passage index on a large store: time and what is lost.
+
+A store past ``IVF_MIN_PASSAGES`` searches an inverted file (IVF) of float16 vectors
+instead of every passage. For ``--queries`` stored articles drawn at random, this searches
+their passages both ways (the store's own vectors, ``k_passages`` neighbours each, as
+retrieval does) and reports:
+
+* search time per article (all its passages in one call), exhaustive and IVF;
+* passage recall: the share of the exhaustive neighbours above the vote floor that the IVF
+  search also returns;
+* candidate recall: the share of the exhaustive semantic top-``n_semantic`` articles (the
+  votes retrieval ranks by) that the IVF votes also rank in their top ``n_semantic``.
+
+The store is any wiretrace store folder (e.g. one ``bench/stories_eval.py cost`` leaves,
+or ``wiretrace ingest`` of a crawl); it is opened read-only and nothing is written.
+
+Run:  .venv/bin/python bench/index_eval.py --store DIR [--queries 300] [--lists 0,512,1024]
+Writes bench/results/index.md and bench/results/index.json. Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+OUT = Path(__file__).with_name("results")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--store", type=Path, required=True)
+    ap.add_argument("--queries", type=int, default=300)
+    ap.add_argument("--lists", default="0", help="IVF list counts to try; 0 = the store's rule")
+    ap.add_argument("--nprobe", default="0", help="nprobe values to try; 0 = the store's rule")
+    a = ap.parse_args()
+
+    import faiss
+
+    from wiretrace.fingerprint import Fingerprinter
+    from wiretrace.retrieve import RetrieveConfig, semantic_votes
+    from wiretrace.store import open_store
+    from wiretrace.store.sqlite import _DIM, _ivf_lists, _new_index, _tune
+
+    cfg = RetrieveConfig()
+    store = open_store(a.store, Fingerprinter().config, readonly=True)
+    load0 = os.getloadavg()[0]
+    rows = store.db.execute("SELECT rowid, article, vec FROM passages ORDER BY rowid").fetchall()
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    owner = np.array([r[1] for r in rows], dtype=np.int64)
+    vecs = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float16).reshape(-1, _DIM)
+    del rows
+    n = len(ids)
+    rng = np.random.default_rng(0)
+    arts = rng.choice(np.unique(owner), min(a.queries, len(np.unique(owner))), replace=False)
+    queries = [vecs[owner == x].astype(np.float32) for x in arts]
+
+    flat = _new_index()
+    for lo in range(0, n, 16384):
+        flat.add_with_ids(vecs[lo:lo + 16384].astype(np.float32), ids[lo:lo + 16384])
+
+    def run(index: Any) -> tuple[float, list[Any], list[dict[int, float]]]:
+        store._index, store._index_last = index, int(ids[-1])
+        t = time.perf_counter()
+        res = [index.search(q, cfg.k_passages) for q in queries]
+        took = (time.perf_counter() - t) / len(queries)
+        votes = [semantic_votes(store, q, cfg.k_passages, cfg.floor)[0] for q in queries]
+        return took, res, votes
+
+    def top(v: dict[int, float], exclude: int) -> set[int]:
+        ranked = sorted((x for x in v if x != exclude), key=lambda x: -v[x])
+        return set(ranked[:cfg.n_semantic])
+
+    flat_s, flat_res, flat_votes = run(flat)
+    out: dict[str, Any] = {
+        "store": str(a.store), "passages": n, "articles": int(len(np.unique(owner))),
+        "queries": len(queries), "k_passages": cfg.k_passages, "floor": cfg.floor,
+        "exhaustive_ms_per_article": round(1000 * flat_s, 1), "runs": [],
+        "date": time.strftime("%Y-%m-%d %H:%M"), "load_before": round(load0, 1),
+        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                                 text=True, cwd=Path(__file__).parent,
+                                 check=False).stdout.strip(),
+    }
+    for nlist in [int(x) or _ivf_lists(n) for x in a.lists.split(",")]:
+        ivf = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(_DIM), _DIM, nlist,
+                                            faiss.ScalarQuantizer.QT_fp16,
+                                            faiss.METRIC_INNER_PRODUCT)
+        sample = vecs[:: max(1, n // (64 * nlist))][: 64 * nlist].astype(np.float32)
+        t = time.perf_counter()
+        ivf.train(sample)
+        train_s = time.perf_counter() - t
+        t = time.perf_counter()
+        for lo in range(0, n, 16384):
+            ivf.add_with_ids(vecs[lo:lo + 16384].astype(np.float32), ids[lo:lo + 16384])
+        add_s = time.perf_counter() - t
+        for nprobe in [int(x) for x in a.nprobe.split(",")]:
+            _tune(ivf)
+            if nprobe:
+                ivf.nprobe = nprobe
+            took, res, votes = run(ivf)
+            hit = tot = 0
+            for (d0, i0), (_, i1) in zip(flat_res, res, strict=True):
+                for qi in range(len(i0)):
+                    want = {p for d, p in zip(d0[qi], i0[qi], strict=True) if d >= cfg.floor}
+                    hit += len(want & set(i1[qi]))
+                    tot += len(want)
+            cand_hit = cand_tot = 0
+            for x, v0, v1 in zip(arts, flat_votes, votes, strict=True):
+                want = top(v0, int(x))
+                cand_hit += len(want & top(v1, int(x)))
+                cand_tot += len(want)
+            out["runs"].append({
+                "lists": nlist, "nprobe": ivf.nprobe, "train_s": round(train_s, 1),
+                "add_s": round(add_s, 1), "ms_per_article": round(1000 * took, 1),
+                "passage_recall": round(hit / max(1, tot), 4),
+                "candidate_recall": round(cand_hit / max(1, cand_tot), 4)})
+            print(out["runs"][-1], flush=True)
+    out["load_after"] = round(os.getloadavg()[0], 1)
+    (OUT / "index.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    lines = [
+        "# Passage index: exhaustive vs inverted file", "",
+        f"`bench/index_eval.py` on {out['date']} (commit `{out['commit']}`), store of "
+        f"{out['articles']:,} articles / {n:,} passages; {len(queries)} stored articles as "
+        f"queries, all their passages searched at once, {cfg.k_passages} neighbours each. "
+        f"2 cores shared with other jobs (load {out['load_before']} → {out['load_after']}).",
+        "", f"Exhaustive (float16, every passage): **{out['exhaustive_ms_per_article']} ms** "
+        "per article.", "",
+        "| lists | nprobe | train s | add s | ms per article | passage recall (above floor) "
+        "| candidate recall (semantic top 12) |", "|---|---|---|---|---|---|---|"]
+    for r in out["runs"]:
+        lines.append(f"| {r['lists']} | {r['nprobe']} | {r['train_s']} | {r['add_s']} | "
+                     f"**{r['ms_per_article']}** | {r['passage_recall']:.3f} | "
+                     f"{r['candidate_recall']:.3f} |")
+    (OUT / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("wrote", OUT / "index.md")
+
+
+if __name__ == "__main__":
+    main()
