@@ -557,3 +557,25 @@ def test_lone_surrogates_in_any_jsonl_field_are_replaced(tmp_path: Path) -> None
     for res in results:
         _encodable(res)
     assert results[0].article is not None and results[0].article.language == "\ufffd\ufffd"
+
+
+# -- a republication in the terminal report -----------------------------------------------------
+# A stored page with the query's very text (a republication, engine._twin) carries only
+# coverage and same_text: the text view read its "semantic" score and crashed the CLI trace
+# (fuzz case 6888 on the run's store: KeyError at report/terminal.py:render_text).
+
+
+def test_the_text_report_shows_a_stored_page_with_the_very_text() -> None:
+    from types import SimpleNamespace
+
+    from wiretrace.data import Article
+    from wiretrace.engine import _twin
+    from wiretrace.report.model import trace_report
+    from wiretrace.report.terminal import render_text
+
+    query = Article(id="q", text=BODY, published="2026-03-02")
+    page = Article(id="page", text=BODY, url="https://a.example/x", published="2026-03-01")
+    result = SimpleNamespace(article=query, relations=[_twin(query, page)],
+                             verdict="verbatim copy of page", candidates=1)
+    text = render_text(trace_report(result, {"page": page}.get))
+    assert "source 1: page" in text and "the same text" in text

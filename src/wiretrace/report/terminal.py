@@ -37,11 +37,14 @@ def render_text(report: dict[str, Any], max_pairs: int = 4, width: int = 100,
         ]
         for why in rel["direction_evidence"]:
             lines.append(f"              - {why}")
-        lines.append(
-            f"  coverage    copy {f['coverage_copy']:.0%}, source {f['coverage_source']:.0%};"
-            f" meaning {f['semantic']:.2f}, wording {f['lexical']:.2f},"
-            f" function words {f['function_words']:.2f}"
-        )
+        coverage = (f"  coverage    copy {f['coverage_copy']:.0%},"
+                    f" source {f['coverage_source']:.0%};")
+        if "semantic" in f:
+            coverage += (f" meaning {f['semantic']:.2f}, wording {f['lexical']:.2f},"
+                         f" function words {f['function_words']:.2f}")
+        else:  # a stored page with the very text (a republication): nothing was compared
+            coverage += " the same text"
+        lines.append(coverage)
         ev = rel["evidence"]
         if ev.get("shared_names"):
             lines.append("  names       " + _clip(", ".join(ev["shared_names"]), width - 14))
