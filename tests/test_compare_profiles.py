@@ -139,3 +139,29 @@ def test_a_read_only_store_reads_kept_vectors_and_writes_nothing(
     assert not ro.store.save_full(1, "x", np.zeros((1, 512), np.float32))
     ro.store.close()
     assert (tmp_path / "store" / "wiretrace.sqlite").read_bytes() == before
+
+
+def test_the_python_api_cleans_a_hand_made_article_as_the_cli_reads_a_file(
+        tmp_path: Path, corpus: list[dict]) -> None:
+    """``Wiretrace.trace(Article(text=page))`` once skipped the reader's page cleaning
+    that ``wiretrace trace page.txt`` does, and missed chromed copies the CLI found."""
+    from wiretrace.ingest.query import query_from_bytes
+    from wiretrace.prepare import clean
+
+    src, _ = _pair(corpus)
+    page = ("Menu\nHome | World | Business | Sport\nShare this article\nFacebook Twitter "
+            "WhatsApp Email\n\n" + src.text + "\n\nRead more:\nRelated stories\n"
+            "Sign up for our newsletter\n© 2024 Example Media. All rights reserved.")
+    via_file = query_from_bytes(page.encode(), "page.txt").article
+    by_hand = clean(Article(id="q", text=page))
+    assert by_hand.cleaned and by_hand.text == via_file.text != page
+    assert "Share this article" in " ".join(by_hand.boilerplate)
+    engine = Wiretrace(tmp_path / "store")
+    engine.add([src])
+    api = engine.trace(Article(id="q", text=page))
+    cli = engine.trace(via_file)
+    assert api.sources and cli.sources
+    assert (api.sources[0].source_id, api.sources[0].kind) == (
+        cli.sources[0].source_id, cli.sources[0].kind)
+    stored = engine.store.get(src.id)
+    assert stored is not None and stored.cleaned and clean(stored) is stored  # never twice

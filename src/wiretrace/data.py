@@ -58,6 +58,9 @@ class Article:
     boilerplate: list[str] = field(default_factory=list)  # lines removed as page chrome
     meta: dict[str, Any] = field(default_factory=dict)  # anything else the reader kept
     passages: list[Passage] = field(default_factory=list)
+    #: True once a reader (or the store) has cleaned ``text``; the engine runs the page
+    #: cleaning on an article made by hand, so the Python API traces what the CLI traces
+    cleaned: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -29,6 +29,7 @@ from wiretrace.judge import load_thresholds
 from wiretrace.prepare import (  # re-exported: the engine's API since the first release
     MAX_COMPARED_CHARS,
     MAX_COMPARED_PASSAGES,
+    clean,
     prepare,
     prepared,
 )
@@ -115,7 +116,7 @@ class Wiretrace:
                 on_batch(stats)
 
         for art in articles:
-            art = prepare(art)
+            art = prepare(clean(art))
             if not art.passages:
                 stats.fail("no_text")
                 continue
@@ -210,7 +211,7 @@ class Wiretrace:
 
         A giant article is compared by its head only (``MAX_COMPARED_PASSAGES``,
         ``MAX_COMPARED_CHARS``); the result's ``truncated`` and verdict say so."""
-        art = prepared(article)
+        art = prepared(clean(article))
         found = self.neighbours(art, exclude_ids, limit)
         out = TraceResult(article=art, candidates=len(found))
         for cand, scores in found:

@@ -30,6 +30,29 @@ MAX_COMPARED_PASSAGES = 1000
 MAX_COMPARED_CHARS = 250_000
 
 
+def clean(article: Article) -> Article:
+    """An article made by hand (``cleaned`` False: the Python API, a test) cleaned as the
+    CLI's reader cleans a file: page chrome, a headline line, credits and declared sources
+    taken out of the text (``ingest.plaintext.page_article``). Fields the caller set win
+    over what the reader found. Cleaned articles (from a reader or the store) pass as
+    they are, so cleaning never runs twice."""
+    if article.cleaned or not article.text:
+        return article
+    from wiretrace.ingest.plaintext import page_article
+
+    page = page_article(article.text, id=article.id, url=article.url, title=article.title,
+                        published=article.published)
+    same = page.text == article.text
+    return replace(
+        article, text=page.text, title=article.title or page.title,
+        byline=article.byline or page.byline, language=article.language or page.language,
+        credits=article.credits or page.credits,
+        declared_sources=article.declared_sources or page.declared_sources,
+        boilerplate=article.boilerplate or page.boilerplate,
+        meta={**page.meta, **article.meta}, passages=article.passages if same else [],
+        cleaned=True)
+
+
 def prepare(article: Article, max_passages: int | None = None,
             max_chars: int | None = None) -> Article:
     """Normalise the text and cut it into passages; detect the language if unknown.

@@ -343,6 +343,7 @@ def finish(
         article.language = detect_language(article.text)
     if not article.id:
         article.id = stable_id(article.url, article.text)
+    article.cleaned = True
     return ReadResult(source=source, status="ok", article=article)
 
 

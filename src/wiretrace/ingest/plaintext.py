@@ -88,4 +88,5 @@ def page_article(
     res = read_text(text, source=id, url=url, title=title, published=published)
     art = res.article or Article(id=id, text=text, url=url, title=title, published=published)
     art.id = id
+    art.cleaned = True  # as clean as the reader could make it
     return art

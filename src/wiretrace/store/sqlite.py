@@ -594,7 +594,7 @@ class Store:
             declared_sources=json.loads(row["declared_sources"]),
             boilerplate=json.loads(row["boilerplate"]),
             meta={**json.loads(row["meta"]), "same_text_as": holder.id},
-            passages=list(holder.passages),
+            passages=list(holder.passages), cleaned=True,
         )
 
     def n_republications(self) -> int:
@@ -664,6 +664,7 @@ class Store:
             language=row["language"], credits=json.loads(row["credits"]),
             declared_sources=json.loads(row["declared_sources"]),
             boilerplate=json.loads(row["boilerplate"]), meta=json.loads(row["meta"]),
+            cleaned=True,
         )
         if passages:
             prow = self.db.execute(
