@@ -136,7 +136,7 @@ def judge_pending(engine: Any, cache: PairCache, config: StoryConfig,
                   progress: Callable[[int, int], None] | None = None,
                   batch: int = 25) -> list[str]:
     """Judge every unprocessed article against its candidates; return the ids processed."""
-    from wiretrace.engine import prepare
+    from wiretrace.prepare import prepared  # cached per text: candidates recur
 
     todo = cache.pending()
     buf: list[PairVerdict] = []
@@ -145,13 +145,13 @@ def judge_pending(engine: Any, cache: PairCache, config: StoryConfig,
         stored = engine.store.get(aid)
         if stored is None:
             continue
-        art = prepare(stored)
+        art = prepared(stored)
         seen = cache.judged_with(aid) | {v.a for v in buf if v.b == aid}
         for cand, scores in engine.neighbours(art, limit=config.neighbours):
             if cand.id in seen:
                 continue
             seen.add(cand.id)
-            buf.append(judge_pair(engine, art, prepare(cand), scores))
+            buf.append(judge_pair(engine, art, prepared(cand), scores))
         done.append(aid)
         if len(done) >= batch:
             cache.put(buf, done)
