@@ -142,15 +142,17 @@ class Wiretrace:
         if article is not None:
             self.trace(article, limit=1)
 
-    def profile(self, article: Article) -> Profile:
+    def profile(self, article: Article,
+                reuse: dict[str, np.ndarray] | None = None) -> Profile:
         """``article`` as comparison sees it (``compare.build_profile``). The full-model
         vectors are the costly part (~80% of a comparison): they are kept in memory for
         recent articles and, for a stored article, in the store, so each is encoded once
-        per store rather than once per process."""
+        per store rather than once per process. ``reuse`` maps passage texts to vectors
+        already made (a part of a page reuses the page's)."""
         art = prepared(article)
-        return build_profile(art, full=self._full(art))
+        return build_profile(art, full=self._full(art, reuse))
 
-    def _full(self, art: Article) -> np.ndarray:
+    def _full(self, art: Article, reuse: dict[str, np.ndarray] | None = None) -> np.ndarray:
         """Full-model vectors of a prepared article's passages: from memory, from the
         store (a stored article whose text is the stored text), or encoded and saved."""
         digest = hashlib.sha1(art.text.encode()).hexdigest()[:16]
@@ -160,6 +162,8 @@ class Wiretrace:
             return self._full_cache[key]
         stored = self.store.rowid_of(art.id) if art.id else None
         vecs = self.store.load_full(stored, digest, len(art.passages)) if stored else None
+        if vecs is None and reuse and all(p.text in reuse for p in art.passages):
+            vecs = np.stack([reuse[p.text] for p in art.passages])
         if vecs is None:
             vecs = full_vectors(self.fingerprinter.full, art)
             if stored is not None and self.store.holds_text(
@@ -281,12 +285,14 @@ class Wiretrace:
         if len(inside) < t["min_sources"]:
             return
         judged = []
+        whole = self.profile(art)  # each part's passages are the page's: reuse their vectors
+        reuse = {p.text: v for p, v in zip(whole.article.passages, whole.full, strict=True)}
         for k, idx in inside:
             cand, scores = found[k]
             lo, hi = idx[0], idx[-1]
             start, end = art.passages[lo].start, art.passages[hi].end
             part = replace(art, text=art.text[start:end], passages=[])
-            rel = self.compare(part, cand, scores)
+            rel = compare(self.profile(part, reuse), self.profile(cand), self.settings, scores)
             if rel.derived:
                 judged.append((k, lo, hi, start, end, rel))
         # one story per part: a same-event report that also aligns there gives way to the
