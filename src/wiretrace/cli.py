@@ -101,7 +101,11 @@ def main() -> None:
 @click.option("--batch", default=256, show_default=True, help="Articles per transaction.")
 @click.option("--max-mb", default=20.0, show_default=True, help="Skip pages larger than this.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet: bool) -> None:
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes that read, prepare and fingerprint (default: one per CPU; "
+              "1 = all in this process). One writer stores in input order either way.")
+def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet: bool,
+           workers: int | None) -> None:
     """Ingest files or folders (HTML, WARC/WET, RSS/Atom, JSONL, plain text; '-' = stdin),
     or the output folder of `wiretrace scan` (articles with their fingerprints, relations).
 
@@ -113,7 +117,8 @@ def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet
     by reason in the summary. Exit status 4 when the store is read-only or another process
     keeps its write lock too long; the batches committed before that stay.
     """
-    from wiretrace.ingest import read_path, special_file
+    from wiretrace.ingest import IngestOptions, special_file
+    from wiretrace.ingest.parallel import InputPlan, cpu_count, ingest_parallel, read_unit
     from wiretrace.store import IngestStats, StoreError
 
     missing = [p for p in paths if p != "-" and not Path(p).exists()]
@@ -131,7 +136,9 @@ def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet
     stats = IngestStats()
     failures: list[str] = []
     start = time.perf_counter()
-    show = not quiet and sys.stderr.isatty()
+    show = not quiet and _stderr_is_terminal()
+    workers = workers or cpu_count()
+    options = IngestOptions(max_bytes=int(max_mb * 1024 * 1024))
 
     from wiretrace.scale.tables import is_scan_output
 
@@ -153,38 +160,42 @@ def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet
             except ImportError as e:
                 _fail(EXIT_INPUT, f"{p}: {e}")
 
+    plan = InputPlan(p for p in paths if p not in scans)
+    bar = _progress_bar(len(plan.items), show)
+
     def articles():  # type: ignore[no-untyped-def]
-        for path in paths:
-            if path in scans:
-                continue
-            for res in read_path(path, max_bytes=int(max_mb * 1024 * 1024)):
+        for item in plan.items:  # what read_path yields for each path, file by file
+            for res in read_unit(item, options):
                 if res.status == "ok" and res.article is not None:
                     yield res.article
                 else:
                     stats.fail(res.reason or "failed")
                     failures.append(res.detail or f"{res.source}: {res.reason}")
+            bar.update(1)
 
     def progress(s: IngestStats) -> None:
-        if show:
-            done = s.ingested + s.republications + s.duplicates
-            rate = done / max(1e-9, time.perf_counter() - start)
-            click.echo(
-                f"\r  {s.ingested} ingested, {s.republications} republications, "
-                f"{s.duplicates} duplicates, "
-                f"{sum(s.failed.values())} failed  ({rate:.0f} articles/s)",
-                err=True,
-                nl=False,
-            )
+        done = s.ingested + s.republications + s.duplicates
+        rate = done / max(1e-9, time.perf_counter() - start)
+        bar.set_postfix_str(
+            f"{s.ingested} ingested, {s.republications} republications, "
+            f"{s.duplicates} duplicates, {sum(s.failed.values())} failed, "
+            f"{rate:.0f} articles/s", refresh=False)
+        bar.refresh()
 
     try:
-        engine.add(articles(), stats, batch=batch, on_batch=progress)
+        with plan:
+            if workers == 1:
+                engine.add(articles(), stats, batch=batch, on_batch=progress)
+            else:
+                ingest_parallel(engine, plan, stats, workers=workers, batch=batch,
+                                options=options, failures=failures, on_batch=progress,
+                                on_files=bar.update)
     except StoreError as e:
-        if show:
-            click.echo("", err=True)
+        bar.close()
         _fail(EXIT_STORE, f"{e} This run stored {stats.ingested} article(s) before it "
               "stopped; running it again resumes after them.")
-    if show:
-        click.echo("", err=True)
+    finally:
+        bar.close()
     for line in failures[:20]:
         click.echo(f"  skipped: {line}", err=True)
     if len(failures) > 20:
@@ -203,6 +214,19 @@ def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet
     click.echo(json.dumps(summary))
     if stats.ingested + stats.republications + stats.duplicates == 0 and stats.failed:
         _fail(EXIT_INPUT, "no article could be read from the input (see the skipped lines)")
+
+
+def _stderr_is_terminal() -> bool:
+    """Progress goes to a person only: tests and CI read stderr."""
+    return sys.stderr.isatty()
+
+
+def _progress_bar(total: int, show: bool):  # type: ignore[no-untyped-def]
+    """A tqdm bar over the input files on stderr; disabled (prints nothing) unless shown."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", file=sys.stderr, disable=not show,
+                dynamic_ncols=True, mininterval=0.2, leave=True)
 
 
 def _load_query(engine, article: str):  # type: ignore[no-untyped-def]

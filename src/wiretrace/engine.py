@@ -24,7 +24,7 @@ from wiretrace.compare import (
     full_vectors,
 )
 from wiretrace.data import DERIVED_KINDS, AlignedPair, Article, Relation
-from wiretrace.fingerprint import Fingerprinter
+from wiretrace.fingerprint import Fingerprint, Fingerprinter
 from wiretrace.judge import load_thresholds
 from wiretrace.prepare import (  # re-exported: the engine's API since the first release
     MAX_COMPARED_CHARS,
@@ -121,6 +121,35 @@ class Wiretrace:
                 stats.fail("no_text")
                 continue
             buf.append(art)
+            if len(buf) >= batch:
+                flush()
+        if buf:
+            flush()
+        self.store.save_index()
+        return stats
+
+    def add_fingerprinted(self, items: Iterable[tuple[Article, Fingerprint]],
+                          stats: IngestStats | None = None, batch: int = 256,
+                          on_batch: Callable[[IngestStats], None] | None = None
+                          ) -> IngestStats:
+        """Store articles ``add`` would store, prepared and fingerprinted elsewhere (the
+        workers of ``ingest.parallel``): this process stays the single writer, one
+        transaction per batch in the order given, so ids, duplicates and republications
+        resolve as ``add`` resolves them."""
+        stats = stats or IngestStats()
+        buf: list[tuple[Article, Fingerprint]] = []
+
+        def flush() -> None:
+            fresh = [(a, f) for a, f in buf if not self.store.has(a.id, a.text)]
+            stats.duplicates += len(buf) - len(fresh)
+            if fresh:
+                self.store.add([a for a, _ in fresh], [f for _, f in fresh], stats)
+            buf.clear()
+            if on_batch:
+                on_batch(stats)
+
+        for item in items:
+            buf.append(item)
             if len(buf) >= batch:
                 flush()
         if buf:

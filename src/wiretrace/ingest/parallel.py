@@ -1,0 +1,314 @@
+"""Ingest on every core: reading, cleaning, preparation and fingerprinting run in a pool
+of worker processes; the caller stays the single writer and stores their results in input
+order, so ids, duplicates and republications resolve exactly as a serial run resolves them.
+
+The inputs are first listed (``InputPlan``: the files a folder holds, in ``read_path``'s
+order, and what cannot be read at all), then turned into tasks:
+
+* a single-document file (a page, a text, a feed) is read whole by a worker: extraction
+  is the expensive part of reading it;
+* a file of many records (JSON lines, a WARC, or any file over ``READ_IN_MAIN_BYTES``) is
+  read here, lazily, and its records go to the workers ``CHUNK`` at a time: one task per
+  file would put a 3,000-story JSONL on a single core and all of it in memory.
+
+At most ``2 x workers`` tasks are in flight, so memory stays bounded whatever the input.
+Workers ignore SIGINT: an interrupt reaches the writer, which stops between batches and
+keeps every batch it committed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from ..data import Article, ReadResult
+from . import _JSONL_EXT, _WARC_EXT, _read_file, _special, _suffix, _walk, special_file
+from ._common import failed
+from .options import IngestOptions
+
+if TYPE_CHECKING:
+    from wiretrace.engine import Wiretrace
+    from wiretrace.fingerprint import Fingerprint, Fingerprinter
+    from wiretrace.store import IngestStats
+
+__all__ = ["CHUNK", "READ_IN_MAIN_BYTES", "FileUnit", "InputPlan", "Outcome", "cpu_count",
+           "ingest_parallel", "read_unit"]
+
+#: Records per task when a file is read here and its records are sent to the workers.
+CHUNK = 64
+#: Files larger than this are read here (they hold many records, or are refused as too
+#: large), whatever their format.
+READ_IN_MAIN_BYTES = 1 << 20
+
+
+def cpu_count() -> int:
+    """The cores this process may run on (its affinity, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True, slots=True)
+class FileUnit:
+    """One file to read; ``alias`` names it in results (``<stdin>`` for the spooled copy)."""
+
+    path: str
+    alias: str | None = None
+
+
+class InputPlan:
+    """The inputs of one ingest, listed before anything is read: the progress bar needs
+    their number, and the tasks are cut from it. Mirrors ``read_path`` exactly (same
+    files, order and failures); stdin is spooled to a temporary file, removed on exit."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self.items: list[FileUnit | ReadResult] = []
+        self._spools: list[Any] = []
+        for path in paths:
+            self.items.extend(self._expand(path))
+
+    def _expand(self, path: str) -> Iterator[FileUnit | ReadResult]:
+        if path == "-":
+            tmp = tempfile.NamedTemporaryFile(prefix="wiretrace-stdin-")  # noqa: SIM115
+            self._spools.append(tmp)
+            shutil.copyfileobj(sys.stdin.buffer, tmp, length=1 << 20)
+            tmp.flush()
+            yield FileUnit(tmp.name, alias="<stdin>")
+            return
+        target = Path(path)
+        if target.is_dir():
+            found = False
+            for item in _walk(target):
+                found = True
+                yield item if isinstance(item, ReadResult) else FileUnit(str(item))
+            if not found:
+                yield failed(str(target), "empty_folder",
+                             f"{target}: no files in this folder (hidden ones are skipped)")
+        elif what := special_file(target):
+            yield _special(str(target), what)
+        elif target.exists():
+            yield FileUnit(str(target))
+        else:
+            yield failed(str(target), "not_found", f"{target}: no such file or folder")
+
+    def close(self) -> None:
+        for tmp in self._spools:
+            tmp.close()
+        self._spools.clear()
+
+    def __enter__(self) -> InputPlan:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def read_unit(item: FileUnit | ReadResult, options: IngestOptions) -> Iterator[ReadResult]:
+    """What ``read_path`` yields for this item of a plan."""
+    if isinstance(item, ReadResult):
+        yield item
+        return
+    for result in _read_file(Path(item.path), options):
+        if item.alias:
+            result.source = result.source.replace(item.path, item.alias, 1)
+            if result.detail:
+                result.detail = result.detail.replace(item.path, item.alias)
+        yield result
+
+
+def _read_in_main(unit: FileUnit) -> bool:
+    """Whether a file probably holds many records (see the module's docstring)."""
+    try:
+        size = os.stat(unit.path).st_size
+    except OSError:
+        return False  # the worker's reader reports it
+    return size > READ_IN_MAIN_BYTES or _suffix(unit.path) in _JSONL_EXT | _WARC_EXT
+
+
+@dataclass(slots=True)
+class Outcome:
+    """One read result after preparation: an article with its fingerprint, or the reason
+    it was not stored (``detail`` is the line the CLI lists; None for ``no_text``, which
+    the serial ingest counts without listing)."""
+
+    article: Article | None = None
+    fingerprint: Fingerprint | None = None
+    reason: str | None = None
+    detail: str | None = None
+
+
+@dataclass(slots=True)
+class TaskResult:
+    outcomes: list[Outcome] = field(default_factory=list)
+    files: int = 0  #: plan items this task finished (for the progress bar)
+
+
+# -- worker side ---------------------------------------------------------------------------
+_FINGERPRINTER: Fingerprinter | None = None
+
+
+def _fingerprinter() -> Fingerprinter:
+    """One per worker process, made on first use (a Fingerprinter loads its tables lazily)."""
+    global _FINGERPRINTER
+    if _FINGERPRINTER is None:
+        from wiretrace.fingerprint import Fingerprinter
+
+        _FINGERPRINTER = Fingerprinter()
+    return _FINGERPRINTER
+
+
+def _init_worker(identity: str) -> None:
+    """Refuse to fingerprint unlike the store (a worker with another model or cache), and
+    leave Ctrl-C to the writer."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    mine = _fingerprinter().config.identity()
+    if mine != identity:
+        raise RuntimeError(f"worker fingerprints as {mine}, the store as {identity}")
+
+
+def prepare_results(results: Iterable[ReadResult]) -> list[Outcome]:
+    """Clean, prepare and fingerprint what a reader yielded, as ``Wiretrace.add`` does
+    (``prepare(clean(article))``, articles without passages counted as ``no_text``). An
+    exception on one hostile article is counted by its stage, never fatal to the run."""
+    from wiretrace.prepare import clean, prepare
+
+    out: list[Outcome] = []
+    ready: list[int] = []
+    for res in results:
+        if res.status != "ok" or res.article is None:
+            out.append(Outcome(reason=res.reason or "failed",
+                               detail=res.detail or f"{res.source}: {res.reason}"))
+            continue
+        try:
+            art = prepare(clean(res.article))
+        except Exception as exc:  # one bad article must not stop the run
+            out.append(Outcome(reason="prepare_error",
+                               detail=f"{res.source}: cannot prepare: {exc!r:.200}"))
+            continue
+        if not art.passages:
+            out.append(Outcome(reason="no_text"))
+            continue
+        ready.append(len(out))
+        out.append(Outcome(article=art))
+    _fingerprint([out[i] for i in ready])
+    return out
+
+
+def _fingerprint(outcomes: list[Outcome]) -> None:
+    """Fingerprint in one batch (the encoder's vectors do not depend on the batch: each
+    row is its own sparse sum); if the batch fails, one by one to find the culprit."""
+    if not outcomes:
+        return
+    fp = _fingerprinter()
+    try:
+        prints = fp.fingerprint_many([o.article for o in outcomes if o.article])
+    except Exception:
+        for o in outcomes:
+            try:
+                o.fingerprint = fp.fingerprint_many([o.article] if o.article else [])[0]
+            except Exception as exc:
+                o.reason, o.detail = "fingerprint_error", (
+                    f"{o.article.id if o.article else '?'}: cannot fingerprint: {exc!r:.200}")
+                o.article = None
+        return
+    for o, p in zip(outcomes, prints, strict=True):
+        o.fingerprint = p
+
+
+def _task_file(unit: FileUnit, options: IngestOptions) -> TaskResult:
+    return TaskResult(prepare_results(read_unit(unit, options)), files=1)
+
+
+def _task_results(results: list[ReadResult], files: int) -> TaskResult:
+    return TaskResult(prepare_results(results), files=files)
+
+
+# -- writer side ---------------------------------------------------------------------------
+def _done(value: TaskResult) -> Future[TaskResult]:
+    future: Future[TaskResult] = Future()
+    future.set_result(value)
+    return future
+
+
+def _tasks(pool: Executor, items: list[FileUnit | ReadResult], options: IngestOptions
+           ) -> Iterator[Future[TaskResult]]:
+    """Futures in input order, submitted lazily (the caller bounds how many are ahead)."""
+    for item in items:
+        if isinstance(item, ReadResult):  # known without reading: nothing to send away
+            yield _done(_task_results([item], 1))
+        elif not _read_in_main(item):
+            yield pool.submit(_task_file, item, options)
+        else:
+            chunk: list[ReadResult] = []
+            for res in read_unit(item, options):
+                if len(chunk) >= CHUNK:
+                    yield pool.submit(_task_results, chunk, 0)
+                    chunk = []
+                chunk.append(res)
+            yield pool.submit(_task_results, chunk, 1)  # the file's last records
+
+
+def _in_order(futures: Iterator[Future[TaskResult]], depth: int) -> Iterator[TaskResult]:
+    """Results in submission order, at most ``depth`` tasks ahead of the one awaited."""
+    ahead: deque[Future[TaskResult]] = deque()
+    for future in futures:
+        ahead.append(future)
+        while len(ahead) >= depth:
+            yield ahead.popleft().result()
+    while ahead:
+        yield ahead.popleft().result()
+
+
+def ingest_parallel(
+    engine: Wiretrace,
+    plan: InputPlan,
+    stats: IngestStats,
+    *,
+    workers: int,
+    batch: int = 256,
+    options: IngestOptions | None = None,
+    failures: list[str] | None = None,
+    on_batch: Callable[[IngestStats], None] | None = None,
+    on_files: Callable[[int], None] | None = None,
+) -> IngestStats:
+    """Ingest a plan with ``workers`` processes; the same store, counts and ``failures``
+    lines as ``engine.add`` over ``read_path``. ``on_files`` gets the number of plan
+    items finished as each task's results are taken in."""
+    options = options or IngestOptions()
+    context = multiprocessing.get_context("spawn")  # never fork an open SQLite / FAISS
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_init_worker,
+                               initargs=(engine.fingerprinter.config.identity(),))
+
+    def fingerprinted() -> Iterator[tuple[Article, Fingerprint]]:
+        for result in _in_order(_tasks(pool, plan.items, options), depth=2 * workers):
+            for o in result.outcomes:
+                if o.article is not None and o.fingerprint is not None:
+                    yield o.article, o.fingerprint
+                else:
+                    stats.fail(o.reason or "failed")
+                    if o.detail and failures is not None:
+                        failures.append(o.detail)
+            if on_files and result.files:
+                on_files(result.files)
+
+    try:
+        engine.add_fingerprinted(fingerprinted(), stats, batch=batch, on_batch=on_batch)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return stats
