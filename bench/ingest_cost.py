@@ -222,10 +222,13 @@ def _short(text: str | None, n: int = 90) -> str:
 
 
 def _compared(all_runs: dict[str, Any]) -> list[str]:
-    """One before -> after line per case, when both runs are there."""
-    if not {"before", "after"} <= all_runs.keys():
+    """One before -> latest line per case, when both runs are there (the latest run is the
+    last label written after ``before``)."""
+    later = [k for k in all_runs if k != "before"]
+    if "before" not in all_runs or not later:
         return []
-    lines = ["## Before -> after", "", "| case | before | after |", "|---|---|---|"]
+    latest = later[-1]
+    lines = [f"## Before -> {latest}", "", f"| case | before | {latest} |", "|---|---|---|"]
 
     def key(r: dict[str, Any]) -> tuple[str, str, float]:
         return r["shape"], r.get("query", ""), r["mib"]
@@ -233,7 +236,7 @@ def _compared(all_runs: dict[str, Any]) -> list[str]:
     old = {("ingest", *key(r)): r for r in all_runs["before"]["ingest"]}
     old |= {("trace", *key(r)): r for r in all_runs["before"]["trace"]}
     for kind in ("ingest", "trace"):
-        for r in all_runs["after"][kind]:
+        for r in all_runs[latest][kind]:
             o = old.get((kind, *key(r)))
             if o is None:
                 continue
