@@ -15,7 +15,8 @@ import json
 import lzma
 import re
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from typing import IO, Any
 
 from ..data import Article, ReadResult
@@ -119,7 +120,8 @@ def read_record(
     return finish(article, source=source, options=options, labels=[lab for lab, _ in parts.labels])
 
 
-def _parse_line(line: bytes, *, where: str, options: IngestOptions) -> ReadResult:
+def parse_line(line: bytes, *, where: str, options: IngestOptions) -> ReadResult:
+    """One JSON line (bytes, as read) -> result named ``where``."""
     decoded: Decoded | None = None
     try:
         try:
@@ -144,6 +146,12 @@ def _parse_line(line: bytes, *, where: str, options: IngestOptions) -> ReadResul
         if decoded.replaced:
             res.article.meta["encoding_errors"] = decoded.replaced
     return res
+
+
+#: What ``read_jsonl`` makes of each line: ``parse_line``, unless ``ingest.parallel`` defers
+#: the parsing and cleaning (most of the cost of reading) to its worker processes.
+LINE_PARSER: ContextVar[Callable[..., ReadResult]] = ContextVar("LINE_PARSER",
+                                                                default=parse_line)
 
 
 class _Utf8Lines:
@@ -208,7 +216,7 @@ def read_jsonl(
                 continue
             if not line.strip():
                 continue
-            yield _parse_line(line, where=where, options=options)
+            yield LINE_PARSER.get()(line, where=where, options=options)
     except EOFError as exc:
         yield failed(
             source,
