@@ -182,3 +182,57 @@ def test_progress_bar_only_on_a_terminal(inputs: Path, tmp_path: Path,
     assert "25 ingested, 1 republications, 19 duplicates, 5 failed" in shown.stderr
     assert "articles/s" in shown.stderr
 
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_workers_end_when_the_writer_is_killed(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rows = [json.loads(line) for line in (CORPUS / "originals.jsonl").read_text().splitlines()]
+    with (tmp_path / "many.jsonl").open("w", encoding="utf-8") as fh:
+        for i in range(400):  # enough work that the workers are busy when it is killed
+            row = rows[i % len(rows)]
+            fh.write(json.dumps({**row, "id": f"n{i}", "text": f"{row['text']} Item {i}."})
+                     + "\n")
+    proc = subprocess.Popen([sys.executable, "-m", "wiretrace.cli", "ingest", "--workers", "2",
+                             "--store", str(tmp_path / "store"), str(tmp_path / "many.jsonl")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+        workers = [k for k in _children(proc.pid) if "spawn_main" in
+                   Path(f"/proc/{k}/cmdline").read_bytes().decode(errors="replace")]
+    assert len(workers) == 2, "the pool never started"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while any(_alive(k) for k in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [k for k in workers if _alive(k)]
+    for k in left:  # do not leave them behind even when the test fails
+        os.kill(k, signal.SIGKILL)
+    assert not left, "workers outlived their killed writer"

@@ -26,6 +26,8 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -198,10 +200,20 @@ def _fingerprinter() -> Fingerprinter:
     return _FINGERPRINTER
 
 
-def _init_worker(identity: str) -> None:
-    """Refuse to fingerprint unlike the store (a worker with another model or cache), and
-    leave Ctrl-C to the writer."""
+def _exit_with(parent: int) -> None:
+    """A worker outliving its writer (killed with SIGKILL) would wait forever: the pool's
+    queues are pipes the workers also hold, so they never see an end of file."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def _init_worker(identity: str, parent: int) -> None:
+    """Refuse to fingerprint unlike the store (a worker with another model or cache), leave
+    Ctrl-C to the writer, and end with the writer."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True,
+                     name="wiretrace-parent-watch").start()
     mine = _fingerprinter().config.identity()
     if mine != identity:
         raise RuntimeError(f"worker fingerprints as {mine}, the store as {identity}")
@@ -323,7 +335,8 @@ def ingest_parallel(
     context = multiprocessing.get_context("spawn")  # never fork an open SQLite / FAISS
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_init_worker,
-                               initargs=(engine.fingerprinter.config.identity(),))
+                               initargs=(engine.fingerprinter.config.identity(),
+                                         os.getpid()))
 
     def fingerprinted() -> Iterator[tuple[Article, Fingerprint]]:
         for result in _in_order(_tasks(pool, plan.items, options), depth=2 * workers):
