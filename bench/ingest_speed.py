@@ -101,7 +101,8 @@ def _markdown(report: dict[str, Any]) -> str:
         "",
         f"**Measured on a loaded machine** ({report['note']}): another long benchmark was "
         "running on the same cores, so the pool competed with it for CPU and had no idle "
-        "core to gain; its worker start-up (spawned processes, each importing wiretrace) is inside the 2-worker time. "
+        "core to gain; its worker start-up (spawned processes, each importing wiretrace) "
+        "is inside the 2-worker time. "
         "Compare the rows with the load beside them, not with a quiet machine's numbers.",
         "",
     ])
