@@ -102,8 +102,9 @@ def main() -> None:
 @click.option("--max-mb", default=20.0, show_default=True, help="Skip pages larger than this.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
-              help="Processes that read, prepare and fingerprint (default: one per CPU; "
-              "1 = all in this process). One writer stores in input order either way.")
+              help="Processes that read, prepare and fingerprint (default: one per CPU for "
+              "8 MB of input or more, else 1 = all in this process). One writer stores in "
+              "input order either way.")
 def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet: bool,
            workers: int | None) -> None:
     """Ingest files or folders (HTML, WARC/WET, RSS/Atom, JSONL, plain text; '-' = stdin),
@@ -118,7 +119,7 @@ def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet
     keeps its write lock too long; the batches committed before that stay.
     """
     from wiretrace.ingest import IngestOptions, special_file
-    from wiretrace.ingest.parallel import InputPlan, cpu_count, ingest_parallel, read_unit
+    from wiretrace.ingest.parallel import InputPlan, default_workers, ingest_parallel, read_unit
     from wiretrace.store import IngestStats, StoreError
 
     missing = [p for p in paths if p != "-" and not Path(p).exists()]
@@ -137,7 +138,6 @@ def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet
     failures: list[str] = []
     start = time.perf_counter()
     show = not quiet and _stderr_is_terminal()
-    workers = workers or cpu_count()
     options = IngestOptions(max_bytes=int(max_mb * 1024 * 1024))
 
     from wiretrace.scale.tables import is_scan_output
@@ -161,6 +161,7 @@ def ingest(paths: tuple[str, ...], store: Path, batch: int, max_mb: float, quiet
                 _fail(EXIT_INPUT, f"{p}: {e}")
 
     plan = InputPlan(p for p in paths if p not in scans)
+    workers = workers or default_workers(plan)
     bar = _progress_bar(len(plan.items), show)
 
     def articles():  # type: ignore[no-untyped-def]

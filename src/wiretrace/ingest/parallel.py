@@ -20,6 +20,7 @@ keeps every batch it committed.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import shutil
@@ -55,6 +56,17 @@ CHUNK = 64
 #: Files larger than this are read here (they hold many records, or are refused as too
 #: large), whatever their format.
 READ_IN_MAIN_BYTES = 1 << 20
+
+
+#: Less input than this (bytes on disk) is ingested in this process: starting the pool
+#: (each worker loads the tokenizer and the embedding table) costs 1-2 s, more than a
+#: small ingest gains.
+PARALLEL_MIN_BYTES = 8 << 20
+
+
+def default_workers(plan: InputPlan) -> int:
+    """One worker per core for a large input, none (this process) for a small one."""
+    return cpu_count() if plan.input_bytes() >= PARALLEL_MIN_BYTES else 1
 
 
 def cpu_count() -> int:
@@ -107,6 +119,15 @@ class InputPlan:
             yield FileUnit(str(target))
         else:
             yield failed(str(target), "not_found", f"{target}: no such file or folder")
+
+    def input_bytes(self) -> int:
+        """Bytes on disk of the files to read (0 for one that vanished since listing)."""
+        total = 0
+        for item in self.items:
+            if isinstance(item, FileUnit):
+                with contextlib.suppress(OSError):
+                    total += os.stat(item.path).st_size
+        return total
 
     def close(self) -> None:
         for tmp in self._spools:
