@@ -8,9 +8,10 @@ FastWARC stops *silently* at a truncated file: a record cut inside its body come
 short, one cut inside a gzip member is simply missing. Crawls are often copied half-way,
 so after the last record we check the rest of the file ourselves (parse the tail's
 records, inflate its gzip members to their end) and report ``truncated`` naming the file,
-after every complete record. The tail is streamed, bodies counted, never held: a 0.6 MB
-``.warc.gz`` whose record inflates to 400 MB is refused as ``too_large`` in a few MB. Each record is held back until the next one starts (or the
+after every complete record. Each record is held back until the next one starts (or the
 tail checks out), so a cut-off record is reported, never ingested as a shorter article.
+The tail is streamed, its bodies counted, never held: a 0.6 MB ``.warc.gz`` whose record
+inflates to 400 MB is refused as ``too_large`` in a few MB.
 """
 
 from __future__ import annotations
