@@ -74,3 +74,28 @@ def test_the_inverted_file_takes_new_passages_and_is_retrained_as_the_store_grow
     assert grown >= 4 * trained
     assert engine.store._ivf_trained(_ivf_of(engine.store._index)) == grown
     assert engine.store._index.ntotal == grown
+
+
+def test_passages_another_writer_stores_during_a_sync_are_not_skipped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index's watermark is the last passage it added, not the store's last one: a
+    passage another process stored while the index was catching up was once skipped for
+    good (a fuzz run ended 2,055 vectors short of its passages)."""
+    arts = _articles()
+    one = Wiretrace(tmp_path / "store")
+    one.add(arts[:3])
+    other = Wiretrace(tmp_path / "store")
+    add = one.store._add_passages
+    meanwhile = iter([arts[3]])
+
+    def racing(index, after):  # type: ignore[no-untyped-def]
+        last = add(index, after)
+        for art in meanwhile:  # the other process commits right after this read
+            other.add([art])
+        return last
+
+    monkeypatch.setattr(one.store, "_add_passages", racing)
+    one.add(arts[4:6])
+    monkeypatch.undo()
+    one.store._sync_index()
+    assert one.store._index.ntotal == one.store.n_passages()

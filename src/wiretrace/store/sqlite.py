@@ -792,15 +792,17 @@ class Store:
                 self._index, self._index_last = self._build_ivf(total), None
                 return self._sync_index() or rebuilt
             _reserve(self._index, total)
-            self._add_passages(self._index, self._index_last)
-            self._index_last = int(self.db.execute(
-                "SELECT max(rowid) FROM passages").fetchone()[0] or 0)
+            # the last rowid actually added: another process may store passages meanwhile,
+            # and they must not be skipped
+            self._index_last = self._add_passages(self._index, self._index_last)
             return rebuilt
 
-    def _add_passages(self, index: Any, after: int) -> None:
-        """Add the stored passages past rowid ``after`` to ``index``."""
+    def _add_passages(self, index: Any, after: int) -> int:
+        """Add the stored passages past rowid ``after`` to ``index``; the last rowid added
+        (``after`` when there was none)."""
         rows = self.db.execute(
             "SELECT rowid, vec FROM passages WHERE rowid > ? ORDER BY rowid", (after,))
+        last = after
         while True:
             batch = rows.fetchmany(8192)  # ~4 KB each while converted
             if not batch:
@@ -808,6 +810,8 @@ class Store:
             ids = np.fromiter((r[0] for r in batch), dtype=np.int64, count=len(batch))
             vecs = np.frombuffer(b"".join(r[1] for r in batch), dtype=np.float16)
             index.add_with_ids(vecs.reshape(len(batch), _DIM).astype(np.float32), ids)
+            last = int(ids[-1])
+        return last
 
     def _ivf_trained(self, ivf: Any) -> int:
         """Passages the inverted file was trained for (recorded when it was built)."""
