@@ -100,3 +100,14 @@ def test_cli_ingest_counts_republications(tmp_path: Path, original: Article) -> 
     assert r.exit_code == 0, r.output
     summary = json.loads(r.stdout.strip().splitlines()[-1])
     assert (summary["ingested"], summary["republications"]) == (1, 2)
+
+
+def test_excluding_a_republication_hides_that_page_only(engine: Wiretrace,
+                                                        original: Article) -> None:
+    """An excluded id hides that page, not the article whose text it shares (the benchmark
+    hides other scenarios' pages this way; the source once vanished with them)."""
+    paras = original.text.split("\n\n")
+    copy = Article(id="copy", text="\n\n".join(paras[:1] + paras[2:]))
+    derived = {r.source_id for r in engine.trace(copy, exclude_ids=["url:farm"]).sources}
+    assert original.id in derived and "url:licensee" in derived
+    assert "url:farm" not in derived

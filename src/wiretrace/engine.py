@@ -221,7 +221,10 @@ class Wiretrace:
         """Stored candidates for ``article`` (prepared), best first, with their signal
         scores: the retrieval half of ``trace``, reused by the story builder."""
         article = prepared(article)  # a giant article is looked up by its head
-        exclude = {r for i in (article.id, *exclude_ids) if (r := self.store.rowid_of(i))}
+        # the query's own text is never its candidate (a stored page's twins are listed by
+        # trace); an excluded id hides that page only, not the article whose text it shares
+        exclude = {r for r in [self.store.rowid_of(article.id),
+                               *(self.store.article_rowid(i) for i in exclude_ids)] if r}
         fp = self.fingerprinter.fingerprint_many([article])[0]
         if self._lexical is None:
             self._lexical = LexicalIndex(
@@ -250,17 +253,18 @@ class Wiretrace:
         for cand, scores in found:
             out.relations.append(self.compare(art, cand, scores))
         self._roundup(art, found, out.relations)
-        out.relations += self._republished(art, out.relations)
+        out.relations += self._republished(art, out.relations, set(exclude_ids))
         out.relations.sort(key=_source_rank)
         return out
 
-    def _republished(self, art: Article, relations: list[Relation]) -> list[Relation]:
+    def _republished(self, art: Article, relations: list[Relation],
+                     exclude_ids: set[str]) -> list[Relation]:
         """The pages that share a text with the query or a candidate: stored once, they are
         pages of their own (another URL, site, date) and each gets its relation. The
         query's own twins are verbatim copies one way or the other (by date when both have
         one); a candidate's twins are judged as the candidate was."""
         out: list[Relation] = []
-        seen = {art.id} | {r.source_id for r in relations}
+        seen = {art.id} | {r.source_id for r in relations} | exclude_ids
         if self.store.rowid_of(art.id) is not None:
             for page in self.store.republications_of(art.id):
                 if page.id in seen:

@@ -693,6 +693,11 @@ class Store:
         row = self.db.execute("SELECT * FROM articles WHERE rowid=?", (rowid,)).fetchone()
         return self._article(row, passages) if row else None
 
+    def article_rowid(self, article_id: str) -> int | None:
+        """The rowid of the article with this id (``None`` for a republication's id)."""
+        row = self.db.execute("SELECT rowid FROM articles WHERE id=?", (article_id,)).fetchone()
+        return int(row[0]) if row else None
+
     def rowid_of(self, article_id: str) -> int | None:
         """The rowid of the article holding this page's text (a republication's is the
         article it shares the text with)."""
