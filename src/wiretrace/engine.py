@@ -162,10 +162,10 @@ class Wiretrace:
         """Load what the first trace and its report would otherwise load while a user
         waits: the full model, WordNet (3-4 s, for the alteration summary), the LSH and
         vector indexes (one stored article traced against one candidate)."""
-        from wiretrace.forensics.alterations import wordnet_available
+        from wiretrace.forensics.alterations import _wordnet
 
         self.fingerprinter.full.encode(["Warm up."])  # even on an empty store
-        wordnet_available()
+        _wordnet()
         first = next(iter(self.store.ids()), None)
         article = self.store.get(first) if first else None
         if article is not None:

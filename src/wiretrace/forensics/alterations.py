@@ -166,7 +166,14 @@ def _wordnet() -> Any | None:
 
 
 def wordnet_available() -> bool:
-    return _wordnet() is not None
+    """Whether a changed word can be typed as a synonym. WordNet itself (3-4 s to load) is
+    loaded only when an alteration needs it; until then its files being installed is the
+    answer, so a report of a copy with no reworded word does not pay the load."""
+    if _wordnet.cache_info().currsize:
+        return _wordnet() is not None
+    from wiretrace.text.wordnet import wordnet_installed
+
+    return wordnet_installed()
 
 
 @cache

@@ -33,7 +33,7 @@ import threading
 import unicodedata
 import urllib.parse
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,6 +98,8 @@ CREATE TABLE IF NOT EXISTS republications (
     meta TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX IF NOT EXISTS republications_of ON republications(of_article);
+CREATE TABLE IF NOT EXISTS lsh_bands (key INTEGER NOT NULL, article INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS lsh_bands_key ON lsh_bands(key);
 CREATE TABLE IF NOT EXISTS profiles (
     article INTEGER PRIMARY KEY REFERENCES articles(rowid),
     digest TEXT NOT NULL,
@@ -601,6 +603,51 @@ class Store:
         if not self._keeps_republications():
             return 0
         return int(self.db.execute("SELECT count(*) FROM republications").fetchone()[0])
+
+    # -- MinHash LSH band keys (retrieve.LexicalIndex) ------------------------------------
+    def sync_bands(self, name: str, keys_of: Callable[[bytes], list[int]]) -> int:
+        """Keep the band keys of every article (``keys_of`` its MinHash signature) for the
+        band settings ``name``; the last article rowid whose keys are kept. Best effort: a
+        read-only store, or another process holding the write lock, keeps what it has."""
+        try:
+            record = json.loads(self._meta("lsh") or "{}")
+        except sqlite3.OperationalError:
+            return 0
+        kept = int(record.get("last", 0)) if record.get("name") == name else 0
+        top = int(self.db.execute("SELECT max(rowid) FROM articles").fetchone()[0] or 0)
+        if top <= kept and record.get("name") == name:
+            return kept
+        if self.readonly:
+            return kept if record.get("name") == name else -1
+        rows = self.db.execute("SELECT rowid, minhash FROM articles WHERE rowid > ? AND "
+                               "rowid <= ? ORDER BY rowid", (kept, top)).fetchall()
+        pairs = [(key, int(rowid)) for rowid, blob in rows for key in keys_of(blob)]
+        self.db.execute("PRAGMA busy_timeout=0")
+        try:
+            with self._tx():
+                if record.get("name") != name:
+                    self.db.execute("DELETE FROM lsh_bands")
+                self.db.executemany("INSERT INTO lsh_bands VALUES (?, ?)", pairs)
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('lsh', ?)",
+                                (json.dumps({"name": name, "last": top}),))
+        except (StoreError, sqlite3.Error) as e:
+            log.debug("%s: LSH band keys not kept (%s)", self.path, e)
+            return kept if record.get("name") == name else -1
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout={int(lock_timeout() * 1000)}")
+        return top
+
+    def band_matches(self, name: str, keys: list[int]) -> list[int]:
+        """Article rowids sharing a band key, once per key shared."""
+        try:
+            record = json.loads(self._meta("lsh") or "{}")
+        except sqlite3.OperationalError:
+            return []
+        if record.get("name") != name or not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        return [int(r[0]) for r in self.db.execute(
+            f"SELECT article FROM lsh_bands WHERE key IN ({marks})", keys)]
 
     # -- full-model vectors (the costly part of an article's comparison profile) -----------
     def load_full(self, rowid: int, digest: str, n: int) -> np.ndarray | None:

@@ -92,6 +92,12 @@ def nltk_data_dir(cache: Path | None = None) -> Path:
 
 
 @cache
+def wordnet_installed() -> bool:
+    """Whether Debian's WordNet files are there (a cheap check: loading them takes ~3 s)."""
+    source = wordnet_source_dir()
+    return all((source / name).is_file() for name in _FILES)
+
+
 def load_wordnet(cache: Path | None = None) -> Any:  # nltk's WordNetCorpusReader
     """The NLTK WordNet reader over Debian's files (loaded once per process, ~3 s)."""
     import nltk
