@@ -4,7 +4,8 @@ The profiles are the features the demo corpus's copies measure (rounded), and ea
 threshold ``decide`` reads has a pair of rows that straddle it.
 ``test_each_threshold_moves_its_own_rows`` nudges every threshold both ways and checks that
 exactly the named row flips, so a recalibration shows which cases it moves, and a row that
-no longer sits where its name says fails here first. ``local_reuse`` and ``direction`` get their own small tables.
+no longer sits where its name says fails here first. ``local_reuse`` and ``direction`` get
+their own small tables.
 """
 
 from __future__ import annotations
