@@ -64,7 +64,7 @@ def test_comparer_needs_no_store_and_gives_the_engine_verdict(
 
 
 def test_full_vectors_are_kept_in_the_store_and_read_by_a_new_process(
-        tmp_path: Path, corpus: list[dict]) -> None:
+        tmp_path: Path, corpus: list[dict], monkeypatch: pytest.MonkeyPatch) -> None:
     src, copy = _pair(corpus)
     first = Wiretrace(tmp_path / "store")
     first.add([src])
@@ -75,7 +75,7 @@ def test_full_vectors_are_kept_in_the_store_and_read_by_a_new_process(
 
     second = Wiretrace(tmp_path / "store")  # a new engine: no vectors in memory
     counting = _Counting(second.fingerprinter.full)
-    second.fingerprinter.full = counting  # type: ignore[assignment]
+    monkeypatch.setattr(second.fingerprinter, "full", counting)  # shared: put it back
     again = second.store.get(src.id)
     assert again is not None
     rel2 = second.compare(copy, again)
@@ -116,7 +116,7 @@ def test_vectors_are_rounded_as_kept_so_every_path_agrees(corpus: list[dict],
 
 
 def test_a_read_only_store_reads_kept_vectors_and_writes_nothing(
-        tmp_path: Path, corpus: list[dict]) -> None:
+        tmp_path: Path, corpus: list[dict], monkeypatch: pytest.MonkeyPatch) -> None:
     """Opened read-only (what a store the user may not write opens as: see
     test_store_hardening for the permission side), kept vectors are read and new ones are
     kept in memory only."""
@@ -131,7 +131,7 @@ def test_a_read_only_store_reads_kept_vectors_and_writes_nothing(
     ro.store.close()
     ro.store = open_store(tmp_path / "store", config, readonly=True)
     counting = _Counting(ro.fingerprinter.full)
-    ro.fingerprinter.full = counting  # type: ignore[assignment]
+    monkeypatch.setattr(ro.fingerprinter, "full", counting)  # shared: put it back
     other = Article(id="other", text=prepared(copy).text + "\n\nOne more sentence here.")
     assert ro.compare(copy, ro.store.get(src.id)).derived  # type: ignore[arg-type]
     assert ro.compare(other, ro.store.get(src.id)).derived  # type: ignore[arg-type]
