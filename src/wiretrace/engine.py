@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -102,31 +102,32 @@ class Wiretrace:
     def add(self, articles: Iterable[Article], stats: IngestStats | None = None,
             batch: int = 256, on_batch: Callable[[IngestStats], None] | None = None
             ) -> IngestStats:
-        """Prepare, fingerprint and store articles, one transaction per batch."""
+        """Prepare, fingerprint and store articles, one transaction per batch (the writer
+        is ``add_fingerprinted``; an article already stored is not fingerprinted)."""
         stats = stats or IngestStats()
-        buf: list[Article] = []
 
-        def flush() -> None:
-            fresh = [a for a in buf if not self.store.has(a.id, a.text)]
-            stats.duplicates += len(buf) - len(fresh)
-            if fresh:
-                self.store.add(fresh, self.fingerprinter.fingerprint_many(fresh), stats)
-            buf.clear()
-            if on_batch:
-                on_batch(stats)
+        def fingerprinted() -> Iterator[tuple[Article, Fingerprint]]:
+            buf: list[Article] = []
 
-        for art in articles:
-            art = prepare(clean(art))
-            if not art.passages:
-                stats.fail("no_text")
-                continue
-            buf.append(art)
-            if len(buf) >= batch:
-                flush()
-        if buf:
-            flush()
-        self.store.save_index()
-        return stats
+            def ready() -> Iterator[tuple[Article, Fingerprint]]:
+                fresh = [a for a in buf if not self.store.has(a.id, a.text)]
+                stats.duplicates += len(buf) - len(fresh)
+                buf.clear()
+                if fresh:
+                    yield from zip(fresh, self.fingerprinter.fingerprint_many(fresh),
+                                   strict=True)
+
+            for art in articles:
+                art = prepare(clean(art))
+                if not art.passages:
+                    stats.fail("no_text")
+                    continue
+                buf.append(art)
+                if len(buf) >= batch:
+                    yield from ready()
+            yield from ready()
+
+        return self.add_fingerprinted(fingerprinted(), stats, batch, on_batch)
 
     def add_fingerprinted(self, items: Iterable[tuple[Article, Fingerprint]],
                           stats: IngestStats | None = None, batch: int = 256,
