@@ -390,21 +390,28 @@ def read_path(
     if str(path) == "-":
         yield from _read_stdin(options)
         return
-    target = Path(path)
+    for item in expand_path(Path(path)):
+        if isinstance(item, ReadResult):
+            yield item
+        else:
+            yield from _read_file(item, options)
+
+
+def expand_path(target: Path) -> Iterator[Path | ReadResult]:
+    """The files a path names, in reading order (a folder walked), or the failure that
+    stands for it (an empty folder, a special file, a missing path): what ``read_path``
+    reads and what parallel ingest plans, from one listing."""
     if target.is_dir():
         found = False
         for item in _walk(target):
             found = True
-            if isinstance(item, ReadResult):
-                yield item
-            else:
-                yield from _read_file(item, options)
+            yield item
         if not found:
             yield failed(str(target), "empty_folder",
                          f"{target}: no files in this folder (hidden ones are skipped)")
     elif what := special_file(target):
         yield _special(str(target), what)
     elif target.exists():
-        yield from _read_file(target, options)
+        yield target
     else:
         yield failed(str(target), "not_found", f"{target}: no such file or folder")

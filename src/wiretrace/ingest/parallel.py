@@ -38,8 +38,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ..data import Article, ReadResult
-from . import _JSONL_EXT, _WARC_EXT, _read_file, _special, _suffix, _walk, special_file
-from ._common import failed
+from . import _JSONL_EXT, _WARC_EXT, _read_file, _suffix, expand_path
 from .jsonl import LINE_PARSER, parse_line
 from .options import IngestOptions
 
@@ -104,21 +103,8 @@ class InputPlan:
             tmp.flush()
             yield FileUnit(tmp.name, alias="<stdin>")
             return
-        target = Path(path)
-        if target.is_dir():
-            found = False
-            for item in _walk(target):
-                found = True
-                yield item if isinstance(item, ReadResult) else FileUnit(str(item))
-            if not found:
-                yield failed(str(target), "empty_folder",
-                             f"{target}: no files in this folder (hidden ones are skipped)")
-        elif what := special_file(target):
-            yield _special(str(target), what)
-        elif target.exists():
-            yield FileUnit(str(target))
-        else:
-            yield failed(str(target), "not_found", f"{target}: no such file or folder")
+        for item in expand_path(Path(path)):
+            yield item if isinstance(item, ReadResult) else FileUnit(str(item))
 
     def input_bytes(self) -> int:
         """Bytes on disk of the files to read (0 for one that vanished since listing)."""
@@ -208,17 +194,10 @@ class TaskResult:
 
 
 # -- worker side ---------------------------------------------------------------------------
-_FINGERPRINTER: Fingerprinter | None = None
-
-
 def _fingerprinter() -> Fingerprinter:
-    """One per worker process, made on first use (a Fingerprinter loads its tables lazily)."""
-    global _FINGERPRINTER
-    if _FINGERPRINTER is None:
-        from wiretrace.fingerprint import Fingerprinter
+    from wiretrace.fingerprint import process_fingerprinter
 
-        _FINGERPRINTER = Fingerprinter()
-    return _FINGERPRINTER
+    return process_fingerprinter()
 
 
 def _exit_with(parent: int) -> None:
