@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -86,3 +87,10 @@ class Fingerprinter:
             out.append(Fingerprint(minhash=sig, terms=terms, vectors=vecs[pos : pos + n]))
             pos += n
         return out
+
+
+@cache
+def process_fingerprinter() -> Fingerprinter:
+    """One ``Fingerprinter`` per worker process (ingest workers, Spark executors): its
+    tokenizer, embedding rows and full model load once, on first use."""
+    return Fingerprinter()

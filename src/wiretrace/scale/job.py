@@ -37,7 +37,6 @@ from wiretrace.scale import rule as R
 
 SCAN_SCHEMA = "wiretrace.scan/1"
 _BATCH = 256
-_FP: Any = None
 
 
 class ScanError(Exception):
@@ -78,12 +77,9 @@ def _schemas() -> dict[str, Any]:
 # -- executor side: extraction ------------------------------------------------------------------
 def _fingerprinter() -> Any:
     """One fingerprinter per Python worker: the static table loads once per executor."""
-    global _FP
-    if _FP is None:
-        from wiretrace.fingerprint import Fingerprinter
+    from wiretrace.fingerprint import process_fingerprinter
 
-        _FP = Fingerprinter()
-    return _FP
+    return process_fingerprinter()
 
 
 def input_key(path: str) -> str:

@@ -22,18 +22,12 @@ if TYPE_CHECKING:
 RELATION_COLUMNS = ("a", "b", "kind", "confidence", "direction", "derived", "copy_id",
                     "source_id", "signals", "evidence")
 
-_ENCODER: FullEncoder | None = None
-
-
 def worker_encoder() -> FullEncoder:
-    """One full model per Python process (it loads once per executor worker, not per
-    task)."""
-    global _ENCODER
-    if _ENCODER is None:
-        from wiretrace.fingerprint.embed import FullEncoder
+    """The worker's full model (``process_fingerprinter``'s: it loads once per executor
+    worker, not per task)."""
+    from wiretrace.fingerprint import process_fingerprinter
 
-        _ENCODER = FullEncoder()
-    return _ENCODER
+    return process_fingerprinter().full
 
 
 def verify_pair(engine: Wiretrace, query: Article, cand: Article,
