@@ -309,6 +309,7 @@ class Store:
         self._index_rows = 0
         self._index_last: int | None = None  # the last passage rowid the index holds
         self._ivf_record: str | None = None  # what the inverted file was trained for
+        self._republications_table: bool | None = None  # known on first need
         self._passage_article: np.ndarray | None = None
         try:
             self.db = self._connect()
@@ -501,7 +502,7 @@ class Store:
 
     def _keeps_republications(self) -> bool:
         """False for a read-only store made before republications were kept."""
-        if not hasattr(self, "_republications_table"):
+        if self._republications_table is None:
             self._republications_table = self.db.execute(
                 "SELECT count(*) FROM sqlite_master WHERE name='republications'"
             ).fetchone()[0] > 0
@@ -575,8 +576,9 @@ class Store:
         if not self._keeps_republications():
             return []
         rowid = self.rowid_of(article_id)
-        if rowid is None:
-            return []
+        if rowid is None or not self.db.execute(
+                "SELECT 1 FROM republications WHERE of_article=? LIMIT 1", (rowid,)).fetchone():
+            return []  # the common case, asked for every candidate of every trace
         holder = self.get_by_rowid(rowid, passages=False)
         if holder is None:
             return []
