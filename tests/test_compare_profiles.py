@@ -14,6 +14,7 @@ from wiretrace.compare import Settings, build_profile, compare, compare_seated, 
 from wiretrace.data import Article
 from wiretrace.demo import CORPUS, load_jsonl, to_article
 from wiretrace.engine import Wiretrace
+from wiretrace.fingerprint import codec
 from wiretrace.fingerprint.embed import FullEncoder
 from wiretrace.prepare import prepared
 from wiretrace.store import open_store
@@ -103,7 +104,7 @@ def test_a_part_of_a_stored_article_does_not_replace_its_vectors(
     engine.profile(head)
     row = engine.store.db.execute("SELECT length(full) FROM profiles WHERE article=?",
                                   (rowid,)).fetchone()
-    assert row[0] == len(whole.passages) * 512 * 2
+    assert row[0] == len(whole.passages) * 512  # int8 codes
 
 
 def test_vectors_are_rounded_as_kept_so_every_path_agrees(corpus: list[dict],
@@ -112,7 +113,12 @@ def test_vectors_are_rounded_as_kept_so_every_path_agrees(corpus: list[dict],
     art = prepared(src)
     vecs = full_vectors(fingerprinter.full, art)
     assert vecs.dtype == np.float32 and len(vecs) == len(art.passages)
-    assert np.array_equal(vecs, vecs.astype(np.float16).astype(np.float32))
+    assert np.array_equal(vecs, codec.rounded(vecs))
+    assert np.array_equal(codec.unpack(codec.pack(vecs), len(vecs)), vecs)
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    raw = fingerprinter.full.encode([p.text for p in art.passages])
+    cos = np.sum(raw * vecs, axis=1) / np.linalg.norm(raw, axis=1)
+    assert cos.min() > 0.999 and not np.array_equal(vecs, raw)  # rounded, barely moved
 
 
 def test_a_read_only_store_reads_kept_vectors_and_writes_nothing(
@@ -165,3 +171,40 @@ def test_the_python_api_cleans_a_hand_made_article_as_the_cli_reads_a_file(
         cli.sources[0].source_id, cli.sources[0].kind)
     stored = engine.store.get(src.id)
     assert stored is not None and stored.cleaned and clean(stored) is stored  # never twice
+
+
+def test_vectors_kept_as_float16_by_an_older_store_read_rounded_as_now(tmp_path: Path) -> None:
+    """An older store kept full vectors as float16 (1 KB a passage): they still load, as the
+    int8-rounded vectors a new store would keep; a blob of another size is no match."""
+    from wiretrace.fingerprint import FingerprintConfig
+
+    store = open_store(tmp_path / "s", FingerprintConfig())
+    rng = np.random.default_rng(3)
+    vecs = rng.normal(size=(3, 512)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    old = vecs.astype(np.float16)
+    store.db.execute("INSERT INTO profiles VALUES (1, 'd', ?)", (old.tobytes(),))
+    got = store.load_full(1, "d", 3)
+    assert got is not None and np.array_equal(got, codec.rounded(old.astype(np.float32)))
+    assert store.load_full(1, "d", 2) is None and store.load_full(1, "other", 3) is None
+    assert store.save_full(1, "d", vecs)
+    assert store.db.execute("SELECT length(full) FROM profiles").fetchone()[0] == 3 * 512
+    got = store.load_full(1, "d", 3)
+    assert got is not None and np.array_equal(got, codec.rounded(vecs))
+    store.close()
+
+
+def test_codec_rows_are_unit_and_stable_under_rounding_again() -> None:
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(50, 512)).astype(np.float32) * rng.uniform(0.1, 10, size=(50, 1))
+    x[7] = 0.0
+    y = codec.rounded(x)
+    assert codec.pack(y) == codec.pack(x)  # kept again: the same bytes
+    assert len(codec.pack(x)) == 50 * 512
+    assert np.array_equal(codec.unpack(codec.pack(x), 50), y)
+    norms = np.linalg.norm(y, axis=1)
+    assert norms[7] == 0.0 and np.allclose(np.delete(norms, 7), 1.0, atol=1e-6)
+    unit = np.delete(x, 7, axis=0) / np.linalg.norm(np.delete(x, 7, axis=0), axis=1)[:, None]
+    assert (np.sum(unit * np.delete(y, 7, axis=0), axis=1) > 0.999).all()
+    with pytest.raises(ValueError):
+        codec.unpack(b"\0" * 513)

@@ -18,6 +18,7 @@ import numpy as np
 
 from wiretrace.align import AlignConfig, PassageFeatures, align
 from wiretrace.data import DERIVED_KINDS, AlignedPair, Article, Relation
+from wiretrace.fingerprint import codec
 from wiretrace.fingerprint.embed import FullEncoder
 from wiretrace.forensics.alterations import alterations
 from wiretrace.judge import PairView, decide, features, load_thresholds, text_names, text_numbers
@@ -65,13 +66,12 @@ def build_profile(article: Article, encoder: FullEncoder | None = None,
 
 
 def full_vectors(encoder: FullEncoder, article: Article) -> np.ndarray:
-    """Full-model vectors of a prepared article's passages, rounded to float16 as they are
-    kept: a pair then gets the same verdict whether its vectors were just computed, read
-    from a store or shipped between Spark stages."""
+    """Full-model vectors of a prepared article's passages, rounded as they are kept (int8
+    with a scale per row, ``fingerprint.codec``): a pair then gets the same verdict whether
+    its vectors were just computed, read from a store or shipped between Spark stages."""
     if not article.passages:
         return np.zeros((0, 512), dtype=np.float32)
-    vecs = encoder.encode([p.text for p in article.passages])
-    return np.asarray(vecs, dtype=np.float16).astype(np.float32)
+    return codec.rounded(encoder.encode([p.text for p in article.passages]))
 
 
 def compare(query: Profile, candidate: Profile, settings: Settings,

@@ -198,25 +198,25 @@ def _article(row: dict[str, Any]) -> Any:
 
 
 def _full_of(row: dict[str, Any]) -> Any:
-    import numpy as np
+    from wiretrace.fingerprint import codec
 
-    return np.frombuffer(row["full"], dtype=np.float16).reshape(-1, R.DIM)
+    return codec.unpack(row["full"])
 
 
 def encode_partition(rows: Iterable[tuple[str, dict[str, Any]]]
                      ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Full-model passage vectors of each article in a pair, once per article, as the
-    engine keeps them (``compare.full_vectors`` of the prepared article, float16)."""
-    import numpy as np
-
+    engine keeps them (``compare.full_vectors`` of the prepared article, packed as the store
+    packs them: ``fingerprint.codec``)."""
     from wiretrace.compare import full_vectors
+    from wiretrace.fingerprint import codec
     from wiretrace.prepare import prepared
     from wiretrace.scale.verify import worker_encoder
 
     full = worker_encoder()
     for aid, row in rows:
         vecs = full_vectors(full, prepared(_article(row)))
-        row["full"] = np.ascontiguousarray(vecs, dtype=np.float16).tobytes()
+        row["full"] = codec.pack(vecs)
         yield aid, row
 
 

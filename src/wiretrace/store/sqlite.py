@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from wiretrace.data import Article, Passage
-from wiretrace.fingerprint import Fingerprint, FingerprintConfig
+from wiretrace.fingerprint import Fingerprint, FingerprintConfig, codec
 from wiretrace.text.normalize import folded_digest
 
 SCHEMA_VERSION = 1
@@ -660,9 +660,13 @@ class Store:
                                   (rowid,)).fetchone()
         except sqlite3.OperationalError:
             return None  # a read-only store made before profiles were kept
-        if row is None or row[0] != digest or len(row[1]) != n * _DIM * 2:
+        if row is None or row[0] != digest:
             return None
-        return np.frombuffer(row[1], dtype=np.float16).reshape(n, _DIM).astype(np.float32)
+        if len(row[1]) == n * codec.ROW_BYTES:
+            return codec.unpack(row[1], n)
+        if len(row[1]) == n * _DIM * 2:  # kept as float16 before int8 codes: rounded as now
+            return codec.rounded(np.frombuffer(row[1], dtype=np.float16).reshape(n, _DIM))
+        return None
 
     def holds_text(self, rowid: int, text: str, *, head: bool = False) -> bool:
         """Whether article ``rowid``'s stored text is ``text`` (or, with ``head``, starts
@@ -673,12 +677,13 @@ class Store:
         return bool(row and row[0])
 
     def save_full(self, rowid: int, digest: str, vectors: np.ndarray) -> bool:
-        """Keep an article's full-model vectors (float16, 1 KB a passage) for the next
-        comparison, in this process or another. Best effort: a read-only store, or another
-        process holding the write lock, just means they are computed again next time."""
+        """Keep an article's full-model vectors (int8 codes, ``fingerprint.codec``: 512
+        bytes a passage) for the next comparison, in this process or another. Best effort: a
+        read-only store, or another process holding the write lock, just means they are
+        computed again next time."""
         if self.readonly:
             return False
-        blob = np.ascontiguousarray(vectors, dtype=np.float16).tobytes()
+        blob = codec.pack(vectors)
         self.db.execute("PRAGMA busy_timeout=0")
         try:
             with self._tx():
