@@ -75,6 +75,15 @@ def test_a_one_off_misspelling_weighs_less_than_a_recurring_one() -> None:
     assert ev.weight < 1.5
 
 
+def test_a_recurring_typo_weighs_less_than_a_recurring_transliteration() -> None:
+    typo = "Talks in Beijing began. Bejing said little. Beijing waited. Bejing hoped."
+    (ev,) = name_variants(art(typo))
+    assert ev.weight < 1.5  # a dropped letter, twice: a writer's habit
+    swapped = "Blinken arrived. Brinken spoke. Blinken left. Brinken waved."
+    (ev,) = name_variants(art(swapped))
+    assert ev.weight == 1.5  # one letter for another, twice: a transliteration
+
+
 # -- (b) fragments -------------------------------------------------------------------------------
 
 
@@ -117,6 +126,8 @@ def test_mangled_words_capital_inside_sentence_and_doubled() -> None:
         ("doubled_word", "to to"),
     ]
     assert mangled_words(art("Red Sox Talk With the Agent Today\n\nHe went to The Hague.")) == []
+    # A page's icon labels read as text ("Chevron icon It indicates a menu") are not prose.
+    assert mangled_words(art("Chevron icon It indicates an expandable section.")) == []
 
 
 # -- (c) un-introduced names ---------------------------------------------------------------------
@@ -127,6 +138,12 @@ def test_honorific_for_a_name_never_introduced() -> None:
     (ev,) = unintroduced_names(art(text))
     assert spans_text(text, ev.spans) == ["Mr. Hata"]
     assert "Hata" in ev.note
+
+
+def test_a_name_always_after_an_honorific_is_house_style_and_weighs_little() -> None:
+    text = "Mr Putin spoke first. Mr Putin then left, and Mr Putin's aides stayed."
+    (ev,) = unintroduced_names(art(text))
+    assert len(ev.spans) == 3 and ev.weight < 0.5
 
 
 @pytest.mark.parametrize(

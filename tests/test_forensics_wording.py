@@ -40,7 +40,7 @@ def quoted(text: str, evs: list) -> list[str]:
 def test_the_table_ships_and_knows_news_english() -> None:
     stats = wordstats.load()
     assert stats is not None, "src/wiretrace/forensics/data/newsstats.json.gz is missing"
-    assert stats.meta["format"] == "wiretrace.newsstats/1"
+    assert stats.meta["format"] == "wiretrace.newsstats/2"
     assert stats.lower("said") > 1000 * max(1, stats.lower("mentioned")) / 100
     assert stats.capital("house") > stats.capital("inexperienced") == 0
     assert stats.broken("demise toll") is not None and stats.broken("death toll") is None
@@ -92,6 +92,17 @@ def test_plural_names_and_headlines_are_not_common_words_in_names() -> None:
     assert common_words_in_names(art("Josh Inexperienced Visits The Town\n\nHe came.")) == []
 
 
+def test_a_title_before_a_first_name_is_not_a_broken_pair() -> None:
+    # "president jimmy" is a news pair; honest news writes other titles before names too
+    text = "Recording Academy Chair Jimmy Jam looked on."
+    assert odd_collocations(art(text)) == []
+
+
+def test_a_bare_name_beside_a_place_is_not_flagged() -> None:
+    text = "Prices rose in Orange County and Ventura on Monday."
+    assert bare_names(art(text)) == []
+
+
 def test_spinner_speech_verbs_need_two_or_no_said() -> None:
     text = ("The minister mentioned that talks would go on. A spokesman informed AFP the plan "
             "was ready, the company mentioned.")
@@ -103,12 +114,29 @@ def test_spinner_speech_verbs_need_two_or_no_said() -> None:
     assert spun_speech_verbs(art("He mentioned the weather in passing.")) == []
 
 
-def test_spinner_words_need_two_different_ones() -> None:
+def test_spinner_words_need_three_different_ones() -> None:
     text = "Aides were quiet, whereas the workplace was busy after the demise of the chief."
     evs = spinner_words(art(text))
     assert {e.words[0] for e in evs} == {"whereas", "workplace", "demise"}
     assert all("news writes" in e.note for e in evs)
     assert spinner_words(art("The chief left the office, whereas aides stayed.")) == []
+    two = "Aides were quiet, whereas the workplace was busy after the death of the chief."
+    assert spinner_words(art(two)) == []
+
+
+def test_spinner_phrases_count_when_the_text_prefers_them() -> None:
+    spun = ("The crew met earlier than dawn within the hangar. It was nonetheless dark, and "
+            "one of many engineers had been there practically all night.")
+    evs = spinner_words(art(spun))
+    assert quoted(spun, evs) == ["earlier than", "within the", "nonetheless", "one of many",
+                                 "practically"]
+    assert any("'before'" in e.note for e in evs)
+    # The same phrases where the text mostly writes the news form: honest variety.
+    honest = ("The crew met in the hangar in the morning, within the hour after the briefing "
+              "in the canteen. It was still dark and still cold, nonetheless quiet; one of the "
+              "engineers, one of many there, had been one of the first in the hangar before, "
+              "practically every night.")
+    assert spinner_words(art(honest)) == []
 
 
 def test_honorifics_written_two_ways() -> None:

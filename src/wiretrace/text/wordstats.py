@@ -10,7 +10,8 @@ counts, never the text.
 
 * ``unigrams``: per lower-cased word, how often it was written in lower case, and how often
   capitalised *inside* a sentence (not as its first word) — "Green" the surname vs "green".
-* ``spinner_words``: the spinner's one-word swaps news avoids ("whereas" for *while*).
+* ``spinner_words``: the spinner's swaps news avoids, words and short phrases ("whereas"
+  for *while*, "earlier than" for *before*), with how often news writes each side.
 * ``broken``: word pairs news never writes that one synonym swap turns into a pair it
   writes all the time, with that pair and its counts ("demise toll" -> *death toll*).
 
@@ -95,10 +96,14 @@ class WordStats:
         return u[0] + u[1]
 
     def spinner_word(self, word: str) -> tuple[str, int] | None:
-        """For a word a spinner puts where news writes another ("whereas"), that word and how
-        many times more often news writes it; else None."""
+        """For a word or phrase a spinner puts where news writes another ("whereas",
+        "earlier than"), that form and how many times more often news writes it; else None."""
         got = self._spinner.get(word)
-        return (got[0], got[1]) if got else None
+        return (got[0], round(got[1] / max(got[2], 1))) if got else None
+
+    def spinner_forms(self) -> dict[str, str]:
+        """Every spun form (a word or a phrase of up to four words) -> the news form."""
+        return {spun: got[0] for spun, got in self._spinner.items()}
 
     def broken(self, phrase: str) -> tuple[str, int, int] | None:
         """For a pair (or triple) of words news never writes, the news pair one swap away,
