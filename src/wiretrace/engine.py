@@ -227,7 +227,8 @@ class Wiretrace:
         # trace); an excluded id hides that page only, not the article whose text it shares
         exclude = {r for r in [self.store.rowid_of(article.id),
                                *(self.store.article_rowid(i) for i in exclude_ids)] if r}
-        fp = self.fingerprinter.fingerprint_many([article])[0]
+        fp = self._stored_fingerprint(article) or self.fingerprinter.fingerprint_many(
+            [article])[0]
         if self._lexical is None:
             self._lexical = LexicalIndex(
                 self.store, self.retrieve_config.lsh_threshold, self.fingerprinter.config.num_perm
@@ -242,6 +243,15 @@ class Wiretrace:
             if cand is not None:
                 out.append((cand, c.scores))
         return out
+
+    def _stored_fingerprint(self, article: Article) -> Fingerprint | None:
+        """The fingerprint a stored article was stored with, when ``article`` (prepared) is
+        that stored text, whole: a trace by id then loads no tokenizer, embedding rows or
+        datasketch (most of a new trace process's start-up)."""
+        if "truncated" in article.meta or not article.id:
+            return None
+        rowid = self.store.rowid_of(article.id)
+        return self.store.fingerprint_of(rowid, article) if rowid is not None else None
 
     def trace(self, article: Article, exclude_ids: Iterable[str] = (),
               limit: int | None = None) -> TraceResult:

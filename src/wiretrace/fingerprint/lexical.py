@@ -10,12 +10,15 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 
 from wiretrace.text.normalize import fold
 from wiretrace.text.tokens import WORD
+
+if TYPE_CHECKING:  # datasketch is imported when a signature is made (0.6 s: it loads SciPy)
+    from datasketch import LeanMinHash
 
 _MULT = 0x01000193  # FNV prime, odd: a bijective step
 SCHEME = "affine32"  # datasketch 2.x: bijective 32-bit permutations, no large-set bias
@@ -73,6 +76,8 @@ def _shingles(w: np.ndarray, n: int) -> np.ndarray:
 @lru_cache(maxsize=8)
 def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Drawing the permutations is most of a MinHash's construction cost: draw once."""
+    from datasketch import MinHash
+
     return MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
 
 
@@ -82,6 +87,8 @@ def minhash(text: str, num_perm: int, shingle: int, seed: int = 1) -> LeanMinHas
     ``update_batch`` permutes a whole batch at once into a (hashes x num_perm) matrix: 870 MB
     for the 1.7 million shingles of a 10 MB article. The minimum over chunks is the same.
     """
+    from datasketch import LeanMinHash, MinHash
+
     m = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME, hashfunc=int,
                 permutations=_permutations(num_perm, seed))
     hashes = text_shingle_hashes(text, shingle)
@@ -96,5 +103,28 @@ def signature_bytes(m: LeanMinHash) -> bytes:
 
 
 def from_bytes(blob: bytes, seed: int = 1) -> LeanMinHash:
+    from datasketch import LeanMinHash
+
     values = np.frombuffer(blob, dtype=np.uint32)
     return LeanMinHash(seed=seed, hashvalues=values, scheme=SCHEME)
+
+
+#: (bands, rows) datasketch's ``MinHashLSH`` picks for (num_perm, threshold), computed by
+#: integrating false-positive and false-negative rates (it imports SciPy's integrator:
+#: 0.6 s of every new trace process). A test checks each entry against datasketch.
+_BANDS: dict[tuple[int, float], tuple[int, int]] = {
+    (128, 0.3): (37, 3), (128, 0.4): (32, 4), (128, 0.5): (25, 5), (128, 0.6): (18, 7),
+    (128, 0.7): (14, 9), (128, 0.8): (9, 13),
+}
+
+
+@lru_cache(maxsize=16)
+def lsh_bands(num_perm: int, threshold: float) -> tuple[int, int]:
+    """(bands, rows) as datasketch's ``MinHashLSH`` chooses them for this threshold."""
+    known = _BANDS.get((num_perm, round(threshold, 6)))
+    if known is not None:
+        return known
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return int(lsh.b), int(lsh.r)

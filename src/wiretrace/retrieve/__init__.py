@@ -21,8 +21,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
-from datasketch import MinHashLSH
 
+from wiretrace.fingerprint.lexical import lsh_bands
 from wiretrace.store import Store
 
 
@@ -66,8 +66,7 @@ class LexicalIndex:
 
     def __init__(self, store: Store, threshold: float, num_perm: int) -> None:
         self.store = store
-        params = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self.bands, self.rows = int(params.b), int(params.r)
+        self.bands, self.rows = lsh_bands(num_perm, threshold)
         self.name = f"b{self.bands}r{self.rows}p{num_perm}"
         self.memory: dict[int, list[int]] = {}  # band key -> article rowids not in the store
         self.seen = 0  # the last article indexed in memory
