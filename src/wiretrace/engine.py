@@ -162,8 +162,9 @@ class Wiretrace:
     # -- trace ------------------------------------------------------------------------
     def warm(self) -> None:
         """Load what the first trace and its report would otherwise load while a user
-        waits: the full model, WordNet (3-4 s, for the alteration summary), the LSH and
-        vector indexes (one stored article traced against one candidate)."""
+        waits: the full model, WordNet's synset index (built once per machine, for the
+        alteration summary), the LSH and vector indexes (one stored article traced
+        against one candidate)."""
         from wiretrace.forensics.alterations import _wordnet
 
         self.fingerprinter.full.encode(["Warm up."])  # even on an empty store

@@ -156,19 +156,20 @@ def _negations(words: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, st
 
 @cache
 def _wordnet() -> Any | None:
-    """NLTK's WordNet over Debian's files, or None when they are not installed."""
+    """WordNet's synsets of a word (``text.wordnet.SynsetIndex``: NLTK's answers, without
+    loading NLTK), or None when Debian's files are not installed."""
     try:
-        from wiretrace.text.wordnet import load_wordnet
+        from wiretrace.text.wordnet import synset_index
 
-        return load_wordnet()
+        return synset_index()
     except Exception:  # noqa: BLE001 - WordNet is optional: synonyms are then not typed
         return None
 
 
 def wordnet_available() -> bool:
-    """Whether a changed word can be typed as a synonym. WordNet itself (3-4 s to load) is
-    loaded only when an alteration needs it; until then its files being installed is the
-    answer, so a report of a copy with no reworded word does not pay the load."""
+    """Whether a changed word can be typed as a synonym. WordNet itself (its synset index:
+    built once, ~2 s) is opened only when an alteration needs it; until then its files being
+    installed is the answer."""
     if _wordnet.cache_info().currsize:
         return _wordnet() is not None
     from wiretrace.text.wordnet import wordnet_installed
@@ -181,7 +182,7 @@ def _synsets(word: str) -> frozenset[str]:
     wn = _wordnet()
     if wn is None:
         return frozenset()
-    return frozenset(s.name() for s in wn.synsets(word))
+    return wn.synset_ids(word)
 
 
 def are_synonyms(a: str, b: str) -> bool:
