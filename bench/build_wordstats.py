@@ -265,6 +265,22 @@ def broken_collocations(
     return dict(sorted(out.items()))
 
 
+AUXILIARIES = ("is are was were be been being am has have had do does did will would can "
+               "could may might must shall should").split()
+
+
+def verb_forms(uni: dict[str, list[int]]) -> list[str]:
+    """The news words WordNet can read as a form of a verb ("became", "held", "talks"),
+    and the auxiliaries: a sentence with none of them has no verb at all."""
+    from wiretrace.bench.wordnet import Lexicon
+
+    wn = Lexicon().wn
+    return sorted(
+        {w for w, (low, _cap) in uni.items() if low and w.isalpha() and wn.morphy(w, "v")}
+        | set(AUXILIARIES)
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DATA)
@@ -293,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         "unigrams": dict(sorted(uni.items())),
         "broken": broken,
         "spinner_words": spinner_words(uni, docs),
+        "verbs": verb_forms(uni),
     }
     raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -100,6 +100,22 @@ def test_fragments_said_lowercase_stub_and_subjectless_sentence() -> None:
     assert all(e.where == "text" and e.type == "fragment" for e in evs)
 
 
+def test_a_sentence_with_no_verb_is_a_fragment() -> None:
+    text = ("Cases rose again this week, health officials said on Monday. Director of Public "
+            "Health, Barbara Ferrer, in a statement.")
+    (ev,) = fragments(art(text))
+    assert text[ev.spans[0][0] : ev.spans[0][1]].startswith("Director of Public Health")
+    assert "no verb" in ev.note
+    for honest in (
+        "Ferrer spoke. \u201cAbsolutely not the end of the pandemic for any of us.\u201d",
+        # ends with a name: a full stop after a capital may be an abbreviation's
+        "Ferrer spoke. The director of public health in the county office in Los Angeles.",
+        "Ferrer spoke. Director of Public Health Barbara Ferrer, in a statement by the county.",
+    ):
+        got = [e for e in fragments(art(honest)) if "no verb" in e.note]
+        assert len(got) == (1 if "statement" in honest else 0), honest
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -12,6 +12,9 @@ counts, never the text.
   capitalised *inside* a sentence (not as its first word) — "Green" the surname vs "green".
 * ``spinner_words``: the spinner's swaps news avoids, words and short phrases ("whereas"
   for *while*, "earlier than" for *before*), with how often news writes each side.
+* ``verbs``: the news words WordNet can read as a verb form, and the auxiliaries — to tell
+  a sentence that has no verb at all ("Director of Public Health, Bárbara Ferrer, in a
+  statement.").
 * ``broken``: word pairs news never writes that one synonym swap turns into a pair it
   writes all the time, with that pair and its counts ("demise toll" -> *death toll*).
 
@@ -82,6 +85,7 @@ class WordStats:
         self._uni: dict[str, list[int]] = data["unigrams"]
         self._broken: dict[str, list] = data["broken"]
         self._spinner: dict[str, list] = data.get("spinner_words", {})
+        self._verbs: frozenset[str] = frozenset(data.get("verbs", ()))
 
     def lower(self, word: str) -> int:
         """How often ``word`` was written in lower case."""
@@ -94,6 +98,15 @@ class WordStats:
     def count(self, word: str) -> int:
         u = self._uni.get(word.lower(), (0, 0))
         return u[0] + u[1]
+
+    def maybe_verb(self, word: str) -> bool:
+        """False only for a word news knows in lower case and WordNet never reads as a verb
+        ("statement", "director", "public"); an unknown lower-case word may be a verb."""
+        w = word.lower().replace("\u2019", "'")
+        if not self._verbs or w in self._verbs:
+            return True
+        known = self._uni.get(w, (0, 0))[0] > 0
+        return not known and word.islower()
 
     def spinner_word(self, word: str) -> tuple[str, int] | None:
         """For a word or phrase a spinner puts where news writes another ("whereas",
