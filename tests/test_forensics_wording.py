@@ -114,6 +114,18 @@ def test_spinner_speech_verbs_need_two_or_no_said() -> None:
     assert spun_speech_verbs(art("He mentioned the weather in passing.")) == []
 
 
+def test_a_paraphraser_rotates_its_verbs_for_said() -> None:
+    text = ("Musk stated he would reverse the ban. He claimed it was a mistake, and remarked "
+            "that bans should be rare. Dorsey agreed, Musk said.")
+    evs = spun_speech_verbs(art(text))
+    assert quoted(text, evs) == ["stated", "claimed", "remarked"]
+    assert "1 'said/says/told'" in evs[0].note
+    # Two, or no more than "said": an honest writer's variety.
+    honest = ("Musk stated he would reverse the ban. He claimed it was a mistake, Dorsey said, "
+              "and the board said little. Analysts said it might not happen.")
+    assert spun_speech_verbs(art(honest)) == []
+
+
 def test_spinner_words_need_three_different_ones() -> None:
     text = "Aides were quiet, whereas the workplace was busy after the demise of the chief."
     evs = spinner_words(art(text))
