@@ -65,7 +65,8 @@ SPINNER_SWAPS: dict[str, list[str]] = {
 }
 
 
-# The same spinner's swaps of everyday words and phrases, read as a habit rather than a
+# The spinners' swaps of everyday words and phrases (the one above, and the kind that
+# inserts "actually" and writes "likewise" and "plainly"), read as a habit rather than a
 # broken pair: each is honest English, but news writes the left side far more often
 # ("before" 105 times as often as "earlier than"), and a text that prefers the right side
 # for several of them was spun. Kept only when news prefers its form at least
@@ -81,7 +82,12 @@ SPINNER_PHRASES: dict[str, list[str]] = {
     "towards": ["in direction of"], "wife": ["spouse"], "planned": ["deliberate"],
     "long": ["lengthy"], "luxury": ["luxurious"], "fans": ["followers"],
     "engage": ["interact"], "clear": ["transparent"], "at least": ["not less than"],
-    "more than": ["greater than"], "again": ["once more"], "also": ["additionally"],
+    "more than": ["greater than"], "again": ["once more"],
+    "also": ["additionally", "likewise"], "clearly": ["plainly"], "many": ["lots of"],
+    "has been": ["has actually been"], "have been": ["have actually been"],
+    "had been": ["had actually been"], "in a statement": ["in a press release"],
+    "so far": ["thus far"], "children": ["youngsters"], "later": ["afterward"],
+    "died": ["handed away"],
     "another": ["one other"], "however": ["nevertheless"],
     "the first time": ["the primary time"], "such as": ["comparable to", "akin to"],
     "lost": ["misplaced"],
