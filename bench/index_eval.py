@@ -51,11 +51,13 @@ def main() -> None:
     cfg = RetrieveConfig()
     store = open_store(a.store, Fingerprinter().config, readonly=True)
     load0 = os.getloadavg()[0]
-    rows = store.db.execute("SELECT rowid, article, vec FROM passages ORDER BY rowid").fetchall()
+    rows = store.db.execute("SELECT rowid, article FROM passages ORDER BY rowid").fetchall()
     ids = np.array([r[0] for r in rows], dtype=np.int64)
     owner = np.array([r[1] for r in rows], dtype=np.int64)
-    vecs = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float16).reshape(-1, _DIM)
     del rows
+    got = store.passage_vectors(ids.tolist())  # SQLite's copy (older stores) or the index's
+    assert got is not None
+    vecs = got.reshape(-1, _DIM)
     n = len(ids)
     rng = np.random.default_rng(0)
     arts = rng.choice(np.unique(owner), min(a.queries, len(np.unique(owner))), replace=False)

@@ -88,8 +88,8 @@ def test_passages_another_writer_stores_during_a_sync_are_not_skipped(
     add = one.store._add_passages
     meanwhile = iter([arts[3]])
 
-    def racing(index, after):  # type: ignore[no-untyped-def]
-        last = add(index, after)
+    def racing(index, after, *rest):  # type: ignore[no-untyped-def]
+        last = add(index, after, *rest)
         for art in meanwhile:  # the other process commits right after this read
             other.add([art])
         return last

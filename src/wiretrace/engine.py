@@ -87,6 +87,7 @@ class Wiretrace:
     def __init__(self, store: str | Path | None = None, create: bool = True) -> None:
         self.fingerprinter = Fingerprinter()
         self.store: Store = open_store(store, self.fingerprinter.config, create=create)
+        self.store.static_encoder = self.fingerprinter.static  # re-makes a lost index
         self.retrieve_config = RetrieveConfig()
         self.align_config = AlignConfig()
         self.thresholds = load_thresholds()

@@ -51,15 +51,18 @@ def store_articles(store: Store) -> list[ScanArticle]:
     terms: dict[int, list[str]] = defaultdict(list)
     for term, art in store.db.execute("SELECT term, article FROM terms"):
         terms[int(art)].append(term)
-    vecs: dict[int, list[bytes]] = defaultdict(list)
-    for art, blob in store.db.execute("SELECT article, vec FROM passages ORDER BY article, idx"):
-        vecs[int(art)].append(blob)
+    passages: dict[int, list[int]] = defaultdict(list)
+    for art, pid in store.db.execute("SELECT article, rowid FROM passages ORDER BY article, idx"):
+        passages[int(art)].append(int(pid))
     out = []
     for rowid, aid, pub, n, mh in store.db.execute(
         "SELECT rowid, id, published, n_passages, minhash FROM articles ORDER BY rowid"
-    ):
+    ).fetchall():
+        vecs = store.passage_vectors(passages[int(rowid)])
+        if vecs is None:
+            raise ValueError(f"{aid}: passages missing from the store")
         out.append(ScanArticle(aid, pub, int(n), bytes(mh), sorted(terms[int(rowid)]),
-                               b"".join(vecs[int(rowid)])))
+                               np.ascontiguousarray(vecs, dtype=np.float16).tobytes()))
     return out
 
 

@@ -1,13 +1,17 @@
 """SQLite + FAISS store.
 
-SQLite (WAL, one transaction per batch) is the source of truth: articles, passages with
-their static-tier vectors (float16), MinHash signatures, entity terms, relations. The FAISS
-index file is a cache of the passage vectors, saved atomically with a watermark (the last
-passage rowid it holds); on open, rows past the watermark are added. So an ingest killed
-with ``kill -9`` loses nothing it committed, and the next run resumes where it stopped.
+SQLite (WAL, one transaction per batch) is the source of truth: articles, passages,
+MinHash signatures, entity terms, relations, kept full-model vectors (int8). The static-tier
+passage vectors (float16) are kept once, in the FAISS index file, saved atomically with a
+watermark (the last passage rowid it holds); on open, rows past the watermark are added,
+their vectors encoded again from the passage texts (the static encoder is deterministic:
+the same bytes as at ingest). A store made before that keeps a float16 copy of each in
+SQLite too, and it is used where present. So an ingest killed with ``kill -9`` loses nothing
+it committed, and the next run resumes where it stopped; a lost or foreign index file is
+rebuilt from the texts.
 
 The index file is checked before use against what SQLite recorded when it was saved (the
-store's id, its row count and a checksum of its rowids) and against a few stored vectors;
+store's id, its row count, a checksum of its rowids and of a sample of its vectors);
 an index from another store, an older save or a damaged file is rebuilt from SQLite, with a
 message. A save killed half-way leaves ``passages.faiss.<pid>.tmp``: the next writer removes
 it once that process is gone.
@@ -80,8 +84,9 @@ CREATE TABLE IF NOT EXISTS passages (
     vec BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passages_article ON passages(article);
-CREATE TABLE IF NOT EXISTS terms (term TEXT NOT NULL, article INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS terms_term ON terms(term);
+CREATE TABLE IF NOT EXISTS terms (
+    term TEXT NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (term, article)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS relations (
     copy_id TEXT NOT NULL, source_id TEXT NOT NULL, kind TEXT NOT NULL,
     confidence REAL NOT NULL, direction TEXT NOT NULL, report TEXT NOT NULL,
@@ -98,8 +103,9 @@ CREATE TABLE IF NOT EXISTS republications (
     meta TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX IF NOT EXISTS republications_of ON republications(of_article);
-CREATE TABLE IF NOT EXISTS lsh_bands (key INTEGER NOT NULL, article INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS lsh_bands_key ON lsh_bands(key);
+CREATE TABLE IF NOT EXISTS lsh_bands (
+    key INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (key, article)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS profiles (
     article INTEGER PRIMARY KEY REFERENCES articles(rowid),
     digest TEXT NOT NULL,
@@ -269,6 +275,37 @@ def _ids_digest(ids: np.ndarray) -> str:
     return hashlib.sha1(np.ascontiguousarray(ids, dtype="<i8").tobytes()).hexdigest()[:20]
 
 
+def _exact(index: Any) -> bool:
+    """Whether ``index`` gives back each passage's float16 vector exactly (the exhaustive
+    index, or an inverted file that stores vectors, not residuals from a centroid)."""
+    ivf = _ivf_of(index)
+    return ivf is None or not ivf.by_residual
+
+
+def _reconstruct(index: Any, ids: list[int]) -> np.ndarray:
+    """The vectors ``index`` holds for these passage rowids (float32)."""
+    import faiss
+
+    ivf = _ivf_of(index)
+    if ivf is not None and ivf.direct_map.type == faiss.DirectMap.NoMap:
+        ivf.set_direct_map_type(faiss.DirectMap.Hashtable)
+    if not ids:
+        return np.zeros((0, _DIM), dtype=np.float32)
+    return np.asarray(index.reconstruct_batch(np.asarray(ids, dtype=np.int64)),
+                      dtype=np.float32)
+
+
+def _sample_ids(ids: np.ndarray) -> list[int]:
+    """The passages whose vectors are checked when the index is opened."""
+    at = np.linspace(0, len(ids) - 1, min(_CHECKED_VECTORS, len(ids))).astype(np.int64)
+    return sorted({int(i) for i in ids[at]}) if len(ids) else []
+
+
+def _vectors_digest(index: Any, ids: list[int]) -> str:
+    vecs = _reconstruct(index, ids).astype(np.float16)
+    return hashlib.sha1(np.ascontiguousarray(vecs).tobytes()).hexdigest()[:20]
+
+
 def _core_tables() -> set[str]:
     return set(re.findall(r"CREATE (?:VIRTUAL )?TABLE IF NOT EXISTS (\w+)", _SCHEMA))
 
@@ -311,6 +348,8 @@ class Store:
         self._ivf_record: str | None = None  # what the inverted file was trained for
         self._republications_table: bool | None = None  # known on first need
         self._passage_article: np.ndarray | None = None
+        #: re-makes static vectors from passage texts (``encoder()``); the engine sets its own
+        self.static_encoder: Any = None
         try:
             self.db = self._connect()
         except sqlite3.Error as e:
@@ -517,6 +556,7 @@ class Store:
             raise StoreError(f"{self.path}: opened read-only (no write permission on the "
                              "folder or its files, or a read-only mount); add articles to a "
                              "store you can write (--store DIR)")
+        pending: dict[int, np.ndarray] = {}
         with self._tx():
             for art, fp in zip(articles, fingerprints, strict=True):
                 h = content_hash(art.text)
@@ -543,12 +583,16 @@ class Store:
                 )
                 rowid = cur.lastrowid
                 vecs = np.asarray(fp.vectors, dtype=np.float16)
+                # the vectors go to the index only (``_sync_index``): SQLite keeping a copy
+                # was 1 KB a passage; a lost index is rebuilt by encoding the texts again
                 self.db.executemany(  # rows made as they are written: 70,000 at once were
-                    # ~100 MB of tuples and blobs for one 10 MB paragraph
+                    # ~100 MB of tuples for one 10 MB paragraph
                     "INSERT INTO passages (article, idx, start, end, vec) VALUES (?,?,?,?,?)",
-                    ((rowid, p.index, p.start, p.end, vecs[i].tobytes())
-                     for i, p in enumerate(art.passages)),
+                    ((rowid, p.index, p.start, p.end, b"") for p in art.passages),
                 )
+                stored = self.db.execute("SELECT rowid FROM passages WHERE article=? "
+                                         "ORDER BY idx", (rowid,)).fetchall()
+                pending.update((int(r[0]), vecs[i]) for i, r in enumerate(stored))
                 self.db.executemany(
                     "INSERT INTO terms (term, article) VALUES (?, ?)",
                     [(t, rowid) for t in fp.terms],
@@ -559,6 +603,8 @@ class Store:
                 )
                 stats.ingested += 1
                 stats.passages += len(art.passages)
+        if pending:
+            self._sync_index(pending)
 
     def _add_republication(self, art: Article, of_article: int) -> None:
         self.db.execute(
@@ -629,7 +675,7 @@ class Store:
             with self._tx():
                 if record.get("name") != name:
                     self.db.execute("DELETE FROM lsh_bands")
-                self.db.executemany("INSERT INTO lsh_bands VALUES (?, ?)", pairs)
+                self.db.executemany("INSERT OR IGNORE INTO lsh_bands VALUES (?, ?)", pairs)
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('lsh', ?)",
                                 (json.dumps({"name": name, "last": top}),))
         except (StoreError, sqlite3.Error) as e:
@@ -678,12 +724,17 @@ class Store:
         if not rowids:
             return np.zeros((0, _DIM), dtype=np.float16)
         marks = ",".join("?" * len(rowids))
-        got = dict(self.db.execute(f"SELECT rowid, vec FROM passages WHERE rowid IN ({marks})",
-                                   rowids).fetchall())
-        if any(len(got.get(r) or b"") != _DIM * 2 for r in rowids):
+        got = {r[0]: r for r in self.db.execute(
+            "SELECT rowid, article, start, end, vec FROM passages "
+            f"WHERE rowid IN ({marks})", rowids).fetchall()}
+        if any(r not in got for r in rowids):
             return None
-        return np.frombuffer(b"".join(got[r] for r in rowids), dtype=np.float16).reshape(
-            len(rowids), _DIM)
+        rows = [got[r] for r in rowids]
+        if all(r[4] for r in rows):  # an older store keeps them in SQLite
+            return self._vectors(rows)
+        if self._sync_index() and not self.readonly:
+            self._write_index(wait=False)
+        return self._vectors(rows, old=self._index)
 
     # -- full-model vectors (the costly part of an article's comparison profile) -----------
     def load_full(self, rowid: int, digest: str, n: int) -> np.ndarray | None:
@@ -860,15 +911,17 @@ class Store:
         return sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
 
     # -- vectors ----------------------------------------------------------------------
-    def _sync_index(self) -> bool:
+    def _sync_index(self, pending: dict[int, np.ndarray] | None = None) -> bool:
         """Load (or rebuild) the index and add the passages stored since it was saved;
         True when the index file should be written now: a bad, missing or outgrown one was
         rebuilt (a read command would otherwise rebuild it again in every new process: an
-        inverted file over 140,000 passages takes ~15 s)."""
+        inverted file over 140,000 passages takes ~15 s). ``pending``: vectors of passages
+        this process just stored, by rowid (the others are read or encoded: ``_vectors``)."""
         with self._lock:
             rebuilt = False
             if self._index is None:
-                self._index, self._index_last = self._load_index(), None
+                self._index_last = None
+                self._index = self._load_index()  # sets _index_last when it is good
                 self._ivf_record = None
                 if self._index is None:
                     self._index = _new_index()
@@ -884,30 +937,89 @@ class Store:
             ivf = _ivf_of(self._index)
             if total >= IVF_MIN_PASSAGES and (
                     ivf is None or total >= _IVF_REBUILD_GROWTH * self._ivf_trained(ivf)):
-                self._index, self._index_last = self._build_ivf(total), None
-                self._sync_index()
+                old = self._index
+                self._index = self._build_ivf(total, pending, old)
+                self._index_last = self._add_passages(self._index, 0, pending, old)
                 return True
             _reserve(self._index, total)
             # the last rowid actually added: another process may store passages meanwhile,
             # and they must not be skipped
-            self._index_last = self._add_passages(self._index, self._index_last)
+            self._index_last = self._add_passages(self._index, self._index_last, pending)
             return rebuilt
 
-    def _add_passages(self, index: Any, after: int) -> int:
+    def _add_passages(self, index: Any, after: int, pending: dict[int, np.ndarray] | None = None,
+                      old: Any = None) -> int:
         """Add the stored passages past rowid ``after`` to ``index``; the last rowid added
         (``after`` when there was none)."""
-        rows = self.db.execute(
-            "SELECT rowid, vec FROM passages WHERE rowid > ? ORDER BY rowid", (after,))
+        rows = self.db.execute("SELECT rowid, article, start, end, vec FROM passages "
+                               "WHERE rowid > ? ORDER BY rowid", (after,))
         last = after
         while True:
             batch = rows.fetchmany(8192)  # ~4 KB each while converted
             if not batch:
                 break
             ids = np.fromiter((r[0] for r in batch), dtype=np.int64, count=len(batch))
-            vecs = np.frombuffer(b"".join(r[1] for r in batch), dtype=np.float16)
-            index.add_with_ids(vecs.reshape(len(batch), _DIM).astype(np.float32), ids)
+            vecs = self._vectors(batch, pending, old)
+            index.add_with_ids(vecs.astype(np.float32), ids)
             last = int(ids[-1])
         return last
+
+    def _vectors(self, rows: list[Any], pending: dict[int, np.ndarray] | None = None,
+                 old: Any = None) -> np.ndarray:
+        """The static-tier vectors (float16) of passage ``rows`` (rowid, article, start, end,
+        vec): just stored by this process (``pending``), kept in SQLite by an older store,
+        held exactly by ``old`` (an index being replaced), or else encoded again from the
+        passage's text. The static encoder is deterministic, so an encoded vector is the one
+        the passage was stored with; a new store keeps no copy in SQLite (1 KB a passage)."""
+        out = np.empty((len(rows), _DIM), dtype=np.float16)
+        todo: list[int] = []
+        from_old: list[int] = []
+        exact_old = old is not None and _exact(old) and old.ntotal > 0
+        for i, (rowid, _a, _s, _e, blob) in enumerate(rows):
+            if pending is not None and rowid in pending:
+                out[i] = pending[rowid]
+            elif blob and len(blob) == _DIM * 2:
+                out[i] = np.frombuffer(blob, dtype=np.float16)
+            elif exact_old:
+                from_old.append(i)
+            else:
+                todo.append(i)
+        if from_old:
+            held = _index_ids(old)
+            want = np.array([rows[i][0] for i in from_old], dtype=np.int64)
+            pos = np.minimum(np.searchsorted(held, want), len(held) - 1)
+            inside = held[pos] == want
+            todo += [i for i, ok in zip(from_old, inside, strict=True) if not ok]
+            keep = [i for i, ok in zip(from_old, inside, strict=True) if ok]
+            if keep:
+                out[keep] = _reconstruct(old, want[inside].tolist()).astype(np.float16)
+        if todo:
+            texts = self._passage_texts([rows[i] for i in todo])
+            out[todo] = self.encoder().encode(texts, dtype=np.float16)
+        return out
+
+    def _passage_texts(self, rows: list[Any]) -> list[str]:
+        """The text of each passage row (rowid, article, start, end, ...)."""
+        texts: dict[int, str] = {}
+        out = []
+        for _rowid, art, start, end, *_ in rows:
+            if art not in texts:
+                if len(texts) > 64:
+                    texts.clear()
+                row = self.db.execute("SELECT text FROM articles WHERE rowid=?",
+                                      (art,)).fetchone()
+                texts[art] = row[0] if row else ""
+            out.append(texts[art][start:end])
+        return out
+
+    def encoder(self) -> Any:
+        """The static-tier encoder that re-makes a passage's vector from its text (the
+        engine's, when it set ``static_encoder``; else one loaded on first use)."""
+        if self.static_encoder is None:
+            from wiretrace.fingerprint.embed import StaticEncoder
+
+            self.static_encoder = StaticEncoder()
+        return self.static_encoder
 
     def _ivf_trained(self, ivf: Any) -> int:
         """Passages the inverted file was trained for (recorded when it was built)."""
@@ -915,22 +1027,27 @@ class Store:
             self._ivf_record = self._meta("ivf") or "{}"
         return int(json.loads(self._ivf_record).get("trained_for", ivf.ntotal))
 
-    def _build_ivf(self, total: int) -> Any:
+    def _build_ivf(self, total: int, pending: dict[int, np.ndarray] | None = None,
+                   old: Any = None) -> Any:
         """An empty inverted file trained on a sample of the stored passages: float16
-        vectors in ``_ivf_lists(total)`` lists, searched ``nprobe`` lists deep."""
+        vectors (themselves, not residuals: the file holds each passage's exact vector) in
+        ``_ivf_lists(total)`` lists, searched ``nprobe`` lists deep."""
         import faiss
 
         nlist = _ivf_lists(total)
         want = min(total, 64 * nlist)
         step = max(1, total // want)
-        sample = [np.frombuffer(blob, dtype=np.float16) for i, (blob,) in enumerate(
-            self.db.execute("SELECT vec FROM passages ORDER BY rowid")) if i % step == 0]
-        train = np.stack(sample[:want]).astype(np.float32)
+        rows = [r for i, r in enumerate(self.db.execute(
+            "SELECT rowid, article, start, end, vec FROM passages ORDER BY rowid"))
+            if i % step == 0][:want]
+        train = np.concatenate([self._vectors(rows[i:i + 8192], pending, old)
+                                for i in range(0, len(rows), 8192)]).astype(np.float32)
         log.info("%s: %s passages: the vector index becomes an inverted file of %s lists",
                  self.path, f"{total:,}", nlist)
         ivf = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(_DIM), _DIM, nlist,
                                             faiss.ScalarQuantizer.QT_fp16,
                                             faiss.METRIC_INNER_PRODUCT)
+        ivf.by_residual = False
         ivf.train(train)
         _tune(ivf)
         self._ivf_record = json.dumps({"trained_for": total, "lists": nlist})
@@ -950,7 +1067,11 @@ class Store:
         else:
             problem = self._index_problem(index)
             if problem is None:
+                ids = _index_ids(index) if self._index_last is None else None
+                if ids is not None:
+                    self._index_last = int(ids[-1]) if len(ids) else 0
                 return index
+            self._index_last = None
         log.warning("%s: %s; rebuilding it from %s (%s passages)%s", path, problem, DB_NAME,
                     f"{self.n_passages():,}",
                     ", in memory only: the store is read-only" if self.readonly else "")
@@ -959,9 +1080,11 @@ class Store:
     def _index_problem(self, index: Any) -> str | None:
         """Why ``index`` is not this store's passage index, or ``None`` when it is.
 
-        The record written with each save (row count, checksum of the rowids) catches an
-        index from an older save or a store of another size; the sampled vectors, compared
-        with SQLite's, catch one from a store with the same rowids but other passages.
+        The record written with each save (row count, checksum of the rowids, checksum of
+        a sample of its vectors) catches an index from an older save, a store of another
+        size, or one with the same rowids but other passages. An older store's record has
+        no vector checksum: its sampled vectors are compared with those SQLite keeps (or,
+        where it keeps none, with the passages encoded again).
         """
         import faiss
 
@@ -979,23 +1102,25 @@ class Store:
                     if record.get("rows") != len(ids) else
                     "holds other passages than the ones this store saved last (copied "
                     "from another store?)")
+        self._index_last = int(ids[-1]) if len(ids) else 0
         if len(ids) == 0:
             return None
         if ivf is not None:
             _tune(ivf)
-            ivf.set_direct_map_type(faiss.DirectMap.Hashtable)  # for reconstruct()
-        at = np.linspace(0, len(ids) - 1, min(_CHECKED_VECTORS, len(ids))).astype(np.int64)
-        sample = sorted({int(i) for i in ids[at]})
-        marks = ",".join("?" * len(sample))
-        stored = dict(self.db.execute(
-            f"SELECT rowid, vec FROM passages WHERE rowid IN ({marks})", sample).fetchall())
-        for rowid in sample:
-            blob = stored.get(rowid)
-            if blob is None:
-                return "holds passages this store does not have (copied from another store?)"
-            mine = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
-            if not np.allclose(index.reconstruct(rowid), mine, atol=1e-3):
+        sample = _sample_ids(ids)
+        if record is not None and record.get("vectors"):
+            if _vectors_digest(index, sample) != record["vectors"]:
                 return "its vectors are not this store's passages (copied from another store?)"
+            return None
+        marks = ",".join("?" * len(sample))
+        stored = {r[0]: r for r in self.db.execute(
+            f"SELECT rowid, article, start, end, vec FROM passages WHERE rowid IN ({marks})",
+            sample).fetchall()}
+        if any(rowid not in stored for rowid in sample):
+            return "holds passages this store does not have (copied from another store?)"
+        mine = self._vectors([stored[r] for r in sample]).astype(np.float32)
+        if not np.allclose(_reconstruct(index, sample), mine, atol=1e-3):
+            return "its vectors are not this store's passages (copied from another store?)"
         return None
 
     def save_index(self) -> None:
@@ -1027,7 +1152,8 @@ class Store:
                             "nothing stored is lost", self.path, INDEX_NAME, e, DB_NAME)
                 return
             record = json.dumps({"rows": len(ids), "ids": _ids_digest(ids),
-                                 "last": int(ids[-1]) if len(ids) else 0})
+                                 "last": int(ids[-1]) if len(ids) else 0,
+                                 "vectors": _vectors_digest(self._index, _sample_ids(ids))})
             if not wait:
                 self.db.execute("PRAGMA busy_timeout=0")
             try:
