@@ -138,10 +138,11 @@ def test_spinner_words_need_three_different_ones() -> None:
 
 def test_spinner_phrases_count_when_the_text_prefers_them() -> None:
     spun = ("The crew met earlier than dawn within the hangar. It was nonetheless dark, and "
-            "one of many engineers had been there practically all night.")
+            "one of many engineers had been there practically all night this summer time.")
     evs = spinner_words(art(spun))
+    # "summer" inside "summer time" is not the news form written beside it
     assert quoted(spun, evs) == ["earlier than", "within the", "nonetheless", "one of many",
-                                 "practically"]
+                                 "practically", "summer time"]
     assert any("'before'" in e.note for e in evs)
     # The same phrases where the text mostly writes the news form: honest variety.
     honest = ("The crew met in the hangar in the morning, within the hour after the briefing "

@@ -37,6 +37,7 @@ a pair is the copy.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -868,6 +869,15 @@ def spinner_words(article: Article) -> list[Evidence]:
     forms = stats.spinner_forms()
     text = article.text
     found = _phrase_counts(text, set(forms) | set(forms.values()))
+    inside = sorted(span for spun in forms if spun in found for span in found[spun])
+    starts = [a for a, _b in inside]
+
+    def within(a: int, b: int) -> bool:  # "summer" inside "summer time"
+        k = bisect.bisect_right(starts, a) - 1
+        return any(inside[j][1] >= b for j in range(max(0, k - 1), k + 1))
+
+    for news in set(forms.values()) & set(found):
+        found[news] = [(a, b) for a, b in found[news] if not within(a, b)]
     preferred = {
         spun: spans for spun, spans in found.items()
         if spun in forms and len(spans) >= len(found.get(forms[spun], ()))
@@ -882,7 +892,7 @@ def spinner_words(article: Article) -> list[Evidence]:
         out.append(Evidence(
             "spinner_word", 0.4, "text", tuple(spans), tuple(text[a:b] for a, b in spans),
             f"'{spun}' where news writes '{news}' ({ratio} times as common in clean news; "
-            f"here {len(spans)} to {here})",
+            f"this text: '{spun}' {len(spans)}, '{news}' {here})",
         ))
     return out
 
