@@ -758,12 +758,12 @@ def odd_collocations(article: Article) -> list[Evidence]:
             seen.add(phrase)
             news, count, uses = got
             last = phrase.split()[-1]
-            if last in news.split() and stats.lower(last) == 0:
-                break  # "Chair Jimmy": titles before a name vary in honest news too
+            # "Chair Jimmy" for "President Jimmy": honest news varies titles before a name
+            titled = last in news.split() and stats.lower(last) == 0
             out.append(
                 Evidence(
                     type="odd_collocation",
-                    weight=0.75 if count >= _STRONG_SELECT * uses else 0.4,
+                    weight=0.75 if count >= _STRONG_SELECT * uses and not titled else 0.4,
                     where="text",
                     spans=((a.start, end),),
                     words=(text[a.start : end],),
