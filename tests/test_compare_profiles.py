@@ -104,7 +104,7 @@ def test_a_part_of_a_stored_article_does_not_replace_its_vectors(
     engine.profile(head)
     row = engine.store.db.execute("SELECT length(full) FROM profiles WHERE article=?",
                                   (rowid,)).fetchone()
-    assert row[0] == len(whole.passages) * 512  # int8 codes
+    assert row[0] == 1 + len(whole.passages) * 512  # a format byte, int8 codes
 
 
 def test_vectors_are_rounded_as_kept_so_every_path_agrees(corpus: list[dict],
@@ -188,7 +188,7 @@ def test_vectors_kept_as_float16_by_an_older_store_read_rounded_as_now(tmp_path:
     assert got is not None and np.array_equal(got, codec.rounded(old.astype(np.float32)))
     assert store.load_full(1, "d", 2) is None and store.load_full(1, "other", 3) is None
     assert store.save_full(1, "d", vecs)
-    assert store.db.execute("SELECT length(full) FROM profiles").fetchone()[0] == 3 * 512
+    assert store.db.execute("SELECT length(full) FROM profiles").fetchone()[0] == 1 + 3 * 512
     got = store.load_full(1, "d", 3)
     assert got is not None and np.array_equal(got, codec.rounded(vecs))
     store.close()

@@ -117,3 +117,73 @@ def test_an_older_store_that_keeps_vectors_in_sqlite_still_works(tmp_path: Path)
     assert np.array_equal(_held(old, all_ids), all_made)
     got = old.store.passage_vectors(all_ids)
     assert got is not None and np.array_equal(got, all_made)
+
+
+def test_compact_rewrites_an_older_store_smaller_with_the_same_answers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An older store: float16 copies in SQLite, an inverted file of residuals, float16 full
+    vectors, rowid tables for terms and band keys. Compacted, it traces the same (the
+    inverted file is kept: its vectors are residuals, so a stored article's own vectors are
+    encoded again from its text, exactly)."""
+    import faiss
+
+    monkeypatch.setattr(store_module, "IVF_MIN_PASSAGES", 150)
+    monkeypatch.setattr(store_module, "_ivf_lists", lambda n: 8)
+    arts = _articles()
+    engine = Wiretrace(tmp_path / "store")
+    engine.add(arts)
+    rowids, made = _made(engine)
+    store = engine.store
+    with store._tx():
+        store.db.executemany("UPDATE passages SET vec=? WHERE rowid=?",
+                             [(v.tobytes(), r) for r, v in zip(rowids, made, strict=True)])
+        for table, key, kind in (("terms", "term", "TEXT"), ("lsh_bands", "key", "INTEGER")):
+            store.db.execute(f"CREATE TABLE old_{table} ({key} {kind} NOT NULL, "
+                             "article INTEGER NOT NULL)")
+            store.db.execute(f"INSERT INTO old_{table} SELECT {key}, article FROM {table}")
+            store.db.execute(f"DROP TABLE {table}")
+            store.db.execute(f"ALTER TABLE old_{table} RENAME TO {table}")
+            store.db.execute(f"CREATE INDEX {table}_{key} ON {table}({key})")
+        store.db.execute("DELETE FROM meta WHERE key='index'")
+    ivf = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(512), 512, 8,
+                                        faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
+    assert ivf.by_residual
+    ivf.train(made.astype(np.float32))
+    ivf.add_with_ids(made.astype(np.float32), np.asarray(rowids, dtype=np.int64))
+    store_module._tune(ivf)  # searched as a loaded one is
+    store._index, store._index_last = ivf, None
+    store._write_index(wait=True)
+    store.db.execute("DELETE FROM meta WHERE key='index'")  # an older record: no checksum
+    queries = [Article(id=f"q{i}", text=arts[i].text + "\n\nA line the copier added.")
+               for i in (0, 3, 7)]
+    before = [[(r.source_id, r.kind, r.confidence) for r in engine.trace(q).relations]
+              for q in queries]
+    full_rowid = next(iter(store.db.execute("SELECT article FROM profiles")))[0]
+    with store._tx():  # one kept profile as float16, as older stores kept them
+        blob = store.db.execute("SELECT full FROM profiles WHERE article=?",
+                                (full_rowid,)).fetchone()[0]
+        vecs = np.frombuffer(blob[1:], dtype=np.int8).reshape(-1, 512).astype(np.float32)
+        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+        store.db.execute("UPDATE profiles SET full=? WHERE article=?",
+                         (vecs.astype(np.float16).tobytes(), full_rowid))
+    store.close()
+
+    old = Wiretrace(tmp_path / "store", create=False)
+    sizes = old.store.compact()
+    assert sizes["bytes_after"] < sizes["bytes_before"]
+    db = old.store.db
+    assert db.execute("SELECT count(*) FROM passages WHERE length(vec) > 0").fetchone()[0] == 0
+    for table in ("terms", "lsh_bands"):
+        assert "WITHOUT ROWID" in db.execute("SELECT sql FROM sqlite_master WHERE name=?",
+                                             (table,)).fetchone()[0]
+    assert db.execute("SELECT count(*) FROM profiles WHERE length(full) % 512 != 1"
+                      ).fetchone()[0] == 0
+    assert _ivf_of(old.store._index).by_residual
+    old.store.close()
+    again = Wiretrace(tmp_path / "store", create=False)
+    got = again.store.passage_vectors(rowids)
+    assert got is not None and np.array_equal(got, made)
+    after = [[(r.source_id, r.kind, r.confidence) for r in again.trace(q).relations]
+             for q in queries]
+    for a, b in zip(after, before, strict=True):
+        assert a == b, "\n".join(f"{x} {y}" for x, y in zip(a, b, strict=False))

@@ -54,6 +54,9 @@ INDEX_NAME = "passages.faiss"
 _DIM = 512
 _TMP_INDEX = re.compile(re.escape(INDEX_NAME) + r"\.(\d+)\.tmp")
 _CHECKED_VECTORS = 16  # stored vectors compared with the index file's on open
+#: first byte of a kept full-vector blob in int8 codes (``fingerprint.codec``): its length is
+#: then 1 + 512 n, never that of the float16 blobs older stores kept (1,024 n)
+_PROFILE_INT8 = b"\x01"
 
 log = logging.getLogger("wiretrace.store")
 
@@ -747,10 +750,11 @@ class Store:
             return None  # a read-only store made before profiles were kept
         if row is None or row[0] != digest:
             return None
-        if len(row[1]) == n * codec.ROW_BYTES:
-            return codec.unpack(row[1], n)
-        if len(row[1]) == n * _DIM * 2:  # kept as float16 before int8 codes: rounded as now
-            return codec.rounded(np.frombuffer(row[1], dtype=np.float16).reshape(n, _DIM))
+        blob = row[1]
+        if len(blob) == 1 + n * codec.ROW_BYTES and blob[:1] == _PROFILE_INT8:
+            return codec.unpack(blob[1:], n)
+        if len(blob) == n * _DIM * 2:  # kept as float16 before int8 codes: rounded as now
+            return codec.rounded(np.frombuffer(blob, dtype=np.float16).reshape(n, _DIM))
         return None
 
     def holds_text(self, rowid: int, text: str, *, head: bool = False) -> bool:
@@ -768,7 +772,7 @@ class Store:
         computed again next time."""
         if self.readonly:
             return False
-        blob = codec.pack(vectors)
+        blob = _PROFILE_INT8 + codec.pack(vectors)
         self.db.execute("PRAGMA busy_timeout=0")
         try:
             with self._tx():
@@ -780,6 +784,51 @@ class Store:
         finally:
             self.db.execute(f"PRAGMA busy_timeout={int(lock_timeout() * 1000)}")
         return True
+
+    def compact(self) -> dict[str, int]:
+        """Rewrite a store made by an older wiretrace in the current, smaller form, then
+        ``VACUUM`` it; the file sizes before and after. The static vectors are then kept in
+        the index file only (SQLite's float16 copies go; an inverted file of residuals
+        stays as it is, so retrieval does not change, and a vector it cannot give back
+        exactly is encoded again from its text), float16 full-model vectors become int8
+        codes (as new ones are kept), and the term and LSH band tables become one b-tree
+        each. Safe to stop: each step leaves a store that works; run it again."""
+        if self.readonly:
+            raise StoreError(f"{self.path}: opened read-only; it cannot be compacted")
+        db_file, index_file = self.path / DB_NAME, self.path / INDEX_NAME
+
+        def sizes() -> int:
+            return sum(f.stat().st_size for f in (db_file, index_file, _wal(db_file))
+                       if f.exists())
+
+        before = sizes()
+        self._sync_index()
+        self._write_index(wait=True)  # before the copies go: a stop here loses nothing
+        with self._tx():
+            self.db.execute("UPDATE passages SET vec = x'' WHERE length(vec) > 0")
+            rows = self.db.execute("SELECT article, full FROM profiles WHERE "
+                                   "length(full) % 1024 = 0").fetchall()
+            self.db.executemany("UPDATE profiles SET full=? WHERE article=?", (
+                (_PROFILE_INT8 + codec.pack(codec.rounded(
+                    np.frombuffer(blob, dtype=np.float16).reshape(-1, _DIM))), art)
+                for art, blob in rows))
+            for table, key in (("terms", "term"), ("lsh_bands", "key")):
+                sql = self.db.execute("SELECT sql FROM sqlite_master WHERE name=?",
+                                      (table,)).fetchone()[0]
+                if "WITHOUT ROWID" in sql.upper():
+                    continue
+                other = "article"
+                self.db.execute(f"CREATE TABLE {table}_compact ({key} "
+                                f"{'TEXT' if key == 'term' else 'INTEGER'} NOT NULL, {other} "
+                                f"INTEGER NOT NULL, PRIMARY KEY ({key}, {other})) WITHOUT ROWID")
+                self.db.execute(f"INSERT OR IGNORE INTO {table}_compact SELECT {key}, {other} "
+                                f"FROM {table}")
+                self.db.execute(f"DROP TABLE {table}")
+                self.db.execute(f"ALTER TABLE {table}_compact RENAME TO {table}")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.execute("VACUUM")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return {"bytes_before": before, "bytes_after": sizes()}
 
     def save_relation(self, copy_id: str, source_id: str, kind: str, confidence: float,
                       direction: str, report: dict[str, Any]) -> None:
