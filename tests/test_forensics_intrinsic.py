@@ -100,6 +100,28 @@ def test_fragments_said_lowercase_stub_and_subjectless_sentence() -> None:
     assert all(e.where == "text" and e.type == "fragment" for e in evs)
 
 
+def test_a_sentence_opening_with_a_comma_is_a_fragment() -> None:
+    text = ("Militants were also present in the area. , we cannot determine by what fire she "
+            "was hurt. The army said so.")
+    (ev,) = fragments(art(text))
+    assert text[ev.spans[0][0] : ev.spans[0][1]] == ", we cannot determine by what fire she " \
+        "was hurt."
+    assert fragments(art("Militants were present, officials said. We cannot tell.")) == []
+
+
+def test_two_words_twice_over_and_ampersands_in_prose() -> None:
+    text = ("Le Pen came the closest the closest ever to power in France & has disclosed a "
+            "divided nation, beating rivals & started a wave of relief.")
+    evs = mangled_words(art(text))
+    got = [(e.type, text[e.spans[0][0] : e.spans[0][1]]) for e in evs]
+    assert got == [("doubled_word", "the closest the closest"), ("ampersand", "&"),
+                   ("ampersand", "&")]
+    # once, or inside a quotation (a tweet), or in a name: not a habit
+    assert mangled_words(art("Sales rose & fell. Johnson & Johnson agreed.")) == []
+    quoted_tweet = 'He wrote: "stay safe & calm & kind" on Monday.'
+    assert mangled_words(art(quoted_tweet)) == []
+
+
 def test_a_sentence_with_no_verb_is_a_fragment() -> None:
     text = ("Cases rose again this week, health officials said on Monday. Director of Public "
             "Health, Barbara Ferrer, in a statement.")

@@ -269,6 +269,8 @@ _LOWER_STUB = re.compile(
     r"(?<![.\"'\u201d\u2019])(\.)[ \t]+"
     r"(?P<stub>[a-z][a-z'\u2019-]*(?:[ \t]+[\w'\u2019,-]+){0,7}?[.!?])(?=\s|$)"
 )
+# "... present in the area. , we cannot determine ...": a clause whose head was dropped.
+_COMMA_OPENING = re.compile(r"[.!?][ \t]+(?P<stub>,[ \t]*[a-z])")
 _WORD_BEFORE = re.compile(r"(\S*?)([\w.]+)$")
 _UNITS = frozenset(
     "tsp tbsp oz lb lbs ft in yd mi km kg mg ml cm mm min sec hr hrs mph fig ch vol pt".split()
@@ -335,6 +337,11 @@ def fragments(article: Article) -> list[Evidence]:
         seen.add(start)
         out.append(Evidence("fragment", weight, "text", ((start, end),), (text[start:end],), note))
 
+    for m in _COMMA_OPENING.finditer(text):
+        a = m.start("stub")
+        end = text.find(".", a)
+        end = end + 1 if 0 < end - a < 200 else min(len(text), a + 60)
+        add(a, end, 0.75, "a sentence that opens with a comma: the words before it were lost")
     for m in _LOWER_STUB.finditer(text):
         stub = m.group("stub")
         before = _WORD_BEFORE.search(text[max(0, m.start(1) - 40) : m.start(1)])
@@ -389,6 +396,10 @@ _MISCASED = re.compile(
     r"It|This|That|His|Her|Its|Their|Has|Have|Had|Will|Would|Done)(?= [a-z])"
 )
 _DOUBLED = re.compile(r"\b(the|of|a|an|to|in|on|and|for|is|was)\s+\1\b")
+# Two words written twice over ("the closest the closest"): a rewriting tool's seam.
+_DOUBLED_PAIR = re.compile(r"\b([a-z]+[ \t]+[a-z]+)[ \t]+\1\b")
+# "&" for "and" between lower-case words in running prose ("in France & has disclosed").
+_AMPERSAND = re.compile(r"(?<=[a-z,] )&(?= [a-z])")
 
 
 def _title_case_line(text: str, pos: int) -> bool:
@@ -415,7 +426,26 @@ def mangled_words(article: Article) -> list[Evidence]:
     for m in _DOUBLED.finditer(text):
         out.append(Evidence("doubled_word", 0.5, "text", ((m.start(), m.end()),),
                             (m.group(),), "a function word written twice"))
+    for m in _DOUBLED_PAIR.finditer(text):
+        out.append(Evidence("doubled_word", 0.5, "text", ((m.start(), m.end()),),
+                            (m.group(),), "two words written twice over"))
+    amps = [m for m in _AMPERSAND.finditer(text) if not _in_quotation(text, m.start())]
+    if len(amps) >= 2:  # a tweet quoted, a shop's name: once; a tool's habit: again and again
+        out.extend(
+            Evidence("ampersand", 0.4, "text", ((m.start(), m.end()),), ("&",),
+                     f"'&' for 'and' in running prose ({len(amps)} times outside quotations)")
+            for m in amps
+        )
     return out
+
+
+def _in_quotation(text: str, pos: int) -> bool:
+    """True when ``pos`` is inside a curly or straight quotation of its paragraph."""
+    start = text.rfind("\n", 0, pos) + 1
+    before = text[start:pos]
+    if before.rfind("\u201c") > before.rfind("\u201d"):
+        return True
+    return before.count('"') % 2 == 1
 
 
 # -- (c) an honorific for a name never introduced ----------------------------------------------
@@ -1043,6 +1073,7 @@ CAPS: dict[str, float] = {
     "unintroduced_name": 2.0,
     "miscased_word": 1.5,
     "doubled_word": 1.0,
+    "ampersand": 0.8,
     "theme_nag": 1.0,
     "chrome": 0.5,
     "headline_rewords_slug": 1.5,
