@@ -16,6 +16,15 @@ or ``wiretrace ingest`` of a crawl); it is opened read-only and nothing is writt
 
 Run:  .venv/bin/python bench/index_eval.py --store DIR [--queries 300] [--lists 0,512,1024]
 Writes bench/results/index.md and bench/results/index.json. Not a test.
+
+``--disk`` measures instead what the store costs on disk per passage, SQLite table by table
+(``dbstat``) plus the index file, in three states: as given, after ``wiretrace compact``
+(an older store's vectors kept once, int8 full-model vectors, WITHOUT ROWID tables), and
+after every article's full-model vectors are kept (what a store used by ``stories`` or many
+traces holds). It rewrites the store: give it a copy.
+
+Run:  .venv/bin/python bench/index_eval.py --disk --store COPY_DIR
+Writes bench/results/disk.md and bench/results/disk.json.
 """
 
 from __future__ import annotations
@@ -39,7 +48,13 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--lists", default="0", help="IVF list counts to try; 0 = the store's rule")
     ap.add_argument("--nprobe", default="0", help="nprobe values to try; 0 = the store's rule")
+    ap.add_argument("--disk", action="store_true",
+                    help="bytes per passage, compacted and with full vectors kept (rewrites "
+                    "the store: give it a copy)")
     a = ap.parse_args()
+    if a.disk:
+        disk(a.store)
+        return
 
     import faiss
 
@@ -141,6 +156,101 @@ def main() -> None:
                      f"{r['candidate_recall']:.3f} |")
     (OUT / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("wrote", OUT / "index.md")
+
+
+#: what each SQLite b-tree holds, for the breakdown (anything else: "other")
+_PARTS = {
+    "articles": "articles: text, metadata, MinHash", "articles_hash": "article indexes",
+    "articles_site": "article indexes", "articles_published": "article indexes",
+    "sqlite_autoindex_articles_1": "article indexes",
+    "passages": "passages: offsets (older stores: float16 static vectors)",
+    "passages_article": "passage index", "terms": "entity terms", "terms_term": "entity terms",
+    "lsh_bands": "LSH band keys", "lsh_bands_key": "LSH band keys",
+    "profiles": "full-model vectors (profiles)",
+}
+
+
+def _measure(store_dir: Path) -> dict[str, Any]:
+    """Bytes of the store's files, SQLite's by b-tree (``dbstat``), per passage."""
+    import sqlite3
+
+    db_file = store_dir / "wiretrace.sqlite"
+    db = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+    passages = db.execute("SELECT count(*) FROM passages").fetchone()[0]
+    articles = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    profiled = db.execute("SELECT count(*) FROM profiles").fetchone()[0]
+    parts: dict[str, int] = {}
+    used = 0
+    for name, size in db.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name"):
+        part = _PARTS.get(name) or ("full-text index" if name.startswith("articles_fts")
+                                    else "other (republications, relations, meta, caches)")
+        parts[part] = parts.get(part, 0) + int(size)
+        used += int(size)
+    db.close()
+    files = {f.name: f.stat().st_size for f in store_dir.iterdir() if f.is_file()}
+    parts["free SQLite pages"] = files["wiretrace.sqlite"] - used
+    parts["static vectors: passages.faiss"] = files.get("passages.faiss", 0)
+    total = sum(files.values())
+    return {"passages": passages, "articles": articles, "articles_profiled": profiled,
+            "files": files, "bytes": total, "bytes_per_passage": round(total / passages, 1),
+            "parts_per_passage": {k: round(v / passages, 1) for k, v in
+                                  sorted(parts.items(), key=lambda kv: -kv[1])}}
+
+
+def disk(store_dir: Path) -> None:
+    """Measure, compact, keep every article's full vectors, measure again (a copy!)."""
+    from wiretrace.engine import Wiretrace
+
+    load0 = os.getloadavg()[0]
+    states: dict[str, Any] = {"as given": _measure(store_dir)}
+    print(states["as given"], flush=True)
+    engine = Wiretrace(store_dir, create=False)
+    t = time.perf_counter()
+    engine.store.compact()
+    compact_s = time.perf_counter() - t
+    states["compacted"] = _measure(store_dir)
+    print(states["compacted"], flush=True)
+    t = time.perf_counter()
+    n = 0
+    for aid in list(engine.store.ids()):  # each article's full vectors, kept as traces keep them
+        art = engine.store.get(aid)
+        if art is not None:
+            engine.profile(art)
+            engine._full_cache.clear()
+            n += 1
+    fill_s = time.perf_counter() - t
+    engine.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.store.close()
+    states["compacted, every article's full vectors kept"] = _measure(store_dir)
+    print(states["compacted, every article's full vectors kept"], flush=True)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, cwd=Path(__file__).parent, check=False).stdout.strip()
+    out = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "commit": commit,
+           "store": str(store_dir), "compact_s": round(compact_s, 1),
+           "profiles_filled": n, "fill_s": round(fill_s, 1), "load_before": round(load0, 1),
+           "load_after": round(os.getloadavg()[0], 1), "states": states}
+    (OUT / "disk.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    names = list(states)
+    first = states[names[0]]
+    parts = list(dict.fromkeys(p for st in states.values() for p in st["parts_per_passage"]))
+    lines = [
+        "# Disk per passage", "",
+        f"`bench/index_eval.py --disk` on {out['date']} (commit `{commit}`): a copy of a store "
+        f"of {first['articles']:,} articles / {first['passages']:,} passages; 2 cores shared "
+        f"with other jobs (load {out['load_before']} → {out['load_after']}). `wiretrace "
+        f"compact` took {out['compact_s']} s; keeping the full-model vectors of all {n:,} "
+        f"articles took {out['fill_s']} s.", "",
+        "| bytes per passage | " + " | ".join(names) + " |",
+        "|---|" + "---|" * len(names)]
+    for p in parts:
+        lines.append(f"| {p} | " + " | ".join(
+            str(st["parts_per_passage"].get(p, 0)) for st in states.values()) + " |")
+    lines.append("| **total (all files)** | " + " | ".join(
+        f"**{st['bytes_per_passage']}**" for st in states.values()) + " |")
+    lines.append("| articles with full vectors kept | " + " | ".join(
+        f"{st['articles_profiled']:,}" for st in states.values()) + " |")
+    (OUT / "disk.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -41,8 +41,7 @@ def _made(engine: Wiretrace) -> tuple[list[int], np.ndarray]:
 
 def _held(engine: Wiretrace, rowids: list[int]) -> np.ndarray:
     engine.store._sync_index()
-    got = engine.store._index.reconstruct_batch(np.asarray(rowids, dtype=np.int64))
-    return np.asarray(got).astype(np.float16)
+    return store_module._reconstruct(engine.store._index, rowids).astype(np.float16)
 
 
 def test_sqlite_keeps_no_vector_and_the_index_holds_the_fingerprints(tmp_path: Path) -> None:
@@ -187,3 +186,20 @@ def test_compact_rewrites_an_older_store_smaller_with_the_same_answers(
              for q in queries]
     for a, b in zip(after, before, strict=True):
         assert a == b, "\n".join(f"{x} {y}" for x, y in zip(a, b, strict=False))
+
+
+def test_a_mapped_index_is_copied_before_passages_are_added(tmp_path: Path) -> None:
+    """The saved index is memory-mapped when read (a trace reads a few lists of it); faiss
+    aborts the process if a mapped index is grown, so it is copied first."""
+    arts = _articles()
+    writer = Wiretrace(tmp_path / "store")
+    writer.add(arts[:4])
+    reader = Wiretrace(tmp_path / "store", create=False)
+    query = Article(id="q", text=arts[1].text + "\n\nAnd one more line.")
+    assert reader.trace(query).sources
+    assert reader.store._index_mapped
+    writer.add(arts[4:8])  # another process stores more passages
+    found = reader.trace(Article(id="q2", text=arts[6].text + "\n\nA closing line."))
+    assert not reader.store._index_mapped
+    assert reader.store._index.ntotal == reader.store.n_passages()
+    assert found.sources and found.sources[0].source_id == arts[6].id
