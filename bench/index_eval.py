@@ -197,6 +197,50 @@ def _measure(store_dir: Path) -> dict[str, Any]:
                                   sorted(parts.items(), key=lambda kv: -kv[1])}}
 
 
+def _keep_full_vectors(engine: Any) -> int:
+    """Keep every stored article's full-model vectors as a trace keeps them (``Wiretrace
+    ._full``: the compared passages, rounded, under the compared text's digest), encoding
+    many articles' passages per model call; the number of articles."""
+    import hashlib
+
+    from wiretrace.compare import full_vectors
+    from wiretrace.data import Article, Passage
+    from wiretrace.prepare import prepared
+
+    store = engine.store
+    done = {r[0] for r in store.db.execute("SELECT article FROM profiles")}
+    batch: list[tuple[int, Any]] = []
+
+    def flush() -> None:
+        texts = [p for _, art in batch for p in art.passages]
+        joined = Article(id="-", text="", passages=[
+            Passage(index=i, start=0, end=0, text=p.text) for i, p in enumerate(texts)])
+        vecs = full_vectors(engine.fingerprinter.full, joined)
+        at = 0
+        for rowid, art in batch:
+            n = len(art.passages)
+            digest = hashlib.sha1(art.text.encode()).hexdigest()[:16]
+            store.save_full(rowid, digest, vecs[at:at + n])
+            at += n
+        batch.clear()
+
+    n = 0
+    for rowid, aid in store.db.execute("SELECT rowid, id FROM articles ORDER BY rowid"
+                                       ).fetchall():
+        n += 1
+        if rowid in done:
+            continue
+        art = store.get(aid)
+        if art is None:
+            continue
+        batch.append((rowid, prepared(art)))
+        if sum(len(a.passages) for _, a in batch) >= 1024:
+            flush()
+    if batch:
+        flush()
+    return n
+
+
 def disk(store_dir: Path) -> None:
     """Measure, compact, keep every article's full vectors, measure again (a copy!)."""
     from wiretrace.engine import Wiretrace
@@ -211,13 +255,7 @@ def disk(store_dir: Path) -> None:
     states["compacted"] = _measure(store_dir)
     print(states["compacted"], flush=True)
     t = time.perf_counter()
-    n = 0
-    for aid in list(engine.store.ids()):  # each article's full vectors, kept as traces keep them
-        art = engine.store.get(aid)
-        if art is not None:
-            engine.profile(art)
-            engine._full_cache.clear()
-            n += 1
+    n = _keep_full_vectors(engine)
     fill_s = time.perf_counter() - t
     engine.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.store.close()

@@ -203,3 +203,39 @@ def test_a_mapped_index_is_copied_before_passages_are_added(tmp_path: Path) -> N
     assert not reader.store._index_mapped
     assert reader.store._index.ntotal == reader.store.n_passages()
     assert found.sources and found.sources[0].source_id == arts[6].id
+
+
+def test_the_passage_owners_are_read_from_the_last_save_and_extended(tmp_path: Path) -> None:
+    arts = _articles()
+    engine = Wiretrace(tmp_path / "store")
+    engine.add(arts[:5])
+    scanned = engine.store.db.execute("SELECT rowid, article FROM passages").fetchall()
+    fresh = Wiretrace(tmp_path / "store", create=False)
+    saved = fresh.store._saved_owners()
+    assert saved is not None
+    assert all(saved[r] == a for r, a in scanned) and len(saved) == 1 + max(r for r, _ in scanned)
+    engine.store.db.execute("UPDATE meta SET value='{\"rows\": 3}' WHERE key='owners'")
+    other = Wiretrace(tmp_path / "store", create=False)  # a damaged record: scanned instead
+    assert other.store._saved_owners() is None
+    with engine.store._tx():
+        engine.store.db.execute("DELETE FROM meta WHERE key='owners'")
+    engine.store.save_index()  # written again
+    engine.store.db.execute("PRAGMA wal_checkpoint")
+    fresh.store._passage_article = None
+    fresh.add(arts[5:7])  # stored after the record: extended
+    owners = fresh.store.passage_article()
+    rows = fresh.store.db.execute("SELECT rowid, article FROM passages").fetchall()
+    assert len(owners) == 1 + max(r for r, _ in rows)
+    assert all(owners[r] == a for r, a in rows)
+
+
+def test_an_older_store_gets_its_passage_owners_recorded_by_the_first_reader(
+        tmp_path: Path) -> None:
+    engine = Wiretrace(tmp_path / "store")
+    engine.add(_articles()[:4])
+    with engine.store._tx():
+        engine.store.db.execute("DELETE FROM meta WHERE key='owners'")
+    reader = Wiretrace(tmp_path / "store", create=False)
+    owners = reader.store.passage_article()
+    saved = Wiretrace(tmp_path / "store", create=False).store._saved_owners()
+    assert saved is not None and np.array_equal(saved, owners)
