@@ -44,15 +44,42 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..data import ReadResult
-from ._common import failed, looks_binary
-from .boilerplate import PageParts, classify_line, split_page
-from .credits import Credit, find_credits
-from .feed import read_feed
-from .html import read_html
-from .jsonl import read_json, read_jsonl, read_record
 from .options import DEFAULT_MAX_BYTES, IngestOptions
-from .plaintext import read_text
-from .warc import read_warc
+
+# The readers load when first used (``__getattr__`` below, and inside the functions that
+# call them): a trace imports this package for ``credits`` only, and the readers' modules
+# (lxml, FastWARC, the chrome rules, encodings) were ~0.15 s of a new trace process.
+_LAZY = {
+    "Credit": "credits", "find_credits": "credits", "PageParts": "boilerplate",
+    "classify_line": "boilerplate", "split_page": "boilerplate", "read_feed": "feed",
+    "read_html": "html", "read_json": "jsonl", "read_jsonl": "jsonl", "read_record": "jsonl",
+    "read_text": "plaintext", "read_warc": "warc",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def failed(source: str, reason: str, message: str) -> ReadResult:
+    """``_common.failed`` (imported when first needed)."""
+    from ._common import failed as made
+
+    return made(source, reason, message)
+
+
+def looks_binary(head: bytes) -> bool:
+    """``_common.looks_binary`` (imported when first needed)."""
+    from ._common import looks_binary as check
+
+    return check(head)
 
 __all__ = [
     "Credit",
@@ -211,6 +238,12 @@ def read_stream(
     a WARC stream is spooled to a temporary file (FastWARC needs to seek); any other
     document is read whole, up to ``options.max_bytes``.
     """
+    from .feed import read_feed
+    from .html import read_html
+    from .jsonl import read_json, read_jsonl
+    from .plaintext import read_text
+    from .warc import read_warc
+
     options = options or IngestOptions()
     head, error = _read_head(stream)
     if not head.strip():
@@ -256,6 +289,8 @@ def _decompress_failure(source: str, exc: BaseException) -> ReadResult:
 
 
 def _read_file(path: Path, options: IngestOptions) -> Iterator[ReadResult]:
+    from .warc import read_warc
+
     source = str(path)
     try:
         size = path.stat().st_size
