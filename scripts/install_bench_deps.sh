@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Install the system packages the benchmark needs, when missing:
 #   apertium + apertium-eng-spa   machine translation for translated / round-tripped copies
+#   apertium-en-gl, apertium-eo-en, apertium-hbs-eng   one-way copies in languages the encoder
+#                                 lacks (Galician, Esperanto, Serbo-Croatian)
 #   wordnet-base + wordnet-sense-index   WordNet 3.0 for synonym spinning (read with NLTK)
 #   openjdk-17-jre-headless   Java for Spark (wiretrace scan and its tests), only if no `java`
 # Usage: scripts/install_bench_deps.sh [--check]   (--check only reports, exit 1 if missing)
 # Exit codes: 0 installed or already present, 1 missing (--check), 2 no apt-get, 3 not root.
 set -euo pipefail
 
-PKGS=(apertium apertium-eng-spa wordnet-base wordnet-sense-index)
+PKGS=(apertium apertium-eng-spa apertium-en-gl apertium-eo-en apertium-hbs-eng
+      wordnet-base wordnet-sense-index)
 command -v java >/dev/null 2>&1 || PKGS+=(openjdk-17-jre-headless)
 
 # Capture output before matching: under pipefail, piping a command into grep's quiet mode
@@ -37,7 +40,8 @@ fi
 if ! command -v apt-get >/dev/null 2>&1; then
   cat >&2 <<MSG
 error: apt-get is not available, so ${missing[*]} cannot be installed automatically.
-  Install Apertium with the English-Spanish pair (https://wiki.apertium.org/wiki/Installation)
+  Install Apertium with the English-Spanish, English-Galician, Esperanto-English and
+  Serbo-Croatian-English pairs (https://wiki.apertium.org/wiki/Installation)
   and WordNet 3.0 with its sense index; point WIRETRACE_WORDNET_DIR at the folder holding
   data.noun, index.sense, cntlist.rev ... if it is not /usr/share/wordnet.
   Spark (wiretrace scan) needs Java 17 on PATH: install a JRE 17 and set JAVA_HOME.
@@ -67,10 +71,12 @@ export DEBIAN_FRONTEND=noninteractive
 "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 
 modes=$(apertium -l 2>/dev/null || true)
-if ! grep -qw "eng-spa" <<<"$modes"; then
-  echo "error: apertium is installed but the eng-spa mode is not listed by 'apertium -l'" >&2
-  exit 2
-fi
+for mode in eng-spa en-gl en-eo eng-hbs; do
+  if ! grep -qx "[[:space:]]*$mode" <<<"$modes"; then
+    echo "error: apertium is installed but the $mode mode is not listed by 'apertium -l'" >&2
+    exit 2
+  fi
+done
 if ! command -v java >/dev/null 2>&1; then
   echo "error: java is still not on PATH after installing openjdk-17-jre-headless" >&2
   exit 2

@@ -27,7 +27,9 @@ REPO = Path(__file__).resolve().parents[1]
 SCRIPTS = REPO / "scripts"
 BENCH = "install_bench_deps.sh"
 TESTDEPS = "install_test_deps.sh"
-BENCH_PKGS = ["apertium", "apertium-eng-spa", "wordnet-base", "wordnet-sense-index"]
+BENCH_PKGS = ["apertium", "apertium-eng-spa", "apertium-en-gl", "apertium-eo-en",
+              "apertium-hbs-eng", "wordnet-base", "wordnet-sense-index"]
+BENCH_MODES = "eng-spa\nen-gl\nen-eo\neng-hbs"  # the modes the benchmark translates with
 TEST_PKGS = ["chromium", "fonts-dejavu-core", "shellcheck"]
 
 # Real tools the scripts and the stand-ins use; nothing else of the host is on PATH, so a
@@ -165,7 +167,7 @@ def test_bench_first_install_survives_apertium_listing_eng_spa_first(machine: Ma
     """The SIGPIPE case: eng-spa on the first line, ~0.5 MB after it. The version before
     2a0a046 (``apertium -l | grep -qw``) exits 2 here although eng-spa is listed."""
     machine.command("java", JAVA)
-    _with_eng_spa(machine, _modes("eng-spa"))
+    _with_eng_spa(machine, _modes(BENCH_MODES))
     r = machine.run(BENCH)
     assert r.returncode == 0, (r.stdout, r.stderr)
     assert f"installed {' '.join(BENCH_PKGS)}" in r.stdout
@@ -175,11 +177,21 @@ def test_bench_first_install_survives_apertium_listing_eng_spa_first(machine: Ma
 
 def test_bench_eng_spa_listed_among_other_modes(machine: Machine) -> None:
     machine.command("java", JAVA)
-    _with_eng_spa(machine, "spa-cat\nspa-eng\neng-spa\neng-cat\n")
-    machine.install("apertium", "wordnet-base", "wordnet-sense-index")
+    _with_eng_spa(machine, "spa-cat\n  spa-eng\n  eng-spa\neng-cat\n  en-gl\n  en-eo\n  eng-hbs\n")
+    machine.install("apertium", "apertium-en-gl", "apertium-eo-en", "apertium-hbs-eng",
+                    "wordnet-base", "wordnet-sense-index")
     r = machine.run(BENCH)
     assert r.returncode == 0, r.stderr
     assert _apt_installs(machine) == ["install -y --no-install-recommends apertium-eng-spa"]
+
+
+def test_bench_a_missing_language_mode_is_named(machine: Machine) -> None:
+    """Every mode the benchmark translates with must be listed; en-gl_x is not en-gl."""
+    machine.command("java", JAVA)
+    _with_eng_spa(machine, _modes("eng-spa\nen-gl_x\nen-eo\neng-hbs"))
+    r = machine.run(BENCH)
+    assert r.returncode == 2
+    assert "en-gl mode is not listed" in r.stderr
 
 
 def test_bench_eng_spa_not_listed_is_an_error(machine: Machine) -> None:
@@ -200,7 +212,8 @@ def test_bench_apertium_missing_after_install_is_an_error(machine: Machine) -> N
 
 
 def test_bench_check_reports_missing_and_installs_nothing(machine: Machine) -> None:
-    machine.install("apertium", "wordnet-base")
+    machine.install("apertium", "apertium-en-gl", "apertium-eo-en", "apertium-hbs-eng",
+                    "wordnet-base")
     machine.install("wordnet-sense-index", status="deinstall ok config-files")  # removed
     machine.command("java", JAVA)
     r = machine.run(BENCH, "--check")
@@ -218,7 +231,7 @@ def test_bench_without_dpkg_query_counts_everything_missing(machine: Machine) ->
 
 
 def test_bench_without_java_installs_the_jre_and_its_man_folder(machine: Machine) -> None:
-    _with_eng_spa(machine, "eng-spa\n")
+    _with_eng_spa(machine, BENCH_MODES + "\n")
     machine.install(*BENCH_PKGS)
     r = machine.run(BENCH)
     assert r.returncode == 0, r.stderr
@@ -230,7 +243,7 @@ def test_bench_without_java_installs_the_jre_and_its_man_folder(machine: Machine
 def test_bench_java_still_missing_after_install_is_an_error(machine: Machine) -> None:
     machine.install(*BENCH_PKGS)
     (machine.state / "provides" / "openjdk-17-jre-headless" / "java").unlink()
-    machine.flag("apertium_modes", "eng-spa\n")
+    machine.flag("apertium_modes", BENCH_MODES + "\n")
     r = machine.run(BENCH)
     assert r.returncode == 2
     assert "java is still not on PATH" in r.stderr
@@ -239,7 +252,8 @@ def test_bench_java_still_missing_after_install_is_an_error(machine: Machine) ->
 def test_bench_without_apt_get_says_what_to_install(machine: Machine) -> None:
     (machine.bin / "apt-get").unlink()
     machine.command("java", JAVA)
-    machine.install("apertium", "wordnet-base", "wordnet-sense-index")
+    machine.install("apertium", "apertium-en-gl", "apertium-eo-en", "apertium-hbs-eng",
+                    "wordnet-base", "wordnet-sense-index")
     r = machine.run(BENCH)
     assert r.returncode == 2
     assert "apt-get is not available, so apertium-eng-spa cannot be installed" in r.stderr
@@ -271,7 +285,7 @@ def test_bench_not_root_with_passwordless_sudo_installs_through_it(machine: Mach
     machine.flag("uid", "1000")
     machine.flag("sudo_nopasswd")
     machine.command("java", JAVA)
-    _with_eng_spa(machine, _modes("eng-spa"))
+    _with_eng_spa(machine, _modes(BENCH_MODES))
     r = machine.run(BENCH)
     assert r.returncode == 0, r.stderr
     assert machine.calls("sudo") == [

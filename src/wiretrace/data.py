@@ -99,6 +99,7 @@ class AlignedPair:
     similarity: float  # semantic (embedding cosine)
     lexical: float  # word overlap in [0, 1]
     kind: str  # "same" | "edited" | "paraphrased" | "translated" | "merged" | "split"
+    # (a pair found by shared names and numbers alone is "translated", similarity its cosine)
     copy_span: tuple[int, int] = (0, 0)
     source_span: tuple[int, int] = (0, 0)
 

@@ -21,7 +21,20 @@ INSTALL_HINT = (
     "or run scripts/install_bench_deps.sh"
 )
 MARKER = "ZXQWTSEP"
-_SPLIT = re.compile(rf"\s*{MARKER}\s*")
+# The Galician and Esperanto pairs rewrite a word-like marker ("Set.de ZXQWT", "Zxqwtsep"),
+# and every unit of a batch is then translated alone: those pairs get a number, which every
+# pair copies through (sometimes with a full stop after it). The English-Spanish pair keeps
+# the word marker, so the benchmark's existing copies are unchanged.
+NUMBER_MARKER = "7771237771"
+_WORD_MARKER_MODES = frozenset({"eng-spa", "spa-eng"})
+
+
+def _marker(mode: str) -> str:
+    return MARKER if mode in _WORD_MARKER_MODES else NUMBER_MARKER
+
+
+def _splitter(mode: str) -> re.Pattern[str]:
+    return re.compile(rf"\s*{_marker(mode)}\.?\s*")
 _SPACES = re.compile(r"[ \t\r\n]+")
 _ERROR_MARK = re.compile(r"#(?=\w)")
 _UNKNOWN_MARK = re.compile(r"@(?=\w)")
@@ -100,8 +113,8 @@ def _clean(out: str, src: str) -> str:
 def _batch(units: list[str], mode: str, timeout: float) -> list[str]:
     if len(units) == 1:
         return [_clean(_run(units[0], mode, timeout), units[0])]
-    joined = f"\n\n{MARKER}\n\n".join(units)
-    parts = _SPLIT.split(_run(joined, mode, timeout).strip())
+    joined = f"\n\n{_marker(mode)}\n\n".join(units)
+    parts = _splitter(mode).split(_run(joined, mode, timeout).strip())
     if len(parts) == len(units) and all(p.strip() for p in parts):
         return [_clean(p, u) for p, u in zip(parts, units, strict=True)]
     mid = len(units) // 2

@@ -142,7 +142,10 @@ def as_user_would(copy: Article) -> Article:
 
 def evaluate_quality(ds: Any, index_size: int, baselines: bool = True,
                      data_dir: Path | None = None, store_dir: Path | None = None,
-                     limit: int | None = None) -> dict[str, Any]:
+                     limit: int | None = None, languages: bool = False) -> dict[str, Any]:
+    """Trace the data set's copies and negatives; ``languages`` adds the translated copies
+    by language (``bench.languages``: Apertium's Galician, Esperanto and Serbo-Croatian
+    pairs must be installed)."""
     from wiretrace.bench.baselines import BM25Baseline, DocEmbeddingBaseline, MinHashLSHBaseline
     from wiretrace.bench.sources import load_reuters
     from wiretrace.engine import Wiretrace, prepare
@@ -298,6 +301,11 @@ def evaluate_quality(ds: Any, index_size: int, baselines: bool = True,
     rec = g_found / n_gold if n_gold else 0.0
     # Web-like copies last, once everything above is measured on the unchanged index.
     web = evaluate_web_copies(ds, engine, systems, index, related, topic, limit)
+    by_language = None
+    if languages:
+        from wiretrace.bench.languages import evaluate_languages
+
+        by_language = evaluate_languages(ds, engine, limit)
     engine.store.close()
     if store_dir is None:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -306,6 +314,7 @@ def evaluate_quality(ds: Any, index_size: int, baselines: bool = True,
         "systems": table,
         "false_derivation_examples": fd_examples,
         "web_copies": web,
+        "languages": by_language,
         "relation_macro_f1": mf1,
         "relation_per_label": per_label,
         "relation_confusion": confusion(relation_pairs, labels),
@@ -580,6 +589,10 @@ def render_markdown(res: dict[str, Any]) -> str:
                   ""]
     if q.get("web_copies"):
         lines += [*render_web(q["web_copies"]), ""]
+    if q.get("languages"):
+        from wiretrace.bench.languages import render_languages
+
+        lines += render_languages(q["languages"])
     lines += ["## Ranking (recall@1 / MRR)", "",
               "| system | " + " | ".join(kinds) + " |", "|---|" + "---|" * len(kinds)]
     for name, s in q["systems"].items():
@@ -653,7 +666,7 @@ def run_benchmark(split: str, data_dir: Path | None, sizes: list[int], out: Path
     _log(f"data set {split}: {len(ds.copies)} copies, {len(ds.negatives)} negatives "
          f"({time.perf_counter() - t0:.0f}s)")
     quality = evaluate_quality(ds, index_size=index_size, baselines=baselines,
-                               data_dir=data_dir, limit=limit)
+                               data_dir=data_dir, limit=limit, languages=split != "gate")
     cost = [measure_cost(s, data_dir) for s in sizes]
     cost_note = None
     previous = out / f"{split}.json"

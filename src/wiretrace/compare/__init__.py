@@ -17,11 +17,21 @@ from typing import Any
 import numpy as np
 
 from wiretrace.align import AlignConfig, PassageFeatures, align
+from wiretrace.align.anchors import AnchorPair
 from wiretrace.data import DERIVED_KINDS, AlignedPair, Article, Relation
 from wiretrace.fingerprint import codec
 from wiretrace.fingerprint.embed import FullEncoder
 from wiretrace.forensics.alterations import alterations
-from wiretrace.judge import PairView, decide, features, load_thresholds, text_names, text_numbers
+from wiretrace.judge import (
+    PairView,
+    alignment_basis,
+    anchor_features,
+    decide,
+    features,
+    load_thresholds,
+    text_names,
+    text_numbers,
+)
 from wiretrace.judge.direction import direction
 from wiretrace.prepare import features_of, prepared
 
@@ -87,6 +97,9 @@ def compare(query: Profile, candidate: Profile, settings: Settings,
     qf, cf = query.feats, candidate.feats
     pairs = align(q.passages, c.passages, sem, settings.align, qf, cf)
     f = features(PairView(q, qf), PairView(c, cf), pairs, sem)
+    by_anchors = alignment_basis(q, c) == "anchors"
+    if by_anchors:
+        pairs = _with_anchors(f, q, c, pairs, sem, settings)
     kind, conf = decide(f, settings.thresholds)
     rel = Relation(
         copy_id=q.id, source_id=c.id, kind=kind, confidence=conf,
@@ -98,6 +111,8 @@ def compare(query: Profile, candidate: Profile, settings: Settings,
             # judge the pair the other way round: the candidate is the copy
             swapped = [swap(p) for p in pairs]
             f2 = features(PairView(c, cf), PairView(q, qf), swapped, sem.T)
+            if by_anchors:
+                f2.update(anchor_features(c, q, settings.thresholds)[0])
             kind2, conf2 = decide(f2, settings.thresholds)
             if kind2 in DERIVED_KINDS:
                 rel.kind, rel.confidence = kind2, conf2
@@ -110,6 +125,31 @@ def compare(query: Profile, candidate: Profile, settings: Settings,
             rel.alterations = alterations(q, c, pairs, cross_language=cross)
     rel.evidence = evidence(q, c, pairs)
     return rel
+
+
+def _with_anchors(f: dict[str, Any], q: Article, c: Article, pairs: list[AlignedPair],
+                  sem: np.ndarray, settings: Settings) -> list[AlignedPair]:
+    """Add the anchor features to ``f`` (the meaning features stay: the encoder may read a
+    language close to one it knows) and return the alignment a report shows: the meaning
+    pairs, plus the anchor pairs on passages those left unpaired."""
+    fa, apairs = anchor_features(q, c, settings.thresholds)
+    for key in ("reused_copy_span", "reused_source_span"):
+        if key in f:
+            fa.pop(key, None)
+    f.update(fa)
+    used_q = {i for p in pairs for i in p.copy_idx}
+    used_c = {j for p in pairs for j in p.source_idx}
+    extra = [_anchor_pair(p, q, c, sem) for p in apairs
+             if p.copy_idx not in used_q and p.source_idx not in used_c]
+    return sorted(pairs + extra, key=lambda p: p.copy_idx[0])
+
+
+def _anchor_pair(p: AnchorPair, q: Article, c: Article, sem: np.ndarray) -> AlignedPair:
+    qp, cp = q.passages[p.copy_idx], c.passages[p.source_idx]
+    return AlignedPair(copy_idx=[p.copy_idx], source_idx=[p.source_idx],
+                       similarity=round(float(sem[p.copy_idx, p.source_idx]), 4), lexical=0.0,
+                       kind="translated", copy_span=(qp.start, qp.end),
+                       source_span=(cp.start, cp.end))
 
 
 def compare_seated(query: Profile, candidate: Profile, settings: Settings,

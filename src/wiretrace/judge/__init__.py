@@ -23,7 +23,9 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from wiretrace.align import PassageFeatures
+from wiretrace.align.anchors import AnchorPair, anchor_alignment, anchor_run
 from wiretrace.data import AlignedPair, Article
+from wiretrace.text.anchors import ENCODER_LANGUAGES, anchors, same_script
 from wiretrace.text.tokens import name_tokens, numbers
 
 THRESHOLDS_PATH = Path(__file__).with_name("thresholds.json")
@@ -273,6 +275,61 @@ def _rising(seq: list[int]) -> list[int]:
     return out[::-1]
 
 
+def alignment_basis(copy: Article, source: Article) -> str:
+    """"meaning" when the encoder knows both texts' languages (or they share one), else
+    "anchors": the encoder's vectors of a language it was not trained on are no measure of
+    meaning, but names and numbers still line up."""
+    lq, lc = copy.language or "", source.language or ""
+    if not lq or not lc or lq == lc:
+        return "meaning"
+    return "meaning" if lq in ENCODER_LANGUAGES and lc in ENCODER_LANGUAGES else "anchors"
+
+
+def anchor_features(copy: Article, source: Article,
+                    t: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[AnchorPair]]:
+    """Passages paired by shared names and numbers in order, and the longest run of such
+    pairs consecutive on both sides: evidence of a translation that the encoder cannot
+    read. Also what the report shows (``anchor_run_shared``: the anchors of the run)."""
+    a = (t or load_thresholds())["anchors"]
+    qa = [anchors(p.text) for p in copy.passages]
+    ca = [anchors(p.text) for p in source.passages]
+    cross_script = not same_script(copy.text, source.text)
+    pairs = anchor_alignment(qa, ca, floor=a["pair_score"], min_shared=a["pair_shared"],
+                             cross_script=cross_script)
+    run = anchor_run(pairs)
+    shared = list(dict.fromkeys(x for p in run for x in p.shared))
+    with_anchors = sum(1 for x in qa if x) or 1
+    f: dict[str, Any] = {
+        "alignment_basis": "anchors",
+        "anchor_pairs": len(pairs),
+        "anchor_coverage": round(len(pairs) / with_anchors, 4),
+        "anchor_run": len(run),
+        "anchor_run_distinct": len(shared),
+        "anchor_run_shared": [x.split(":", 1)[1] for x in shared[:12]],
+        "anchor_cross_script": float(cross_script),
+    }
+    if run:
+        cp, sp = copy.passages, source.passages
+        f["reused_copy_span"] = [cp[run[0].copy_idx].start, cp[run[-1].copy_idx].end]
+        f["reused_source_span"] = [sp[run[0].source_idx].start, sp[run[-1].source_idx].end]
+    return f, pairs
+
+
+def anchor_evidence(f: dict[str, Any], t: dict[str, Any]) -> str:
+    """Proof of a translation by anchors: a run of passages sharing names and numbers in the
+    same order on both sides, with enough distinct anchors and enough of the copy aligned.
+    Empty when there is none (or the pair was not aligned by anchors)."""
+    a = t.get("anchors")
+    if not a or f.get("alignment_basis") != "anchors":
+        return ""
+    run, distinct = int(f.get("anchor_run", 0)), int(f.get("anchor_run_distinct", 0))
+    if (run >= a["run"] and distinct >= a["run_distinct"]
+            and f.get("anchor_coverage", 0.0) >= a["coverage"]):
+        return (f"{run} passages in a row share names and numbers in the same order on both "
+                f"sides ({distinct} distinct: {', '.join(f.get('anchor_run_shared', [])[:6])})")
+    return ""
+
+
 def decide(f: dict[str, float], t: dict[str, Any] | None = None) -> tuple[str, float]:
     """Relation kind and confidence from the features and the calibrated thresholds.
 
@@ -291,6 +348,12 @@ def decide(f: dict[str, float], t: dict[str, Any] | None = None) -> tuple[str, f
         conf = _squash(0.05 + 0.1 * (f.get("strong_run", 0) - t["local"]["run"])
                        + f.get("strong_coverage_source", 0.0) - t["local"]["source_coverage"], 0.2)
         return _kind(f, t), max(0.5, conf)
+    anchored = "" if is_derived else anchor_evidence(f, t)
+    if anchored:
+        f["reuse_evidence"] = anchored  # type: ignore[assignment]
+        a = t["anchors"]
+        return "translated", max(0.5, _squash(0.1 * (f["anchor_run"] - a["run"])
+                                              + f["anchor_coverage"] - a["coverage"], 0.3))
     if not is_derived:
         ind = t["independent"]
         same_event = f["names_shared"] >= ind["names_shared"] or (

@@ -1,0 +1,110 @@
+"""Anchors: what a translation keeps of a passage in any language.
+
+A translator rewrites every word of a sentence but keeps its proper names (unchanged in
+Latin script, transliterated into another) and its numbers, and keeps sentences in order.
+So a passage's anchors — capitalised words folded to Latin letters, and numbers with their
+separators normalised — can be matched between two passages in two languages that the
+multilingual encoder does not know. One anchor shared proves nothing (independent reports
+of one event name the same people); many shared in the same passages, passage after
+passage, does. The matching and its weighting are in :mod:`wiretrace.align.anchors`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from anyascii import anyascii
+
+__all__ = ["ENCODER_LANGUAGES", "anchors", "number_key", "same_script", "script_of",
+           "skeleton"]
+
+# The sixteen languages of the multilingual Universal Sentence Encoder v3 (as ISO 639-1;
+# both Chinese scripts are "zh"): pairs inside this set are aligned by meaning.
+ENCODER_LANGUAGES = frozenset(
+    "ar zh en fr de it ja ko nl pl pt es th tr ru".split()
+)
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
+_KEEP = re.compile(r"[^a-z0-9]")
+_VOWELS = re.compile(r"[aeiouy]")
+# Latin spellings of one sound that transliterations choose between (Cyrillic х -> "kh",
+# ш -> "sh", ц -> "ts"; English w, q, x), applied in order before vowels and h are dropped.
+_SPELLINGS = (("dzh", "j"), ("dj", "j"), ("kh", "h"), ("sh", "s"), ("ch", "c"), ("zh", "z"),
+              ("ts", "c"), ("ph", "f"), ("ck", "k"), ("w", "v"), ("q", "k"), ("x", "ks"),
+              ("c", "k"))
+MIN_NAME_CHARS = 2  # one letter is noise ("O", "A"); two is a name ("Xi", "Yi", "Li")
+
+
+def number_key(raw: str) -> str | None:
+    """A number as every language writes it: "2,300", "2.300" -> "2300"; "5.5", "5,5" ->
+    "5.5"; None for one digit (too common to prove anything)."""
+    groups = re.split(r"[.,]", raw)
+    if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
+        key = "".join(groups)
+    elif len(groups) == 2:
+        key = f"{groups[0]}.{groups[1]}"
+    else:
+        key = "".join(groups)
+    key = key.lstrip("0") or "0"
+    return key if sum(c.isdigit() for c in key) >= 2 else None
+
+
+def _latin_key(word: str) -> str:
+    folded = anyascii(word) if not word.isascii() else word
+    return _KEEP.sub("", folded.lower())
+
+
+def anchors(text: str) -> list[str]:
+    """The passage's anchors in order: ``n:`` capitalised words (any script with case,
+    transliterated to lower-case Latin letters), ``#:`` numbers of two or more digits."""
+    found: list[tuple[int, str]] = []
+    for m in _WORD.finditer(text):
+        w = m.group()
+        if not w[0].isupper():
+            continue
+        key = _latin_key(w)
+        if len(key) >= MIN_NAME_CHARS:
+            found.append((m.start(), "n:" + key))
+    for m in _NUMBER.finditer(text):
+        key = number_key(m.group())
+        if key is not None:
+            found.append((m.start(), "#:" + key))
+    found.sort()
+    return [a for _, a in found]
+
+
+def skeleton(anchor: str) -> str:
+    """A name's consonants, for names transliterated between scripts ("Washington",
+    Serbian "Вашингтон" -> "Vashington": both "vsngtn"); numbers unchanged."""
+    if not anchor.startswith("n:"):
+        return anchor
+    s = anchor[2:]
+    for a, b in _SPELLINGS:
+        s = s.replace(a, b)
+    s = _VOWELS.sub("", s.replace("h", ""))
+    s = re.sub(r"(.)\1+", r"\1", s)
+    return "n:" + (s or anchor[2:])
+
+
+def script_of(text: str) -> str:
+    """The script most letters of ``text`` are in ("LATIN", "CYRILLIC", "GREEK", ...),
+    from a sample; "" when there are no letters."""
+    counts: dict[str, int] = {}
+    seen = 0
+    for ch in text[:4000]:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            script = name.split(" ", 1)[0] if name else ""
+            counts[script] = counts.get(script, 0) + 1
+            seen += 1
+            if seen >= 600:
+                break
+    return max(counts, key=counts.__getitem__) if counts else ""
+
+
+def same_script(a: str, b: str) -> bool:
+    """Whether two texts are written in one script (or either has no letters)."""
+    sa, sb = script_of(a), script_of(b)
+    return not sa or not sb or sa == sb

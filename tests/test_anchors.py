@@ -1,0 +1,151 @@
+"""Anchors (names and numbers) and the judge's anchor evidence, for languages the encoder
+lacks (issue 15). Table-driven: a threshold change shows which case it moves."""
+
+from __future__ import annotations
+
+import pytest
+
+from wiretrace.align.anchors import anchor_alignment, anchor_run
+from wiretrace.bench.languages import LANGUAGES, to_cyrillic, translated
+from wiretrace.data import Article
+from wiretrace.judge import alignment_basis, anchor_evidence, decide, load_thresholds
+from wiretrace.prepare import prepared
+from wiretrace.text.anchors import anchors, number_key, same_script, skeleton
+
+
+@pytest.mark.parametrize(("raw", "key"), [
+    ("2,300", "2300"), ("2.300", "2300"), ("1,250,000", "1250000"), ("5.5", "5.5"),
+    ("5,5", "5.5"), ("2021", "2021"), ("07", None), ("7", None), ("12", "12"),
+])
+def test_number_key_reads_every_language_s_separators(raw: str, key: str | None) -> None:
+    assert number_key(raw) == key
+
+
+def test_anchors_in_order_with_names_transliterated() -> None:
+    assert anchors("Blinken met Qin in Beijing; 2,300 people came.") == [
+        "n:blinken", "n:qin", "n:beijing", "#:2300"]
+    # Cyrillic names come out in Latin letters; lower-case words are not anchors
+    assert anchors("Блинкен је рекао да 2.300 људи") == ["n:blinken", "#:2300"]
+
+
+@pytest.mark.parametrize(("latin", "cyrillic"), [
+    ("Washington", "Васхингтон"), ("Blinken", "Блинкен"), ("Tsipras", "Ципрас"),
+    ("Secretary", "Секретар"),
+])
+def test_skeletons_meet_across_scripts(latin: str, cyrillic: str) -> None:
+    assert skeleton(anchors(latin)[0]) == skeleton(anchors(cyrillic)[0])
+
+
+def test_skeleton_keeps_different_names_apart() -> None:
+    assert skeleton("n:blinken") != skeleton("n:biden")
+    assert skeleton("#:2300") == "#:2300"
+
+
+def test_script_of_two_texts() -> None:
+    assert same_script("Blinken met Qin.", "Blinken conoció a Qin.")
+    assert not same_script("Blinken met Qin.", "Блинкен је срео Ћина.")
+
+
+EN = [
+    "Antony Blinken met Qin Gang in Beijing on Sunday.",
+    "The talks lasted 5.5 hours, the State Department said.",
+    "Blinken invited Qin to Washington, where 2,300 delegates meet in 2024.",
+    "Xi Jinping received Blinken on Monday at the Great Hall.",
+    "Wang Yi said relations were at a low point.",
+]
+# one-way translation: every sentence in order, names and numbers kept
+GL = [
+    "Antony Blinken coñeceu a Qin Gang en Beijing o domingo.",
+    "As charlas duraron 5,5 horas, dixo o Departamento de Estado.",
+    "Blinken invitou a Qin a Washington, onde 2.300 delegados reúnense en 2024.",
+    "Xi Jinping recibiu a Blinken o luns no Gran Salón.",
+    "Wang Yi dixo que as relacións estaban nun punto baixo.",
+]
+# an independent report in the same language: the same people, other sentences and numbers
+GL_OTHER = [
+    "Blinken e Qin falaron durante horas.",
+    "O ministro chinés Qin dixo que Washington debe cambiar.",
+    "Blinken chegou a Beijing nunha visita de dous días.",
+    "Analistas en Beijing e Washington esperan pouco.",
+    "A visita de Blinken foi aprazada en febreiro.",
+]
+
+
+def _run(copy: list[str], source: list[str]) -> tuple[int, int]:
+    t = load_thresholds()["anchors"]
+    pairs = anchor_alignment([anchors(s) for s in copy], [anchors(s) for s in source],
+                             floor=t["pair_score"], min_shared=t["pair_shared"])
+    run = anchor_run(pairs)
+    return len(run), len({a for p in run for a in p.shared})
+
+
+def test_a_translation_keeps_a_run_of_anchored_passages() -> None:
+    run, distinct = _run(GL, EN)
+    t = load_thresholds()["anchors"]
+    assert run >= t["run"]
+    assert distinct >= t["run_distinct"]
+
+
+def test_an_independent_report_naming_the_same_people_makes_no_run() -> None:
+    run, distinct = _run(GL_OTHER, EN)
+    t = load_thresholds()["anchors"]
+    assert run < t["run"] or distinct < t["run_distinct"]
+
+
+def _article(id_: str, sentences: list[str], language: str) -> Article:
+    a = prepared(Article(id=id_, text="\n\n".join(sentences)))
+    a.language = language
+    return a
+
+
+@pytest.mark.parametrize(("lq", "lc", "basis"), [
+    ("gl", "en", "anchors"), ("sr", "en", "anchors"), ("en", "eo", "anchors"),
+    ("es", "en", "meaning"), ("en", "en", "meaning"), (None, "en", "meaning"),
+])
+def test_alignment_basis_by_the_encoder_s_languages(lq: str | None, lc: str, basis: str) -> None:
+    q, c = _article("q", GL, "x"), _article("c", EN, "en")
+    q.language, c.language = lq, lc
+    assert alignment_basis(q, c) == basis
+
+
+def _features(**kw: float | str) -> dict:
+    f = {"copy_passages": 5, "strong_pairs": 0, "strong_coverage": 0.0, "names_shared": 0.5,
+         "soft_coverage": 0.0, "cross_language": 1.0, "alignment_basis": "anchors",
+         "anchor_run": 5, "anchor_run_distinct": 10, "anchor_coverage": 1.0,
+         "anchor_run_shared": ["blinken", "qin"]}
+    f.update(kw)
+    return f
+
+
+@pytest.mark.parametrize(("change", "kind"), [
+    ({}, "translated"),
+    ({"alignment_basis": "meaning"}, "independent"),  # the encoder's languages: meaning only
+    ({"anchor_run": 2}, "independent"),
+    ({"anchor_run_distinct": 3}, "independent"),
+    ({"anchor_coverage": 0.1}, "independent"),
+])
+def test_decide_on_anchor_evidence(change: dict, kind: str) -> None:
+    f = _features(**change)
+    assert decide(f)[0] == kind
+    assert bool(anchor_evidence(_features(**change), load_thresholds())) == (kind == "translated")
+
+
+def test_cyrillic_writing_of_serbo_croatian() -> None:
+    assert to_cyrillic("Blinken je rekao Wang Yi") == "Блинкен је рекао Ванг Ји"
+
+
+def test_translated_copy_keeps_passages_in_order_and_names_its_source() -> None:
+    src = prepared(Article(id="s1", text="\n\n".join(EN), title="Blinken in Beijing"))
+    lang = next(x for x in LANGUAGES if x.code == "sr-Cyrl")
+    calls: list[str] = []
+
+    def fake(units: list[str], mode: str) -> list[str]:
+        calls.append(mode)
+        return [u.upper() for u in units]
+
+    out = translated(src, lang, fake)
+    assert calls == ["eng-hbs"]
+    assert out.meta == {"source": "s1", "language": "sr-Cyrl"}
+    assert out.id == "s1~sr-Cyrl"
+    assert out.text.split("\n\n")[0] == to_cyrillic(EN[0].upper())
+    assert out.title == to_cyrillic("BLINKEN IN BEIJING")
