@@ -747,9 +747,10 @@ class Store:
         rows = [got[r] for r in rowids]
         if all(r[4] for r in rows):  # an older store keeps them in SQLite
             return self._vectors(rows)
-        if self._sync_index() and not self.readonly:
-            self._write_index(wait=False)
-        return self._vectors(rows, old=self._index)
+        with self._lock:  # the index is not added to while it is read
+            if self._sync_index() and not self.readonly:
+                self._write_index(wait=False)
+            return self._vectors(rows, old=self._index)
 
     # -- full-model vectors (the costly part of an article's comparison profile) -----------
     def load_full(self, rowid: int, digest: str, n: int) -> np.ndarray | None:
