@@ -239,3 +239,24 @@ def test_an_older_store_gets_its_passage_owners_recorded_by_the_first_reader(
     owners = reader.store.passage_article()
     saved = Wiretrace(tmp_path / "store", create=False).store._saved_owners()
     assert saved is not None and np.array_equal(saved, owners)
+
+
+def test_an_older_store_is_marked_current_when_it_first_gets_passages(tmp_path: Path) -> None:
+    """A version-1 store (static vectors in SQLite) stays readable; once this version stores
+    passages in it (vectors in the index only) it is marked version 2, which an older
+    wiretrace refuses with a message instead of failing on the empty vectors."""
+    arts = _articles()
+    engine = Wiretrace(tmp_path / "store")
+    engine.add(arts[:2])
+    with engine.store._tx():
+        engine.store.db.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
+    engine.store.close()
+    old = Wiretrace(tmp_path / "store", create=False)
+    assert old.store._version == 1 and old.trace(arts[0]).candidates >= 0
+    old.add(arts[2:3])
+    assert old.store._meta("schema_version") == str(store_module.SCHEMA_VERSION) == "2"
+    with old.store._tx():
+        old.store.db.execute("UPDATE meta SET value='3' WHERE key='schema_version'")
+    old.store.close()
+    with pytest.raises(store_module.StoreError, match="schema version 3"):
+        Wiretrace(tmp_path / "store", create=False)

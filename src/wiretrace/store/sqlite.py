@@ -50,7 +50,11 @@ from wiretrace.data import Article, Passage
 from wiretrace.fingerprint import Fingerprint, FingerprintConfig, codec
 from wiretrace.text.normalize import folded_digest
 
-SCHEMA_VERSION = 1
+#: 2: the static vectors are kept in the index file only (version 1 kept a copy in SQLite,
+#: which this version still reads; a version-1 store is marked 2 when this version first
+#: stores passages in it, so an older wiretrace refuses it instead of failing on them)
+SCHEMA_VERSION = 2
+_READABLE_VERSIONS = (1, 2)
 DB_NAME = "wiretrace.sqlite"
 INDEX_NAME = "passages.faiss"
 _DIM = 512
@@ -363,6 +367,7 @@ class Store:
         self._republications_table: bool | None = None  # known on first need
         self._passage_article: np.ndarray | None = None
         self._index_mapped = False  # the index is the saved file, memory-mapped
+        self._version = SCHEMA_VERSION  # the store's schema version (read on open)
         #: re-makes static vectors from passage texts (``encoder()``); the engine sets its own
         self.static_encoder: Any = None
         try:
@@ -491,6 +496,7 @@ class Store:
                     + (" (empty: a store whose creation was stopped?)" if size == 0 else "")
                     + f". Run `wiretrace ingest --store {self.path} FILES` to fill it."
                 )
+            self._version = SCHEMA_VERSION
             with self._tx():
                 self.db.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
@@ -503,11 +509,13 @@ class Store:
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('store_id', ?)",
                                 (uuid.uuid4().hex,))
             return
-        if int(version) != SCHEMA_VERSION:
+        if int(version) not in _READABLE_VERSIONS:
             raise StoreError(
-                f"{self.path}: store schema version {version}, this wiretrace reads version "
-                f"{SCHEMA_VERSION}. Re-ingest into a new store (--store NEW_DIR)."
+                f"{self.path}: store schema version {version}, this wiretrace reads versions "
+                f"{', '.join(map(str, _READABLE_VERSIONS))}. Re-ingest into a new store "
+                "(--store NEW_DIR)."
             )
+        self._version = int(version)
         if identity != self.config.identity():
             raise StoreError(
                 f"{self.path}: articles here were fingerprinted with {identity}, but this "
@@ -573,6 +581,7 @@ class Store:
                              "store you can write (--store DIR)")
         pending: dict[int, np.ndarray] = {}
         with self._tx():
+            self._mark_current()
             for art, fp in zip(articles, fingerprints, strict=True):
                 h = content_hash(art.text)
                 if self.has(art.id):
@@ -620,6 +629,14 @@ class Store:
                 stats.passages += len(art.passages)
         if pending:
             self._sync_index(pending)
+
+    def _mark_current(self) -> None:
+        """Inside a write: mark a version-1 store as this version's (it is about to hold
+        passages whose vectors only the index keeps)."""
+        if self._version < SCHEMA_VERSION:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                            (str(SCHEMA_VERSION),))
+            self._version = SCHEMA_VERSION
 
     def _add_republication(self, art: Article, of_article: int) -> None:
         self.db.execute(
@@ -818,6 +835,7 @@ class Store:
         self._sync_index()
         self._write_index(wait=True)  # before the copies go: a stop here loses nothing
         with self._tx():
+            self._mark_current()
             self.db.execute("UPDATE passages SET vec = x'' WHERE length(vec) > 0")
             rows = self.db.execute("SELECT article, full FROM profiles WHERE "
                                    "length(full) % 1024 = 0").fetchall()
