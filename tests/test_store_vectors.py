@@ -52,6 +52,7 @@ def test_sqlite_keeps_no_vector_and_the_index_holds_the_fingerprints(tmp_path: P
     rowids, made = _made(engine)
     assert np.array_equal(_held(engine, rowids), made)
     got = engine.store.passage_vectors(rowids[:5])
+    assert np.array_equal(engine.store.passage_vectors(rowids * 400)[-len(rowids):], made)
     assert got is not None and np.array_equal(got, made[:5])
 
 

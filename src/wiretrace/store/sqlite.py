@@ -755,10 +755,12 @@ class Store:
         order; ``None`` when one is not stored."""
         if not rowids:
             return np.zeros((0, _DIM), dtype=np.float16)
-        marks = ",".join("?" * len(rowids))
-        got = {r[0]: r for r in self.db.execute(
-            "SELECT rowid, article, start, end, vec FROM passages "
-            f"WHERE rowid IN ({marks})", rowids).fetchall()}
+        got: dict[int, Any] = {}
+        for lo in range(0, len(rowids), 900):  # SQLite's limit on bound values
+            chunk = rowids[lo:lo + 900]
+            got.update((r[0], r) for r in self.db.execute(
+                "SELECT rowid, article, start, end, vec FROM passages "
+                f"WHERE rowid IN ({','.join('?' * len(chunk))})", chunk).fetchall())
         if any(r not in got for r in rowids):
             return None
         rows = [got[r] for r in rowids]
