@@ -3,6 +3,7 @@ lacks (issue 15). Table-driven: a threshold change shows which case it moves."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from wiretrace.align.anchors import anchor_alignment, anchor_run
@@ -34,6 +35,16 @@ def test_anchors_in_order_with_names_transliterated() -> None:
 ])
 def test_skeletons_meet_across_scripts(latin: str, cyrillic: str) -> None:
     assert skeleton(anchors(latin)[0]) == skeleton(anchors(cyrillic)[0])
+
+
+def test_cognate_place_names_count_as_the_source_s() -> None:
+    from wiretrace.align.anchors import anchor_matrix
+
+    m, kq, _, _ = anchor_matrix([["n:parizo", "n:somalio", "n:blinken"]],
+                                [["n:paris", "n:somalia", "n:biden"]])
+    assert kq[0] == {"n:paris", "n:somalia", "n:blinken"}  # Blinken is not Biden
+    m, kq, _, _ = anchor_matrix([["n:parizo"]], [["n:paris"]], cognates=1.0)
+    assert kq[0] == {"n:parizo"} and m[0, 0] == 0
 
 
 def test_skeleton_keeps_different_names_apart() -> None:
@@ -71,23 +82,30 @@ GL_OTHER = [
 ]
 
 
-def _run(copy: list[str], source: list[str]) -> tuple[int, int]:
-    t = load_thresholds()["anchors"]
-    pairs = anchor_alignment([anchors(s) for s in copy], [anchors(s) for s in source],
-                             floor=t["pair_score"], min_shared=t["pair_shared"])
+def _run(copy: list[str], source: list[str], diagonal: float,
+         **change: float) -> tuple[int, int]:
+    """The anchor run, with the encoder's cosine ``diagonal`` on sentence i <-> i (it
+    reads a little of many languages) and 0.2 elsewhere."""
+    t = {**load_thresholds()["anchors"], **change}
+    sem = np.full((len(copy), len(source)), 0.2, dtype=np.float32)
+    np.fill_diagonal(sem, diagonal)
+    pairs = anchor_alignment([anchors(s) for s in copy], [anchors(s) for s in source], sem, t)
     run = anchor_run(pairs)
     return len(run), len({a for p in run for a in p.shared})
 
 
 def test_a_translation_keeps_a_run_of_anchored_passages() -> None:
-    run, distinct = _run(GL, EN)
     t = load_thresholds()["anchors"]
-    assert run >= t["run"]
-    assert distinct >= t["run_distinct"]
+    run, distinct = _run(GL, EN, diagonal=0.55)
+    assert (run, distinct) == (5, 14)
+    # neither the encoder nor the cognate "departamento" -> "department" helps: the pair
+    # sharing only 5.5 drops out, and the run goes on over the one-passage gap
+    assert _run(GL, EN, diagonal=0.2, cognates=1.0) == (4, 12)
+    assert t["run"] <= 4
 
 
 def test_an_independent_report_naming_the_same_people_makes_no_run() -> None:
-    run, distinct = _run(GL_OTHER, EN)
+    run, distinct = _run(GL_OTHER, EN, diagonal=0.55)
     t = load_thresholds()["anchors"]
     assert run < t["run"] or distinct < t["run_distinct"]
 
@@ -122,7 +140,7 @@ def _features(**kw: float | str) -> dict:
     ({"alignment_basis": "meaning"}, "independent"),  # the encoder's languages: meaning only
     ({"anchor_run": 2}, "independent"),
     ({"anchor_run_distinct": 3}, "independent"),
-    ({"anchor_coverage": 0.1}, "independent"),
+    ({"anchor_run_distinct": 7}, "independent"),
 ])
 def test_decide_on_anchor_evidence(change: dict, kind: str) -> None:
     f = _features(**change)
@@ -149,3 +167,13 @@ def test_translated_copy_keeps_passages_in_order_and_names_its_source() -> None:
     assert out.id == "s1~sr-Cyrl"
     assert out.text.split("\n\n")[0] == to_cyrillic(EN[0].upper())
     assert out.title == to_cyrillic("BLINKEN IN BEIJING")
+
+
+def test_entity_terms_key_other_scripts_and_dotted_thousands_as_english_does() -> None:
+    from wiretrace.fingerprint import entity_terms
+
+    en = set(entity_terms("Antony Blinken said 2,300 delegates came."))
+    sr = set(entity_terms("Антони Блинкен је рекао да је дошло 2.300 делегата."))
+    assert {"n:blinken", "#:2300"} <= en & sr
+    # an English text's terms do not change: no transliteration, no dotted thousands in it
+    assert en == {"n:antony", "n:blinken", "#:2300"}

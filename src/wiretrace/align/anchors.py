@@ -35,13 +35,37 @@ def _keys(passages: list[list[str]], cross_script: bool) -> list[list[str]]:
     return [[skeleton(a) for a in p] for p in passages]
 
 
+def _cognates(copy: list[set[str]], source: list[set[str]], cutoff: float) -> dict[str, str]:
+    """Each copy name absent from the source mapped to the source name it nearly spells,
+    when one does ("parizo" -> "paris", "somalio" -> "somalia", "germanio" -> "germany"):
+    translators adapt well-known place and country names to their language."""
+    from rapidfuzz import fuzz, process
+
+    theirs = sorted({k for s in source for k in s if k.startswith("n:")})
+    ours = sorted({k for s in copy for k in s if k.startswith("n:")} - set(theirs))
+    if not theirs or not ours:
+        return {}
+    scores = process.cdist([k[2:] for k in ours], [k[2:] for k in theirs], scorer=fuzz.ratio,
+                           score_cutoff=cutoff * 100)
+    out = {}
+    for i, k in enumerate(ours):
+        j = int(scores[i].argmax())
+        if scores[i, j] > 0 and len(k) > 5 and k[2] == theirs[j][2]:
+            out[k] = theirs[j]
+    return out
+
+
 def anchor_matrix(copy: list[list[str]], source: list[list[str]], *,
-                  cross_script: bool = False) -> tuple[np.ndarray, list[set[str]],
-                                                       list[set[str]], dict[str, float]]:
+                  cross_script: bool = False, cognates: float = 0.7,
+                  ) -> tuple[np.ndarray, list[set[str]], list[set[str]], dict[str, float]]:
     """Score of every passage pair by shared anchors (0..1), the key sets of each side and
-    the anchors' weights."""
+    the anchors' weights. ``cognates``: the spelling similarity (0..1) at which a copy's
+    name counts as the source's nearest name (1 or more: exact names only)."""
     kq = [set(p) for p in _keys(copy, cross_script)]
     kc = [set(p) for p in _keys(source, cross_script)]
+    if cognates < 1:
+        near = _cognates(kq, kc, cognates)
+        kq = [{near.get(k, k) for k in s} for s in kq]
     df = Counter(k for s in (*kq, *kc) for k in s)
     total = len(kq) + len(kc)
     weight = {k: math.log(1 + total / n) for k, n in df.items()}
@@ -63,27 +87,37 @@ def anchor_matrix(copy: list[list[str]], source: list[list[str]], *,
     return m, kq, kc, weight
 
 
-def anchor_alignment(copy: list[list[str]], source: list[list[str]], *, floor: float,
-                     min_shared: int, cross_script: bool = False) -> list[AnchorPair]:
-    """Monotone one-to-one pairs of passages whose shared anchors score at least ``floor``
-    and number at least ``min_shared``."""
+def anchor_alignment(copy: list[list[str]], source: list[list[str]], semantic: np.ndarray,
+                     t: dict[str, float], *, cross_script: bool = False) -> list[AnchorPair]:
+    """Monotone one-to-one passage pairs by shared anchors, helped by the encoder's cosine
+    (``semantic``; it reads a little of many languages it was not trained on): the path
+    maximises anchor score + ``path_weight`` x (cosine - ``path_similarity``); a pair on it
+    counts when its passages share ``pair_shared`` anchors scoring ``pair_score``, or one
+    anchor at cosine ``weak_similarity`` or more."""
     from wiretrace.align import _dp
 
     if not copy or not source:
         return []
-    m, kq, kc, _ = anchor_matrix(copy, source, cross_script=cross_script)
+    m, kq, kc, _ = anchor_matrix(copy, source, cross_script=cross_script,
+                                 cognates=t["cognates"])
+    sem = np.asarray(semantic, dtype=np.float32)
+    if sem.shape != m.shape:
+        sem = np.zeros_like(m)
+    path = _dp(m + t["path_weight"] * np.maximum(0.0, sem - t["path_similarity"]),
+               t["path_floor"])
     out = []
-    for i, j in _dp(m, floor):
+    for i, j in path:
         shared = kq[i] & kc[j]
-        if len(shared) >= min_shared and m[i, j] >= floor:
-            order = [k for k in dict.fromkeys(_keys([copy[i]], cross_script)[0]) if k in shared]
+        if (len(shared) >= t["pair_shared"] and m[i, j] >= t["pair_score"]) or (
+                shared and sem[i, j] >= t["weak_similarity"]):
+            order = [k for k in dict.fromkeys(sorted(kq[i])) if k in shared]
             out.append(AnchorPair(i, j, round(float(m[i, j]), 4), tuple(order)))
     return out
 
 
 def anchor_run(pairs: list[AnchorPair], gap: int = 2) -> list[AnchorPair]:
     """The longest run of pairs consecutive on both sides (gaps of ``gap - 1`` passages
-    allowed), by the number of distinct anchors it shares."""
+    allowed); of runs as long, the one sharing the most distinct anchors."""
     best: list[AnchorPair] = []
     run: list[AnchorPair] = []
     for p in pairs:
@@ -92,7 +126,7 @@ def anchor_run(pairs: list[AnchorPair], gap: int = 2) -> list[AnchorPair]:
             run.append(p)
         else:
             run = [p]
-        if _distinct(run) > _distinct(best):
+        if len(run) > len(best) or (len(run) == len(best) and _distinct(run) > _distinct(best)):
             best = list(run)
     return best
 

@@ -112,7 +112,7 @@ def compare(query: Profile, candidate: Profile, settings: Settings,
             swapped = [swap(p) for p in pairs]
             f2 = features(PairView(c, cf), PairView(q, qf), swapped, sem.T)
             if by_anchors:
-                f2.update(anchor_features(c, q, settings.thresholds)[0])
+                f2.update(anchor_features(c, q, sem.T, settings.thresholds)[0])
             kind2, conf2 = decide(f2, settings.thresholds)
             if kind2 in DERIVED_KINDS:
                 rel.kind, rel.confidence = kind2, conf2
@@ -132,7 +132,7 @@ def _with_anchors(f: dict[str, Any], q: Article, c: Article, pairs: list[Aligned
     """Add the anchor features to ``f`` (the meaning features stay: the encoder may read a
     language close to one it knows) and return the alignment a report shows: the meaning
     pairs, plus the anchor pairs on passages those left unpaired."""
-    fa, apairs = anchor_features(q, c, settings.thresholds)
+    fa, apairs = anchor_features(q, c, sem, settings.thresholds)
     for key in ("reused_copy_span", "reused_source_span"):
         if key in f:
             fa.pop(key, None)

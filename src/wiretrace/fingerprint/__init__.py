@@ -5,6 +5,7 @@ a store records it and refuses articles fingerprinted any other way."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from functools import cache
 
@@ -13,6 +14,7 @@ import numpy as np
 from wiretrace.data import Article
 from wiretrace.fingerprint.embed import Embedder, FullEncoder, StaticEncoder
 from wiretrace.fingerprint.lexical import minhash, signature_bytes
+from wiretrace.text.anchors import number_key, script_of, transliterated_names
 from wiretrace.text.normalize import fold
 from wiretrace.text.tokens import name_tokens, numbers
 
@@ -42,10 +44,20 @@ class Fingerprint:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+_DOTTED_THOUSANDS = re.compile(r"(?<![\w.,])\d{1,3}(?:\.\d{3})+(?![\w.,]\d)")
+
+
 def entity_terms(text: str) -> list[str]:
     """Proper-name tokens and numbers with two or more digits: they survive rewording."""
     terms = {f"n:{t}" for t in name_tokens(text)}
+    if script_of(text) not in ("LATIN", ""):
+        # names in Cyrillic, Greek, ...: looked up by their Latin letters ("Блинкен" ->
+        # "blinken"), as a translation's source in English stores them
+        terms |= {f"n:{t}" for t in transliterated_names(text)}
     terms |= {f"#:{fold(n)}" for n in numbers(text) if sum(c.isdigit() for c in n) >= 2}
+    # "2.300" as most of Europe writes 2,300: also keyed as the number it is
+    terms |= {f"#:{k}" for m in _DOTTED_THOUSANDS.finditer(text)
+              if (k := number_key(m.group())) is not None}
     return sorted(terms)
 
 

@@ -285,17 +285,16 @@ def alignment_basis(copy: Article, source: Article) -> str:
     return "meaning" if lq in ENCODER_LANGUAGES and lc in ENCODER_LANGUAGES else "anchors"
 
 
-def anchor_features(copy: Article, source: Article,
+def anchor_features(copy: Article, source: Article, semantic: np.ndarray,
                     t: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[AnchorPair]]:
-    """Passages paired by shared names and numbers in order, and the longest run of such
-    pairs consecutive on both sides: evidence of a translation that the encoder cannot
-    read. Also what the report shows (``anchor_run_shared``: the anchors of the run)."""
+    """Passages paired by shared names and numbers in order (helped by the encoder's
+    cosine), and the longest run of such pairs consecutive on both sides: evidence of a
+    translation that the encoder cannot read. ``anchor_run_shared``: the run's anchors."""
     a = (t or load_thresholds())["anchors"]
     qa = [anchors(p.text) for p in copy.passages]
     ca = [anchors(p.text) for p in source.passages]
     cross_script = not same_script(copy.text, source.text)
-    pairs = anchor_alignment(qa, ca, floor=a["pair_score"], min_shared=a["pair_shared"],
-                             cross_script=cross_script)
+    pairs = anchor_alignment(qa, ca, semantic, a, cross_script=cross_script)
     run = anchor_run(pairs)
     shared = list(dict.fromkeys(x for p in run for x in p.shared))
     with_anchors = sum(1 for x in qa if x) or 1
@@ -317,14 +316,13 @@ def anchor_features(copy: Article, source: Article,
 
 def anchor_evidence(f: dict[str, Any], t: dict[str, Any]) -> str:
     """Proof of a translation by anchors: a run of passages sharing names and numbers in the
-    same order on both sides, with enough distinct anchors and enough of the copy aligned.
+    same order on both sides, with enough distinct anchors among them.
     Empty when there is none (or the pair was not aligned by anchors)."""
     a = t.get("anchors")
     if not a or f.get("alignment_basis") != "anchors":
         return ""
     run, distinct = int(f.get("anchor_run", 0)), int(f.get("anchor_run_distinct", 0))
-    if (run >= a["run"] and distinct >= a["run_distinct"]
-            and f.get("anchor_coverage", 0.0) >= a["coverage"]):
+    if run >= a["run"] and distinct >= a["run_distinct"]:
         return (f"{run} passages in a row share names and numbers in the same order on both "
                 f"sides ({distinct} distinct: {', '.join(f.get('anchor_run_shared', [])[:6])})")
     return ""
@@ -353,7 +351,8 @@ def decide(f: dict[str, float], t: dict[str, Any] | None = None) -> tuple[str, f
         f["reuse_evidence"] = anchored  # type: ignore[assignment]
         a = t["anchors"]
         return "translated", max(0.5, _squash(0.1 * (f["anchor_run"] - a["run"])
-                                              + f["anchor_coverage"] - a["coverage"], 0.3))
+                                              + 0.05 * (f["anchor_run_distinct"]
+                                                        - a["run_distinct"]), 0.3))
     if not is_derived:
         ind = t["independent"]
         same_event = f["names_shared"] >= ind["names_shared"] or (

@@ -17,7 +17,7 @@ import unicodedata
 from anyascii import anyascii
 
 __all__ = ["ENCODER_LANGUAGES", "anchors", "number_key", "same_script", "script_of",
-           "skeleton"]
+           "skeleton", "transliterated_names"]
 
 # The sixteen languages of the multilingual Universal Sentence Encoder v3 (as ISO 639-1;
 # both Chinese scripts are "zh"): pairs inside this set are aligned by meaning.
@@ -73,6 +73,12 @@ def anchors(text: str) -> list[str]:
             found.append((m.start(), "#:" + key))
     found.sort()
     return [a for _, a in found]
+
+
+def transliterated_names(text: str) -> set[str]:
+    """Capitalised words of a text in another script, in Latin letters (three or more), as
+    the entity index keys English names."""
+    return {a[2:] for a in anchors(text) if a.startswith("n:") and len(a) > 4}
 
 
 def skeleton(anchor: str) -> str:
