@@ -177,3 +177,63 @@ def test_entity_terms_key_other_scripts_and_dotted_thousands_as_english_does() -
     assert {"n:blinken", "#:2300"} <= en & sr
     # an English text's terms do not change: no transliteration, no dotted thousands in it
     assert en == {"n:antony", "n:blinken", "#:2300"}
+
+
+# My own Esperanto rendering of EN, sentence by sentence (Esperanto is not one of the
+# encoder's languages), and of an independent report naming the same people.
+EO = [
+    "Antony Blinken renkontis Qin Gang en Beijing dimanĉe.",
+    "La paroladoj daŭris 5,5 horojn, diris la Ŝtata Departemento.",
+    "Blinken invitis Qin al Washington, kie 2.300 delegitoj kunvenos en 2024.",
+    "Xi Jinping akceptis Blinken lundon en la Granda Halo.",
+    "Wang Yi diris, ke la rilatoj estas ĉe malalta punkto.",
+    "Blinken flugos al Londono post la vizito, kie li renkontos Rishi Sunak.",
+]
+EN_FULL = [*EN, "Blinken flies to London after the visit, where he will meet Rishi Sunak."]
+EO_OTHER = [
+    "Blinken kaj Qin parolis dum horoj en Beijing.",
+    "Ĉina ministro Qin diris, ke Washington devas ŝanĝi sian politikon.",
+    "Blinken alvenis al Beijing por dutaga vizito, la unua ekde 2018.",
+    "Analizistoj en Beijing kaj Washington atendas malmulton de la vizito.",
+    "La vizito de Blinken estis prokrastita en februaro post la balono.",
+    "Xi Jinping ne komentis pri la vizito.",
+]
+
+
+@pytest.fixture(scope="module")
+def engine_en(tmp_path_factory: pytest.TempPathFactory):
+    from wiretrace.engine import Wiretrace
+
+    wt = Wiretrace(tmp_path_factory.mktemp("anchors-store"))
+    wt.add([Article(id="en-wire", text="\n\n".join(EN_FULL), title="Blinken meets Qin"),
+            Article(id="en-other", text="\n\n".join([
+                "Stocks rose in Tokyo on Monday as the yen fell against the dollar.",
+                "The Nikkei gained 1.2 percent, led by exporters such as Toyota.",
+                "Traders said the Bank of Japan would keep rates unchanged in March.",
+                "Oil prices were steady at 74 dollars a barrel in Asian trade.",
+            ]))])
+    return wt
+
+
+def test_an_esperanto_translation_is_traced_by_its_anchors(engine_en) -> None:
+    from wiretrace.report.model import trace_report
+    from wiretrace.report.terminal import render_text
+
+    res = engine_en.trace(Article(id="eo-copy", text="\n\n".join(EO)))
+    assert res.article.language == "eo"
+    assert [r.source_id for r in res.sources] == ["en-wire"]
+    rel = res.sources[0]
+    assert rel.kind == "translated"
+    assert rel.features["alignment_basis"] == "anchors"
+    assert rel.features["anchor_run"] >= 4
+    assert "blinken" in rel.features["anchor_run_shared"]
+    text = render_text(trace_report(res, engine_en.store.get))
+    assert "aligned by  names and numbers in order" in text
+
+
+def test_an_esperanto_report_naming_the_same_people_is_not_a_copy(engine_en) -> None:
+    res = engine_en.trace(Article(id="eo-other", text="\n\n".join(EO_OTHER)))
+    assert res.sources == []
+    wire = next(r for r in res.relations if r.source_id == "en-wire")
+    assert wire.features["alignment_basis"] == "anchors"
+    assert wire.kind == "independent"

@@ -100,6 +100,8 @@ def compare(query: Profile, candidate: Profile, settings: Settings,
     by_anchors = alignment_basis(q, c) == "anchors"
     if by_anchors:
         pairs = _with_anchors(f, q, c, pairs, sem, settings)
+    else:
+        f["alignment_basis"] = "meaning"  # type: ignore[assignment]
     kind, conf = decide(f, settings.thresholds)
     rel = Relation(
         copy_id=q.id, source_id=c.id, kind=kind, confidence=conf,
@@ -113,6 +115,8 @@ def compare(query: Profile, candidate: Profile, settings: Settings,
             f2 = features(PairView(c, cf), PairView(q, qf), swapped, sem.T)
             if by_anchors:
                 f2.update(anchor_features(c, q, sem.T, settings.thresholds)[0])
+            else:
+                f2["alignment_basis"] = "meaning"  # type: ignore[assignment]
             kind2, conf2 = decide(f2, settings.thresholds)
             if kind2 in DERIVED_KINDS:
                 rel.kind, rel.confidence = kind2, conf2

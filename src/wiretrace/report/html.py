@@ -273,6 +273,13 @@ def _article_meta(a: dict[str, Any], candidates: Any) -> str:
     return '<dl class="meta">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
 
 
+# how a pair's passages were aligned (``features["alignment_basis"]``)
+_BASIS = {
+    "meaning": "meaning (the encoder knows both languages)",
+    "anchors": "names and numbers in order (a language the encoder does not know)",
+}
+
+
 def _evidence(ev: dict[str, Any]) -> str:
     this, stored = "this article", "stored article"
     credits = ev.get("credits") or {}
@@ -433,6 +440,9 @@ def _source_section(n: int, rel: dict[str, Any], report: dict[str, Any],
         f"<dt>confidence</dt><dd>{_num(rel.get('confidence'))}</dd>",
         f"<dt>direction</dt><dd>{_e(_DIRECTION.get(direction, direction))}"
         + (f'<ul class="reasons">{reasons}</ul>' if reasons else "") + "</dd>",
+        f"<dt>aligned by</dt><dd>{_e(_BASIS.get(str(f.get('alignment_basis')), _DASH))}</dd>",
+        *([f"<dt>proof of reuse</dt><dd>{_e(f.get('reuse_evidence'))}</dd>"]
+          if f.get("reuse_evidence") else []),
         f"<dt>coverage</dt><dd>copy {_pct(f.get('coverage_copy'))}, source "
         f"{_pct(f.get('coverage_source'))}; meaning {_num(f.get('semantic'))}, wording "
         f"{_num(f.get('lexical'))}, function words {_num(f.get('function_words'))}</dd>",

@@ -37,6 +37,11 @@ def render_text(report: dict[str, Any], max_pairs: int = 4, width: int = 100,
         ]
         for why in rel["direction_evidence"]:
             lines.append(f"              - {why}")
+        if f.get("alignment_basis") == "anchors":
+            lines.append("  aligned by  names and numbers in order (a language the encoder"
+                         " does not know)")
+        if f.get("reuse_evidence"):
+            lines.append("  proof       " + _clip(str(f["reuse_evidence"]), width - 14))
         coverage = (f"  coverage    copy {f['coverage_copy']:.0%},"
                     f" source {f['coverage_source']:.0%};")
         if "semantic" in f:
