@@ -225,6 +225,7 @@ def test_an_esperanto_translation_is_traced_by_its_anchors(engine_en) -> None:
     rel = res.sources[0]
     assert rel.kind == "translated"
     assert rel.features["alignment_basis"] == "anchors"
+    assert rel.features["proved_by"] == "anchors"
     assert rel.features["anchor_run"] >= 4
     assert "blinken" in rel.features["anchor_run_shared"]
     text = render_text(trace_report(res, engine_en.store.get))

@@ -150,7 +150,8 @@ def evaluate_languages(ds: Any, engine: Any, limit: int | None = None) -> dict[s
             rel = next((r for r in res.relations if r.source_id == gold), None)
             if rel is not None and rel.derived:
                 kinds[rel.kind] += 1
-                bases[str(rel.features.get("alignment_basis", "meaning"))] += 1
+                bases["anchors" if rel.features.get("proved_by") == "anchors"
+                      else "meaning"] += 1
             elif len(missed) < 5:
                 missed.append({"copy": a.id, "named": top,
                                "gold_kind": rel.kind if rel else "not retrieved",
@@ -190,10 +191,11 @@ def render_languages(res: dict[str, Any]) -> list[str]:
     out = ["## Translated copies by language (issue 15)", "",
            "One-way Apertium translations of every source into each language, sentence by "
            "sentence, traced against the English index; the same-event reports translated the "
-           "same way, traced for false derivation. *alignment*: meaning (the encoder) or "
-           "anchors (names and numbers in order) for the copies found.", "",
+           "same way, traced for false derivation. *proved by*: meaning (the encoder's "
+           "strong pairs) or anchors (a run of passages sharing names and numbers in order), "
+           "for the copies found.", "",
            "| group / language | copies | detection | same-event pairs | false derivation "
-           "| alignment | kinds named |", "|---|---|---|---|---|---|---|"]
+           "| proved by | kinds named |", "|---|---|---|---|---|---|---|"]
     for g, s in res["groups"].items():
         label = "**encoder languages**" if g == "encoder" else "**other languages**"
         out.append(f"| {label} | {s['copies']} | **{s['detection']}** | {s['negative_pairs']} "

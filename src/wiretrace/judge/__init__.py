@@ -349,6 +349,7 @@ def decide(f: dict[str, float], t: dict[str, Any] | None = None) -> tuple[str, f
     anchored = "" if is_derived else anchor_evidence(f, t)
     if anchored:
         f["reuse_evidence"] = anchored  # type: ignore[assignment]
+        f["proved_by"] = "anchors"  # type: ignore[assignment]
         a = t["anchors"]
         return "translated", max(0.5, _squash(0.1 * (f["anchor_run"] - a["run"])
                                               + 0.05 * (f["anchor_run_distinct"]
