@@ -293,8 +293,14 @@ def cost(size: int, sample: int | None = None, seed: int = 0,
             log(f"size {size}: judged {n}/{total} ({(time.perf_counter() - t1) / n:.2f}s/article)")
 
     n_cached = len(engine._full_cache)
+    from wiretrace.story import parallel
+
+    parallel.LAST.clear()
+    load_build = os.getloadavg()
     index = build_stories(engine, config, progress=progress)
     build_s = time.perf_counter() - t1
+    phases = dict(parallel.LAST)
+    load_built = os.getloadavg()
     per_article = build_s / judged
     encoded = len(engine._full_cache) - n_cached
     if judged < len(base):
@@ -324,12 +330,22 @@ def cost(size: int, sample: int | None = None, seed: int = 0,
     t2 = time.perf_counter()
     upd = build_stories(engine, config)
     update_s = time.perf_counter() - t2
+    load_end = os.getloadavg()
     engine.store.close()
     shutil.rmtree(tmp, ignore_errors=True)
     return {
         "size": size,
         "commit": _commit(),
         "load_average": [round(load_start[0], 1), round(os.getloadavg()[0], 1)],
+        # 1, 5 and 15 min load averages (as `uptime` prints them) when the build started,
+        # when it ended and after the update
+        "uptime_load": {"build_start": [round(x, 2) for x in load_build],
+                        "build_end": [round(x, 2) for x in load_built],
+                        "update_end": [round(x, 2) for x in load_end]},
+        # the parallel build's phases (wiretrace.story.parallel): workers, seconds finding
+        # candidates (incl. the workers' start-up), planning, encoding full-model vectors,
+        # judging pairs, writing verdicts; pairs judged and articles encoded
+        "judge_phases": phases,
         "judged": judged,
         "estimated": judged < size,
         "ingest_s": round(ingest_s, 1),

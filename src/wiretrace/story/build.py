@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import time
 from collections.abc import Callable, Iterable
@@ -24,6 +25,8 @@ from wiretrace.judge.direction import direction_score
 from wiretrace.story.cluster import average_link, connected_components
 from wiretrace.story.lineage import LineageEdge, lineage
 from wiretrace.story.pairs import PairCache, PairVerdict
+
+log = logging.getLogger(__name__)
 
 SCHEMA = "wiretrace.stories/1"
 SAME_EVENT_KINDS: tuple[str, ...] = (*DERIVED_KINDS, "independent")
@@ -132,33 +135,98 @@ def judge_pair(engine: Any, a: Any, b: Any, scores: dict[str, float]) -> PairVer
                        float(lean), list(rel.direction_evidence))
 
 
+class _Walk:
+    """The judging loop's bookkeeping, shared by the in-process and the parallel paths:
+    which candidates of an article are skipped (judged already, from either side), the
+    order verdicts are written in and the commits every ``batch`` articles. The parallel
+    path judges the pairs in worker processes first and replays this walk with their
+    verdicts, so the verdict table, row order included, is what one process writes."""
+
+    def __init__(self, cache: PairCache, total: int, batch: int,
+                 progress: Callable[[int, int], None] | None) -> None:
+        self.cache, self.total, self.batch, self.progress = cache, total, batch, progress
+        self.buf: list[PairVerdict] = []
+        self.done: list[str] = []
+
+    def step(self, n: int, aid: str, cands: Iterable[tuple[str, Any]],
+             judge: Callable[[Any], PairVerdict]) -> None:
+        """Article ``n`` (1-based) of the walk, with its candidates (id, what ``judge``
+        needs to judge the pair) best first."""
+        seen = self.cache.judged_with(aid) | {v.a for v in self.buf if v.b == aid}
+        for cid, item in cands:
+            if cid in seen:
+                continue
+            seen.add(cid)
+            self.buf.append(judge(item))
+        self.done.append(aid)
+        if len(self.done) >= self.batch:
+            self.flush()
+        if self.progress:
+            self.progress(n, self.total)
+
+    def flush(self) -> None:
+        self.cache.put(self.buf, self.done)
+        self.buf, self.done = [], []
+
+
+def story_workers(engine: Any, pending: int, workers: int | None = None) -> int:
+    """How many processes judge ``pending`` articles: ``workers`` if given, else one per
+    core (``$WIRETRACE_STORY_WORKERS`` when set) when there is enough to judge to pay for
+    the workers' start-up (each loads the models and the index, a few seconds); only for
+    a plain engine over a writable store, otherwise 1, in this process (the web app's
+    builder, which takes turns with traces, always judges in its own thread)."""
+    import os
+
+    from wiretrace.engine import Wiretrace
+
+    if workers is None:
+        env = os.environ.get("WIRETRACE_STORY_WORKERS", "").strip()
+        workers = int(env) if env.isdigit() else min(os.cpu_count() or 1, 8)
+        if pending < MIN_PARALLEL:
+            return 1
+    if workers <= 1 or not pending or type(engine) is not Wiretrace or engine.store.readonly:
+        return 1
+    return workers
+
+
+#: Fewer pending articles than this are judged in this process (an incremental update).
+MIN_PARALLEL = 300
+
+
 def judge_pending(engine: Any, cache: PairCache, config: StoryConfig,
                   progress: Callable[[int, int], None] | None = None,
-                  batch: int = 25) -> list[str]:
-    """Judge every unprocessed article against its candidates; return the ids processed."""
+                  batch: int = 25, workers: int | None = None) -> list[str]:
+    """Judge every unprocessed article against its candidates; return the ids processed.
+    ``workers`` > 1 judges in that many processes (``story_workers`` picks by default):
+    the same verdicts, written in the same order."""
     from wiretrace.prepare import prepared  # cached per text: candidates recur
 
     todo = cache.pending()
-    buf: list[PairVerdict] = []
-    done: list[str] = []
+    n_workers = story_workers(engine, len(todo), workers)
+    if n_workers > 1:
+        from concurrent.futures.process import BrokenProcessPool
+
+        from wiretrace.story.parallel import judge_parallel
+
+        try:
+            judge_parallel(engine, cache, config, todo, n_workers, progress, batch)
+            return todo
+        except BrokenProcessPool as e:
+            # a worker died (out of memory, killed, or a calling script that is not
+            # guarded by ``if __name__ == "__main__"`` and so re-runs in the worker):
+            # what was committed stays, the rest is judged here
+            log.warning("wiretrace: story workers failed (%s); judging in this process", e)
+            todo = cache.pending()
+    walk = _Walk(cache, len(todo), batch, progress)
     for n, aid in enumerate(todo, 1):
         stored = engine.store.get(aid)
         if stored is None:
             continue
         art = prepared(stored)
-        seen = cache.judged_with(aid) | {v.a for v in buf if v.b == aid}
-        for cand, scores in engine.neighbours(art, limit=config.neighbours):
-            if cand.id in seen:
-                continue
-            seen.add(cand.id)
-            buf.append(judge_pair(engine, art, prepared(cand), scores))
-        done.append(aid)
-        if len(done) >= batch:
-            cache.put(buf, done)
-            buf, done = [], []
-        if progress:
-            progress(n, len(todo))
-    cache.put(buf, done)
+        walk.step(n, aid, ((cand.id, (cand, scores)) for cand, scores
+                           in engine.neighbours(art, limit=config.neighbours)),
+                  lambda item, art=art: judge_pair(engine, art, prepared(item[0]), item[1]))
+    walk.flush()
     return todo
 
 
@@ -275,8 +343,11 @@ def cluster(nodes: list[str], verdicts: list[PairVerdict], config: StoryConfig,
 
 
 def build_stories(engine: Any, config: StoryConfig | None = None, *, rebuild: bool = False,
-                  progress: Callable[[int, int], None] | None = None) -> StoryIndex:
+                  progress: Callable[[int, int], None] | None = None,
+                  workers: int | None = None) -> StoryIndex:
     """Judge what is new in the store, update the stories and return them all.
+    ``workers``: processes that judge (default: ``story_workers``, one per core for a
+    large build); the result does not depend on it.
 
     >>> from wiretrace.engine import Wiretrace                       # doctest: +SKIP
     >>> index = build_stories(Wiretrace("wiretrace-data"))           # doctest: +SKIP
@@ -288,7 +359,7 @@ def build_stories(engine: Any, config: StoryConfig | None = None, *, rebuild: bo
     if rebuild:
         cache.clear()
     stored = cache.members()
-    new = set(judge_pending(engine, cache, config, progress))
+    new = set(judge_pending(engine, cache, config, progress, workers=workers))
     t_judge = time.perf_counter() - t0
     order, meta = _order(engine)
     nodes = sorted(order, key=order.__getitem__)
