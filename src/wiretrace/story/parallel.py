@@ -26,6 +26,7 @@ import logging
 import multiprocessing
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -69,7 +70,7 @@ def _neighbours(job: tuple[str, int]) -> list[tuple[str, dict[str, float]]] | No
     from wiretrace.prepare import prepared
 
     aid, limit = job
-    stored = _ENGINE.store.get(aid)
+    stored = _stored(aid)
     if stored is None:
         return None
     return [(c.id, scores) for c, scores in _ENGINE.neighbours(prepared(stored), limit=limit)]
@@ -77,9 +78,24 @@ def _neighbours(job: tuple[str, int]) -> list[tuple[str, dict[str, float]]] | No
 
 def _profile(aid: str) -> None:
     """Encode (and keep in the store) the full-model vectors of one article."""
-    stored = _ENGINE.store.get(aid)
+    stored = _stored(aid)
     if stored is not None:
         _ENGINE.profile(stored)
+
+
+_ROWS: OrderedDict[str, Any] = OrderedDict()
+
+
+def _stored(aid: str) -> Any:
+    """``store.get``, remembered for the last few thousand ids: a worker meets the same
+    article in each of its ~20 pairs, and the pairs of one article come together."""
+    if aid in _ROWS:
+        _ROWS.move_to_end(aid)
+        return _ROWS[aid]
+    art = _ROWS[aid] = _ENGINE.store.get(aid)
+    if len(_ROWS) > 4000:
+        _ROWS.popitem(last=False)
+    return art
 
 
 def _judge(job: tuple[str, str, dict[str, float]]) -> PairVerdict:
@@ -87,8 +103,7 @@ def _judge(job: tuple[str, str, dict[str, float]]) -> PairVerdict:
     from wiretrace.story.build import judge_pair
 
     aid, cid, scores = job
-    art, cand = _ENGINE.store.get(aid), _ENGINE.store.get(cid)
-    return judge_pair(_ENGINE, prepared(art), prepared(cand), scores)
+    return judge_pair(_ENGINE, prepared(_stored(aid)), prepared(_stored(cid)), scores)
 
 
 def _unprofiled(store: Any, ids: list[str]) -> list[str]:
@@ -147,7 +162,7 @@ def judge_parallel(engine: Any, cache: PairCache, config: Any, todo: list[str], 
             encode = _unprofiled(engine.store, need)
             list(pool.map(_profile, encode, chunksize=4))
             lap("seconds_encoding")
-            fresh = dict(zip(jobs, pool.map(_judge, jobs.values(), chunksize=4), strict=True))
+            fresh = dict(zip(jobs, pool.map(_judge, jobs.values(), chunksize=12), strict=True))
             lap("seconds_judging")
             spent["pairs"] += len(jobs)
             spent["encoded"] += len(encode)
