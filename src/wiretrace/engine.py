@@ -174,6 +174,8 @@ class Wiretrace:
         article = self.store.get(first) if first else None
         if article is not None:
             self.trace(article, limit=1)
+        with self.store._lock:  # a long-lived engine reads the index from memory, not the
+            self.store._own_index()  # mapped file: no page faults on a trace's first lists
 
     def profile(self, article: Article,
                 reuse: dict[str, np.ndarray] | None = None) -> Profile:
