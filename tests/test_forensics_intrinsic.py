@@ -14,6 +14,7 @@ from wiretrace.cli import main
 from wiretrace.data import Article
 from wiretrace.forensics.intrinsic import (
     CALIBRATION,
+    VERDICTS,
     InspectError,
     chrome,
     declared_sources,
@@ -299,13 +300,13 @@ def test_hostile_input_gives_a_clear_error() -> None:
         inspect(art("\x01\x02\x03\x04abc" * 100))
 
 
-def test_large_text_is_handled_quickly() -> None:
-    import time
-
+def test_large_text_is_inspected_whole() -> None:
+    """A 20,000-sentence page gets a verdict (its cost is measured in bench/robustness.py,
+    not timed here); the signs it reports stay bounded however many names it holds."""
     text = " ".join(f"Name{i % 997}son met Officer Smith{i % 13} in town." for i in range(20_000))
-    t = time.perf_counter()
-    inspect(art(text))
-    assert time.perf_counter() - t < 10
+    result = inspect(art(text))
+    assert result.verdict in VERDICTS
+    assert len(result.evidence) < 1000
 
 
 def test_report_schema_and_text() -> None:
