@@ -228,8 +228,13 @@ def test_an_esperanto_translation_is_traced_by_its_anchors(engine_en) -> None:
     assert rel.features["proved_by"] == "anchors"
     assert rel.features["anchor_run"] >= 4
     assert "blinken" in rel.features["anchor_run_shared"]
-    text = render_text(trace_report(res, engine_en.store.get))
-    assert "aligned by  names and numbers in order" in text
+    report = trace_report(res, engine_en.store.get)
+    assert "aligned by  names and numbers in order" in render_text(report)
+    from wiretrace.report.html import render_body
+
+    page = render_body(report, engine_en.store.get)
+    assert "<dt>aligned by</dt><dd>names and numbers in order" in page
+    assert "<dt>proof of reuse</dt><dd>" in page
 
 
 def test_an_esperanto_report_naming_the_same_people_is_not_a_copy(engine_en) -> None:

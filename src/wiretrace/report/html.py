@@ -440,7 +440,8 @@ def _source_section(n: int, rel: dict[str, Any], report: dict[str, Any],
         f"<dt>confidence</dt><dd>{_num(rel.get('confidence'))}</dd>",
         f"<dt>direction</dt><dd>{_e(_DIRECTION.get(direction, direction))}"
         + (f'<ul class="reasons">{reasons}</ul>' if reasons else "") + "</dd>",
-        f"<dt>aligned by</dt><dd>{_e(_BASIS.get(str(f.get('alignment_basis')), _DASH))}</dd>",
+        *([f"<dt>aligned by</dt><dd>{_e(_BASIS[str(f['alignment_basis'])])}</dd>"]
+          if str(f.get("alignment_basis")) in _BASIS else []),
         *([f"<dt>proof of reuse</dt><dd>{_e(f.get('reuse_evidence'))}</dd>"]
           if f.get("reuse_evidence") else []),
         f"<dt>coverage</dt><dd>copy {_pct(f.get('coverage_copy'))}, source "
