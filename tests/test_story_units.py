@@ -243,3 +243,58 @@ def test_term_cosine_weighs_rare_terms() -> None:
     assert got[frozenset(("a", "b"))] == pytest.approx(1.0)
     assert 0.0 < got[frozenset(("a", "c"))] < 0.5  # only the common term is shared
     assert got[frozenset(("a", "d"))] == 0.0
+
+
+# -- the judging walk ----------------------------------------------------------------------
+
+
+class _FakeCache:
+    """The part of ``PairCache`` the walk uses, in memory."""
+
+    def __init__(self) -> None:
+        self.rows: list[PairVerdict] = []
+        self.done: list[str] = []
+        self.commits = 0
+
+    def judged_with(self, a: str) -> set[str]:
+        return {v.b for v in self.rows if v.a == a} | {v.a for v in self.rows if v.b == a}
+
+    def put(self, verdicts: list[PairVerdict], done: list[str]) -> None:
+        self.rows += verdicts
+        self.done += done
+        self.commits += 1
+
+
+def test_walk_skips_pairs_judged_from_the_other_side_and_commits_in_batches() -> None:
+    from wiretrace.story.build import _Walk
+
+    cache = _FakeCache()
+    cache.rows.append(PairVerdict("x", "old", "unrelated", 0.9))  # an earlier run's verdict
+    seen: list[tuple[str, str]] = []
+
+    def judge(item: tuple[str, str]) -> PairVerdict:
+        seen.append(item)
+        return PairVerdict(item[1], item[0], "unrelated", 0.9)  # seated: candidate first
+
+    walk = _Walk(cache, 3, batch=2, progress=None)  # type: ignore[arg-type]
+    cands = {"x": ["y", "old", "z"], "y": ["x", "z"], "z": ["x", "y"]}
+    for n, aid in enumerate(["x", "y", "z"], 1):
+        walk.step(n, aid, ((c, (aid, c)) for c in cands[aid]), judge)
+    walk.flush()
+    # "old" was judged in an earlier run: skipped. Inside one uncommitted batch a pair
+    # found again from the side that sat in the copy's seat is asked for again (as the
+    # one-process walk always did: same verdict, and the parallel path answers it from its
+    # table), so the rows keep their order; after the commit z meets judged pairs only.
+    assert seen == [("x", "y"), ("x", "z"), ("y", "x"), ("y", "z")]
+    assert cache.done == ["x", "y", "z"] and cache.commits == 2
+
+
+def test_story_workers_only_for_a_plain_engine_with_enough_to_judge(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from wiretrace.story.build import MIN_PARALLEL, story_workers
+
+    monkeypatch.setenv("WIRETRACE_STORY_WORKERS", "2")
+    not_an_engine = object()
+    assert story_workers(not_an_engine, 10_000) == 1  # the web app's turn-taking builder
+    assert story_workers(not_an_engine, 10_000, workers=4) == 1
+    assert story_workers(object(), MIN_PARALLEL - 1) == 1
