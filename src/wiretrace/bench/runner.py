@@ -299,13 +299,14 @@ def evaluate_quality(ds: Any, index_size: int, baselines: bool = True,
     p_ok, n_pred, g_found, n_gold = align_counts
     prec = p_ok / n_pred if n_pred else 0.0
     rec = g_found / n_gold if n_gold else 0.0
-    # Web-like copies last, once everything above is measured on the unchanged index.
-    web = evaluate_web_copies(ds, engine, systems, index, related, topic, limit)
+    # Translated copies by language next, on the same index (they add nothing to it).
     by_language = None
     if languages:
         from wiretrace.bench.languages import evaluate_languages
 
         by_language = evaluate_languages(ds, engine, limit)
+    # Web-like copies last, once everything above is measured on the unchanged index.
+    web = evaluate_web_copies(ds, engine, systems, index, related, topic, limit)
     engine.store.close()
     if store_dir is None:
         shutil.rmtree(tmp, ignore_errors=True)
