@@ -243,3 +243,18 @@ def test_an_esperanto_report_naming_the_same_people_is_not_a_copy(engine_en) -> 
     wire = next(r for r in res.relations if r.source_id == "en-wire")
     assert wire.features["alignment_basis"] == "anchors"
     assert wire.kind == "independent"
+
+
+@pytest.mark.parametrize(("passages", "semantic", "cross", "kind"), [
+    (1, 0.75, 1.0, "independent"),  # one translated sentence alike at the cross-language bar
+    (1, 0.82, 1.0, "translated"),  # ... clearing the one-language bar
+    (1, 0.75, 0.0, "verbatim"),  # one language: unchanged rule (kind from the other features)
+])
+def test_one_pair_across_languages_needs_the_one_language_bar(
+        passages: int, semantic: float, cross: float, kind: str) -> None:
+    f = {"copy_passages": passages, "strong_pairs": 1, "strong_coverage": 1.0,
+         "semantic": semantic, "cross_language": cross, "names_shared": 0.5,
+         "soft_coverage": 0.0, "coverage_source_words": 1.0, "contiguous": 1.0,
+         "changed_words": 0.0, "added_sentences": 0, "content_overlap": 1.0,
+         "function_words": 1.0}
+    assert decide(f)[0] == kind
