@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,10 +27,10 @@ class AnchorPair:
     copy_idx: int
     source_idx: int
     score: float
-    shared: tuple[str, ...]  # anchors the two passages share, in the copy's order
+    shared: tuple[str, ...]  # anchor keys the two passages share, sorted
 
 
-def _keys(passages: list[list[str]], cross_script: bool) -> list[list[str]]:
+def _keys(passages: Sequence[Sequence[str]], cross_script: bool) -> Sequence[Sequence[str]]:
     if not cross_script:
         return passages
     return [[skeleton(a) for a in p] for p in passages]
@@ -50,12 +51,13 @@ def _cognates(copy: list[set[str]], source: list[set[str]], cutoff: float) -> di
     out = {}
     for i, k in enumerate(ours):
         j = int(scores[i].argmax())
+        # four letters or more, and the same first letter: short names are too alike
         if scores[i, j] > 0 and len(k) > 5 and k[2] == theirs[j][2]:
             out[k] = theirs[j]
     return out
 
 
-def anchor_matrix(copy: list[list[str]], source: list[list[str]], *,
+def anchor_matrix(copy: Sequence[Sequence[str]], source: Sequence[Sequence[str]], *,
                   cross_script: bool = False, cognates: float = 0.7,
                   ) -> tuple[np.ndarray, list[set[str]], list[set[str]], dict[str, float]]:
     """Score of every passage pair by shared anchors (0..1), the key sets of each side and
@@ -87,7 +89,8 @@ def anchor_matrix(copy: list[list[str]], source: list[list[str]], *,
     return m, kq, kc, weight
 
 
-def anchor_alignment(copy: list[list[str]], source: list[list[str]], semantic: np.ndarray,
+def anchor_alignment(copy: Sequence[Sequence[str]], source: Sequence[Sequence[str]],
+                     semantic: np.ndarray,
                      t: dict[str, float], *, cross_script: bool = False) -> list[AnchorPair]:
     """Monotone one-to-one passage pairs by shared anchors, helped by the encoder's cosine
     (``semantic``; it reads a little of many languages it was not trained on): the path
@@ -110,8 +113,7 @@ def anchor_alignment(copy: list[list[str]], source: list[list[str]], semantic: n
         shared = kq[i] & kc[j]
         if (len(shared) >= t["pair_shared"] and m[i, j] >= t["pair_score"]) or (
                 shared and sem[i, j] >= t["weak_similarity"]):
-            order = [k for k in dict.fromkeys(sorted(kq[i])) if k in shared]
-            out.append(AnchorPair(i, j, round(float(m[i, j]), 4), tuple(order)))
+            out.append(AnchorPair(i, j, round(float(m[i, j]), 4), tuple(sorted(shared))))
     return out
 
 

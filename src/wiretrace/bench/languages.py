@@ -102,10 +102,10 @@ def build_translations(ds: Any, seed: int = 0) -> dict[str, Any]:
     cache = TranslationCache()
     out: dict[str, Any] = {"copies": {}, "negatives": {}, "partners": {
         q: sorted(same[q]) for q in queries}}
+    units = [u for i in dict.fromkeys(sources + queries) for u in
+             [p.text for p in by_id[i].passages] + ([by_id[i].title] if by_id[i].title
+                                                      else [])]
     for lang in LANGUAGES:
-        units = [u for i in dict.fromkeys(sources + queries) for u in
-                 [p.text for p in by_id[i].passages] + ([by_id[i].title] if by_id[i].title
-                                                          else [])]
         cache.prefetch(units, lang.mode)
         out["copies"][lang.code] = [_dump(translated(by_id[s], lang, cache)) for s in sources]
         out["negatives"][lang.code] = [_dump(translated(by_id[q], lang, cache, "~neg"))

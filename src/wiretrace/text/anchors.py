@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -56,8 +57,15 @@ def _latin_key(word: str) -> str:
     return _KEEP.sub("", folded.lower())
 
 
-def anchors(text: str) -> list[str]:
-    """The passage's anchors in order: ``n:`` capitalised words (any script with case,
+@lru_cache(maxsize=4096)
+def anchors(text: str) -> tuple[str, ...]:
+    """A passage's anchors, ``_anchors`` kept per passage text: a query's passages are
+    compared with every candidate."""
+    return _anchors(text)
+
+
+def _anchors(text: str) -> tuple[str, ...]:
+    """The anchors of ``text`` in order: ``n:`` capitalised words (any script with case,
     transliterated to lower-case Latin letters), ``#:`` numbers of two or more digits."""
     found: list[tuple[int, str]] = []
     for m in _WORD.finditer(text):
@@ -72,13 +80,13 @@ def anchors(text: str) -> list[str]:
         if key is not None:
             found.append((m.start(), "#:" + key))
     found.sort()
-    return [a for _, a in found]
+    return tuple(a for _, a in found)
 
 
 def transliterated_names(text: str) -> set[str]:
     """Capitalised words of a text in another script, in Latin letters (three or more), as
     the entity index keys English names."""
-    return {a[2:] for a in anchors(text) if a.startswith("n:") and len(a) > 4}
+    return {a[2:] for a in _anchors(text) if a.startswith("n:") and len(a) > 4}
 
 
 def skeleton(anchor: str) -> str:
@@ -97,9 +105,15 @@ def skeleton(anchor: str) -> str:
 def script_of(text: str) -> str:
     """The script most letters of ``text`` are in ("LATIN", "CYRILLIC", "GREEK", ...),
     from a sample; "" when there are no letters."""
+    return _script(text[:4000])
+
+
+@lru_cache(maxsize=256)
+def _script(text: str) -> str:
+    """``script_of`` of a sample, kept: every candidate pair asks it of both texts."""
     counts: dict[str, int] = {}
     seen = 0
-    for ch in text[:4000]:
+    for ch in text:
         if ch.isalpha():
             name = unicodedata.name(ch, "")
             script = name.split(" ", 1)[0] if name else ""
