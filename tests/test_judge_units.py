@@ -32,7 +32,7 @@ WHOLE: dict[str, Any] = {
     "semantic": 1.0, "lexical": 1.0, "exact_share": 1.0, "function_words": 1.0,
     "length_ratio": 1.0, "monotone": 1.0, "contiguous": 1.0, "names_shared": 0.7,
     "names_copy_in_source": 0.7, "numbers_shared": 1.0, "cross_language": 0.0,
-    "verbatim_words": 59, "strong_run": 16, "strong_run_words": 555,
+    "verbatim_words": 59, "shared_run_words": 120, "strong_run": 16, "strong_run_words": 555,
     "strong_run_similarity": 1.0, "strong_ordered": 16, "strong_ordered_words": 555,
     "strong_coverage_source": 1.0, "strong_run_start_copy": 0, "strong_run_start_source": 0,
 }
@@ -45,7 +45,8 @@ SAME_EVENT: dict[str, Any] = {
     "semantic": 0.65, "lexical": 0.12, "exact_share": 0.0, "function_words": 0.14,
     "length_ratio": 0.39, "monotone": 1.0, "contiguous": 1.0, "names_shared": 0.19,
     "names_copy_in_source": 0.35, "numbers_shared": 0.32, "cross_language": 0.0,
-    "verbatim_words": 0, "strong_run": 0, "strong_run_words": 0, "strong_run_similarity": 0.0,
+    "verbatim_words": 0, "shared_run_words": 0, "strong_run": 0, "strong_run_words": 0,
+    "strong_run_similarity": 0.0,
     "strong_ordered": 0, "strong_ordered_words": 0, "strong_coverage_source": 0.0,
 }
 SPUN = {"content_overlap": 0.6, "changed_words": 0.12, "lexical": 0.87, "exact_share": 0.0,
@@ -65,7 +66,14 @@ TRANSLATED = {"cross_language": 1.0, "content_overlap": 0.08, "changed_words": 0
               "coverage_source_words": 0.97, "added_sentences": 1}
 # No local proof of reuse: a short run, no long verbatim passage, little of the source.
 NO_LOCAL = {"strong_run": 2, "strong_run_words": 40, "strong_ordered": 2,
-            "strong_ordered_words": 40, "verbatim_words": 20, "strong_coverage_source": 0.5}
+            "strong_ordered_words": 40, "verbatim_words": 20, "shared_run_words": 15,
+            "strong_coverage_source": 0.5}
+# One sentence, aligned to one sentence of a longer source: no run, no local evidence.
+ONE_SENTENCE = {"copy_passages": 1, "strong_pairs": 1, "strong_coverage": 1.0, "strong_run": 1,
+                "strong_run_words": 25, "strong_ordered": 1, "strong_ordered_words": 25,
+                "verbatim_words": 0, "shared_run_words": 0, "semantic": 0.85,
+                "strong_coverage_source": 0.2, "coverage_source_words": 0.2,
+                "contiguous": 1.0, "changed_words": 0.5}
 # Not derived from the copy's share, yet a local proof of reuse may hold: a one-strong-pair
 # baseline to add local evidence to (strong_coverage far below "derived").
 LOCAL = {**SAME_EVENT, "strong_pairs": 1, "strong_coverage": 0.05, "strong_run": 1,
@@ -99,13 +107,21 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
     ("two strong pairs cover a five-sentence copy", WHOLE,
      {"copy_passages": 5, "strong_pairs": 2, "strong_coverage": 0.8, "strong_run": 1,
       "strong_run_words": 20, "strong_ordered": 1, "strong_ordered_words": 20,
-      "verbatim_words": 20, "strong_coverage_source": 0.3, "coverage_source_words": 0.3,
-      "contiguous": 0.5}, "summarised"),
+      "verbatim_words": 20, "shared_run_words": 15, "strong_coverage_source": 0.3,
+      "coverage_source_words": 0.3, "contiguous": 0.5}, "summarised"),
     ("one strong pair covers a five-sentence copy", WHOLE,
      {"copy_passages": 5, "strong_pairs": 1, "strong_coverage": 0.8, "strong_run": 1,
       "strong_run_words": 20, "strong_ordered": 1, "strong_ordered_words": 20,
-      "verbatim_words": 20, "strong_coverage_source": 0.3, "coverage_source_words": 0.3,
-      "contiguous": 0.5, "names_shared": 0.3}, "independent"),
+      "verbatim_words": 20, "shared_run_words": 15, "strong_coverage_source": 0.3,
+      "coverage_source_words": 0.3, "contiguous": 0.5, "names_shared": 0.3}, "independent"),
+    # a one-sentence text derived on its one strong pair: it must share running words
+    ("one-sentence copy, 8 words shared", WHOLE, {**ONE_SENTENCE, "shared_run_words": 8},
+     "summarised"),
+    ("one-sentence copy, 7 words shared", WHOLE, {**ONE_SENTENCE, "shared_run_words": 7},
+     "independent"),
+    ("one-sentence copy, cosine 0.9", WHOLE, {**ONE_SENTENCE, "semantic": 0.9}, "summarised"),
+    ("one-sentence copy, cosine 0.895", WHOLE, {**ONE_SENTENCE, "semantic": 0.895},
+     "independent"),
     # independent or unrelated: shared names
     ("shares 8% of names", SAME_EVENT, {"names_shared": 0.08}, "independent"),
     ("shares 7.5% of names", SAME_EVENT, {"names_shared": 0.075}, "unrelated"),
@@ -177,6 +193,8 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
     ("source 90% inside, 24 words in its run", LOCAL,
      {"strong_pairs": 3, "strong_coverage_source": 0.9, "strong_run_words": 24},
      "independent"),
+    ("a 20-word run shared word for word", LOCAL, {"shared_run_words": 20}, "summarised"),
+    ("a 19-word run shared word for word", LOCAL, {"shared_run_words": 19}, "independent"),
     ("teaser whole inside a verbatim copy", LOCAL,
      {"strong_pairs": 3, "strong_run": 3, "strong_run_words": 80, "content_overlap": 1.0,
       "changed_words": 0.0, "coverage_source_words": 1.0, "contiguous": 1.0,
@@ -211,6 +229,10 @@ BOUNDARIES: dict[tuple[str, str], tuple[str, str]] = {
     ("derived", "min_strong_pairs"):
         ("two strong pairs cover a five-sentence copy",
          "one strong pair covers a five-sentence copy"),
+    ("derived", "one_pair_shared_words"):
+        ("one-sentence copy, 8 words shared", "one-sentence copy, 7 words shared"),
+    ("derived", "one_pair_similarity"):
+        ("one-sentence copy, cosine 0.9", "one-sentence copy, cosine 0.895"),
     ("independent", "names_shared"): ("shares 8% of names", "shares 7.5% of names"),
     ("kinds", "partial_coverage_source"):
         ("copy of 75% of the source, unchanged", "copy of 74.5% of the source, unchanged"),
@@ -244,6 +266,8 @@ BOUNDARIES: dict[tuple[str, str], tuple[str, str]] = {
         ("source 70% inside a longer copy", "source 69.5% inside a longer copy"),
     ("local", "source_pairs"):
         ("source 70% inside a longer copy", "source 90% inside, one strong pair"),
+    ("local", "shared_words"):
+        ("a 20-word run shared word for word", "a 19-word run shared word for word"),
     ("local", "source_words"):
         ("source 90% inside, 25 words in its run", "source 90% inside, 24 words in its run"),
 }
@@ -387,10 +411,18 @@ DIRECTIONS: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, float], st
      {"declared_sources": ["https://wire.example/a"]}, {}, "query_is_source"),
     ("query links elsewhere (its quick sign only)", {"declared_sources": ["https://x.example"]},
      {"url": "https://wire.example/a"}, {}, "candidate_is_source"),
+    # a subset only leans (real copies are as often longer than their source, padded with
+    # captions, later paragraphs or another story, as shorter): it never decides alone
     ("query a subset of the candidate", {}, {}, {"coverage_copy": 1.0, "coverage_source": 0.5},
-     "candidate_is_source"),
+     "unknown"),
     ("candidate a subset of the query", {}, {}, {"coverage_copy": 0.5, "coverage_source": 1.0},
-     "query_is_source"),
+     "unknown"),
+    ("a subset and a credit on the candidate", {}, {"credits": ["AP"]},
+     {"coverage_copy": 1.0, "coverage_source": 0.5}, "candidate_is_source"),
+    ("a credit on the candidate against a subset the other way", {}, {"credits": ["AP"]},
+     {"coverage_copy": 0.5, "coverage_source": 1.0}, "unknown"),
+    ("a subset and chrome cut from the query", {"boilerplate": ["a", "b", "c"]}, {},
+     {"coverage_copy": 1.0, "coverage_source": 0.5}, "candidate_is_source"),
     ("coverage differs by only 0.2", {}, {}, {"coverage_copy": 0.9, "coverage_source": 0.7},
      "unknown"),
     ("query is the candidate's opening (teaser)", {}, {},
@@ -398,7 +430,7 @@ DIRECTIONS: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, float], st
       "strong_run_start_copy": 0, "strong_run_start_source": 0}, "unknown"),
     ("shared run starts mid-way: a subset again", {}, {},
      {"coverage_copy": 1.0, "coverage_source": 0.3, "strong_run": 3,
-      "strong_run_start_copy": 0, "strong_run_start_source": 5}, "candidate_is_source"),
+      "strong_run_start_copy": 0, "strong_run_start_source": 5}, "unknown"),
     ("3 more chrome lines cut from the query", {"boilerplate": ["a", "b", "c"]}, {}, {},
      "candidate_is_source"),
     ("2 more chrome lines cut from the query", {"boilerplate": ["a", "b"]}, {}, {}, "unknown"),

@@ -1,0 +1,115 @@
+"""The longest run of words two texts share word for word, outside quotation marks.
+
+Independent reports of one event quote the same people and share short phrases ("the
+Federal Aviation Administration said"); they do not share twenty running words of each
+other's prose. A copy does, wherever it sits: inside a longer page, as a teaser of a
+longer source, as a first take kept in a write-through. The run is found over the whole
+texts, not over aligned passages, so it survives passage splits the two pages do not share.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from wiretrace.text.tokens import word_spans
+
+SEED = 8  # words: the shortest run looked for (runs grow from a shared 8-word window)
+_MAX_SEEDS = 8  # source positions kept per window: a repeated phrase must not go quadratic
+_OPEN, _CLOSE, _BOTH = "“«„", "”»", '"'
+_MARK = re.compile(f"[\\n{_OPEN}{_CLOSE}{_BOTH}]")
+
+
+@dataclass(frozen=True, slots=True)
+class SharedRun:
+    """A run of ``words`` words, at ``copy_span`` in the copy and ``source_span`` in the
+    source (character offsets)."""
+
+    words: int
+    copy_span: tuple[int, int]
+    source_span: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    words: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+    quoted: tuple[bool, ...]
+
+
+@lru_cache(maxsize=256)
+def _words(text: str) -> _Words:
+    """A text's words with their offsets and whether each lies inside quotation marks.
+
+    A quotation that is never closed ends at the paragraph's end (a quote running over
+    paragraphs reopens with a new mark), so one stray mark cannot hide the rest of a text.
+    """
+    marks = []  # (offset, inside after it)
+    state = False
+    for m in _MARK.finditer(text):
+        ch = m.group()
+        state = (False if ch == "\n" or ch in _CLOSE else True if ch in _OPEN
+                 else not state)
+        marks.append((m.start(), state))
+    ws = word_spans(text)
+    offsets = [o for o, _ in marks]
+    quoted = []
+    for s, _, _ in ws:
+        k = bisect.bisect_right(offsets, s) - 1
+        quoted.append(k >= 0 and marks[k][1])
+    return _Words(tuple(w for _, _, w in ws), tuple((s, e) for s, e, _ in ws), tuple(quoted))
+
+
+@lru_cache(maxsize=64)
+def _windows(text: str) -> dict[tuple[str, ...], list[int]]:
+    """Start positions of every unquoted ``SEED``-word window of a text."""
+    w = _words(text)
+    out: dict[tuple[str, ...], list[int]] = {}
+    n = len(w.words)
+    clear = 0  # unquoted words in a row ending at position i
+    for i in range(n):
+        clear = 0 if w.quoted[i] else clear + 1
+        if clear >= SEED:
+            key = w.words[i - SEED + 1:i + 1]
+            starts = out.setdefault(key, [])
+            if len(starts) < _MAX_SEEDS:
+                starts.append(i - SEED + 1)
+    return out
+
+
+def shared_run(copy_text: str, source_text: str) -> SharedRun | None:
+    """The longest run of at least ``SEED`` unquoted words found word for word in both
+    texts (case and accents folded), or None. Linear in the texts' lengths but for
+    phrases repeated more than ``_MAX_SEEDS`` times."""
+    if not copy_text or not source_text:
+        return None
+    q, c = _words(copy_text), _words(source_text)
+    index = _windows(source_text)
+    if not index:
+        return None
+    best: tuple[int, int, int] | None = None  # (length, copy start, source start)
+    covered: dict[int, int] = {}  # diagonal (i - j) -> end of the run already taken on it
+    clear = 0
+    nq, nc = len(q.words), len(c.words)
+    for end in range(nq):
+        clear = 0 if q.quoted[end] else clear + 1
+        if clear < SEED:
+            continue
+        i = end - SEED + 1
+        for j in index.get(q.words[i:end + 1], ()):
+            if covered.get(i - j, -1) > i:
+                continue  # inside a run already measured on this diagonal
+            n = SEED
+            while (i + n < nq and j + n < nc and q.words[i + n] == c.words[j + n]
+                   and not q.quoted[i + n] and not c.quoted[j + n]):
+                n += 1
+            covered[i - j] = i + n
+            if best is None or n > best[0]:
+                best = (n, i, j)
+    if best is None:
+        return None
+    n, i, j = best
+    return SharedRun(words=n, copy_span=(q.spans[i][0], q.spans[i + n - 1][1]),
+                     source_span=(c.spans[j][0], c.spans[j + n - 1][1]))

@@ -1,0 +1,67 @@
+"""The longest run of words two texts share outside quotation marks (``align.verbatim``)."""
+
+from __future__ import annotations
+
+from wiretrace.align.verbatim import SEED, shared_run
+
+PROSE = ("The plane went down in a mountainous area of the region, causing a fire, and rescue "
+         "teams were sent to the site overnight.")
+
+
+def _cut(text: str, span: tuple[int, int]) -> str:
+    return text[span[0]:span[1]]
+
+
+def test_finds_the_run_and_its_spans_on_both_sides() -> None:
+    copy = f"Officials said on Monday that {PROSE.lower()} More later."
+    source = f"BEIJING (AFP) - {PROSE} \"We are devastated,\" an official said."
+    run = shared_run(copy, source)
+    assert run is not None
+    assert run.words == len(PROSE.split())
+    assert _cut(copy, run.copy_span).lower() == PROSE.lower().rstrip(".")
+    assert _cut(source, run.source_span) == PROSE.rstrip(".")
+
+
+def test_a_shared_quotation_is_no_run() -> None:
+    quote = ("“We will not accept automation without guarantees for every single worker in "
+             "this harbour and the next one,” the union leader said.")
+    other = ("Union members met again. “We will not accept automation without guarantees for "
+             "every single worker in this harbour and the next one,” the union leader said.")
+    run = shared_run(quote, other)
+    # only the words after the quotation ("the union leader said") are shared unquoted
+    assert run is None or run.words < SEED + 1
+
+
+def test_straight_quotes_and_an_unclosed_quote_end_at_the_paragraph() -> None:
+    shared = " ".join(PROSE.split()[:14])
+    quoted = f'He said: "{shared}," and left.'
+    assert shared_run(quoted, shared) is None
+    # a stray opening mark hides its own paragraph only, not the text after it
+    stray = f'A "stray mark opens here and is never closed.\n\n{shared}'
+    run = shared_run(stray, shared)
+    assert run is not None and run.words == 14
+
+
+def test_short_overlaps_are_not_runs() -> None:
+    seven = "the ships waited at anchor near the"
+    assert len(seven.split()) == SEED - 1
+    assert shared_run(f"Yesterday {seven} harbour.", f"Today {seven} terminal.") is None
+    assert shared_run("", PROSE) is None and shared_run(PROSE, "") is None
+
+
+def test_the_longest_of_several_runs_wins_and_case_is_folded() -> None:
+    a = "one two three four five six seven eight nine"
+    b = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi "
+         "rho")
+    copy = f"{a.upper()} filler words here. {b} end."
+    source = f"{b} start. {a}"
+    run = shared_run(copy, source)
+    assert run is not None and run.words == len(b.split())
+    assert _cut(copy, run.copy_span) == b
+
+
+def test_a_phrase_repeated_many_times_stays_correct() -> None:
+    phrase = "the council said the vote would take place on friday at noon"
+    many = ". ".join([phrase] * 200)
+    run = shared_run(many, f"Before that, {phrase} and nothing else.")
+    assert run is not None and run.words == len(phrase.split())
