@@ -18,7 +18,14 @@ import pytest
 
 from wiretrace.align import passage_features
 from wiretrace.data import AlignedPair, Article, Passage
-from wiretrace.judge import PairView, decide, features, load_thresholds, local_reuse
+from wiretrace.judge import (
+    PairView,
+    decide,
+    features,
+    load_thresholds,
+    local_reuse,
+    word_swaps,
+)
 from wiretrace.judge.direction import direction
 
 # -- profiles ---------------------------------------------------------------------------------
@@ -151,6 +158,16 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
      "spun"),
     ("synonyms swapped, 93.5% of function words kept", WHOLE, {**SPUN, "function_words": 0.935},
      "machine_translated"),
+    # a rewrite whose one-word swaps put rarer words in the copy: a spinner's synonyms
+    ("2 more swaps to rarer words in the copy", WHOLE,
+     {**MACHINE, "swaps_rarer_in_copy": 2, "swaps_rarer_in_source": 0}, "spun"),
+    ("1 more swap to a rarer word in the copy", WHOLE,
+     {**MACHINE, "swaps_rarer_in_copy": 1, "swaps_rarer_in_source": 0}, "machine_translated"),
+    ("80% of the lopsided swaps to rarer words", WHOLE,
+     {**MACHINE, "swaps_rarer_in_copy": 8, "swaps_rarer_in_source": 2}, "spun"),
+    ("79.3% of the lopsided swaps to rarer words", WHOLE,
+     {**MACHINE, "swaps_rarer_in_copy": 23, "swaps_rarer_in_source": 6},
+     "machine_translated"),
     # local proof of reuse inside a page that is mostly something else
     ("3-pair run of 60 words", LOCAL,
      {"strong_pairs": 3, "strong_run": 3, "strong_run_words": 60}, "summarised"),
@@ -249,6 +266,10 @@ BOUNDARIES: dict[tuple[str, str], tuple[str, str]] = {
     ("kinds", "spun_function_words"):
         ("synonyms swapped, 94% of function words kept",
          "synonyms swapped, 93.5% of function words kept"),
+    ("kinds", "spun_rarer_swaps"):
+        ("2 more swaps to rarer words in the copy", "1 more swap to a rarer word in the copy"),
+    ("kinds", "spun_rarer_share"):
+        ("80% of the lopsided swaps to rarer words", "79.3% of the lopsided swaps to rarer words"),
     ("local", "run"): ("3-pair run of 60 words", "2 long passages in a row, similarity 0.845"),
     ("local", "run_words"): ("3-pair run of 60 words", "3-pair run of 59 words"),
     ("local", "pair_run_words"):
@@ -455,3 +476,31 @@ def test_direction(name: str, q: dict[str, Any], c: dict[str, Any], f: dict[str,
     assert got == expected, (name, why)
     if expected != "unknown":
         assert why, "a decided direction gives its reasons"
+
+
+# -- word_swaps -------------------------------------------------------------------------------
+
+
+def test_word_swaps_count_the_side_holding_the_rarer_word() -> None:
+    source = _view(["The minister said the talks would go on while the strike lasted.",
+                    "Officials said the death toll rose to 12 on Friday."])
+    spun = _view(["The minister mentioned the talks would go on whereas the strike lasted.",
+                  "Officials mentioned the demise toll rose to 12 on Friday."])
+    pairs = [_pair(0, 0, spun, source), _pair(1, 1, spun, source)]
+    got = word_swaps(spun, source, pairs)
+    assert got["swaps_rarer_in_copy"] == 4 and got["swaps_rarer_in_source"] == 0
+    # seen the other way round, the same swaps favour the other side
+    back = word_swaps(source, spun, [_pair(0, 0, source, spun), _pair(1, 1, source, spun)])
+    assert back == {"swaps_rarer_in_copy": 0, "swaps_rarer_in_source": 4}
+
+
+def test_word_swaps_ignore_numbers_and_reworded_stretches() -> None:
+    source = _view(["Officials said 12 people died in Lyon on Friday."])
+    copy = _view(["Officials said 14 people died in Lyon on Friday."])
+    assert word_swaps(copy, source, [_pair(0, 0, copy, source)]) == {
+        "swaps_rarer_in_copy": 0, "swaps_rarer_in_source": 0}
+    # a two-word stretch for one ("the useless" for "the dead" is one swap; "was killed" for
+    # "died" is not one-for-one)
+    reworded = _view(["Officials said 12 people were killed in Lyon on Friday."])
+    assert word_swaps(reworded, source, [_pair(0, 0, reworded, source)]) == {
+        "swaps_rarer_in_copy": 0, "swaps_rarer_in_source": 0}

@@ -31,6 +31,7 @@ from wiretrace.judge import (
     load_thresholds,
     text_names,
     text_numbers,
+    word_swaps,
 )
 from wiretrace.judge.direction import direction
 from wiretrace.prepare import features_of, prepared
@@ -102,7 +103,7 @@ def compare(query: Profile, candidate: Profile, settings: Settings,
         pairs = _with_anchors(f, q, c, pairs, sem, settings)
     else:
         f["alignment_basis"] = "meaning"  # type: ignore[assignment]
-    kind, conf = decide(f, settings.thresholds)
+    kind, conf = _decided(f, PairView(q, qf), PairView(c, cf), pairs, settings)
     rel = Relation(
         copy_id=q.id, source_id=c.id, kind=kind, confidence=conf,
         direction="unknown", features=f, signals=dict(signals or {}), alignment=pairs,
@@ -117,7 +118,7 @@ def compare(query: Profile, candidate: Profile, settings: Settings,
                 f2.update(anchor_features(c, q, sem.T, settings.thresholds)[0])
             else:
                 f2["alignment_basis"] = "meaning"  # type: ignore[assignment]
-            kind2, conf2 = decide(f2, settings.thresholds)
+            kind2, conf2 = _decided(f2, PairView(c, cf), PairView(q, qf), swapped, settings)
             if kind2 in DERIVED_KINDS:
                 rel.kind, rel.confidence = kind2, conf2
                 rel.features = {**f2, "seen_from": "candidate"}  # type: ignore[dict-item]
@@ -129,6 +130,18 @@ def compare(query: Profile, candidate: Profile, settings: Settings,
             rel.alterations = alterations(q, c, pairs, cross_language=cross)
     rel.evidence = evidence(q, c, pairs)
     return rel
+
+
+def _decided(f: dict[str, Any], copy: PairView, source: PairView, pairs: list[AlignedPair],
+             settings: Settings) -> tuple[str, float]:
+    """``decide``; a copy it would call machine-translated is first asked which side its
+    one-word swaps favour (``word_swaps``: a spinner's rarer synonyms), only then: the
+    word statistics are not loaded for pairs that never get that far."""
+    kind, conf = decide(f, settings.thresholds)
+    if kind == "machine_translated" and not f.get("cross_language"):
+        f.update(word_swaps(copy, source, pairs))
+        kind, conf = decide(f, settings.thresholds)
+    return kind, conf
 
 
 def _with_anchors(f: dict[str, Any], q: Article, c: Article, pairs: list[AlignedPair],

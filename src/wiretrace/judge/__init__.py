@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Levenshtein
 
 from wiretrace.align import PassageFeatures
 from wiretrace.align.anchors import AnchorPair, anchor_alignment, anchor_run
@@ -283,6 +283,43 @@ def _rising(seq: list[int]) -> list[int]:
     return out[::-1]
 
 
+RARER = 1.5  # natural log of the news-count ratio that makes one word "much rarer"
+
+
+def word_swaps(copy: PairView, source: PairView, pairs: list[AlignedPair]) -> dict[str, int]:
+    """One-for-one word swaps between aligned passages, counted by which side holds the
+    word much rarer in clean news (``text.wordstats``). A synonym spinner puts a rarer word
+    where the news wrote the common one ("said" -> "mentioned", "while" -> "whereas",
+    "death" -> "demise"); a translation round trip levels wording towards common words
+    (machine-translated text is lexically poorer than its original). Names and numbers are
+    (words news capitalises more often than not) are left out: they are not synonyms."""
+    from wiretrace.text import wordstats
+
+    stats = wordstats.load()
+    out = {"swaps_rarer_in_copy": 0, "swaps_rarer_in_source": 0}
+    if stats is None:
+        return out
+    for p in pairs:
+        wq = [w for i in p.copy_idx for w in copy.feats[i].words]
+        wc = [w for j in p.source_idx for w in source.feats[j].words]
+        for op in Levenshtein.opcodes(wc, wq):
+            if op.tag != "replace" or op.src_end - op.src_start != 1 \
+                    or op.dest_end - op.dest_start != 1:
+                continue
+            a, b = wc[op.src_start], wq[op.dest_start]
+            if not a.isalpha() or not b.isalpha():
+                continue
+            na, nb = stats.count(a), stats.count(b)
+            if not na and not nb:
+                continue
+            ratio = math.log((nb + 1) / (na + 1))
+            if ratio < -RARER:
+                out["swaps_rarer_in_copy"] += 1
+            elif ratio > RARER:
+                out["swaps_rarer_in_source"] += 1
+    return out
+
+
 def alignment_basis(copy: Article, source: Article) -> str:
     """"meaning" when the encoder knows both texts' languages (or they share one), else
     "anchors": the encoder's vectors of a language it was not trained on are no measure of
@@ -439,6 +476,9 @@ def _kind(f: dict[str, float], t: dict[str, Any]) -> str:
     if f["content_overlap"] >= k["edited_content_overlap"]:
         return "edited"
     if f["function_words"] >= k["spun_function_words"]:
+        return "spun"
+    rc, rs = f.get("swaps_rarer_in_copy", 0), f.get("swaps_rarer_in_source", 0)
+    if rc - rs >= k["spun_rarer_swaps"] and rc >= k["spun_rarer_share"] * (rc + rs):
         return "spun"
     return "machine_translated"
 
