@@ -118,7 +118,9 @@ def _article(id_: str, sentences: list[str], language: str) -> Article:
 
 @pytest.mark.parametrize(("lq", "lc", "basis"), [
     ("gl", "en", "anchors"), ("sr", "en", "anchors"), ("en", "eo", "anchors"),
-    ("es", "en", "meaning"), ("en", "en", "meaning"), (None, "en", "meaning"),
+    ("es", "en", "meaning"), (None, "en", "meaning"),
+    # labelled English, but CLD2 reads the text as Galician: the labels do not make it one
+    ("en", "en", "anchors"),
 ])
 def test_alignment_basis_by_the_encoder_s_languages(lq: str | None, lc: str, basis: str) -> None:
     q, c = _article("q", GL, "x"), _article("c", EN, "en")
@@ -245,16 +247,50 @@ def test_an_esperanto_report_naming_the_same_people_is_not_a_copy(engine_en) -> 
     assert wire.kind == "independent"
 
 
-@pytest.mark.parametrize(("passages", "semantic", "cross", "kind"), [
-    (1, 0.75, 1.0, "independent"),  # one translated sentence alike at the cross-language bar
-    (1, 0.82, 1.0, "translated"),  # ... clearing the one-language bar
-    (1, 0.75, 0.0, "verbatim"),  # one language: unchanged rule (kind from the other features)
+@pytest.mark.parametrize(("passages", "semantic", "cross", "shared", "kind"), [
+    (1, 0.75, 1.0, 0, "independent"),  # one translated sentence alike at the cross-language bar
+    (1, 0.82, 1.0, 0, "translated"),  # ... clearing the one-language bar
+    # one language: the sentence must share running words with its source
+    (1, 0.75, 0.0, 12, "verbatim"),
+    (1, 0.75, 0.0, 0, "independent"),
 ])
 def test_one_pair_across_languages_needs_the_one_language_bar(
-        passages: int, semantic: float, cross: float, kind: str) -> None:
+        passages: int, semantic: float, cross: float, shared: int, kind: str) -> None:
     f = {"copy_passages": passages, "strong_pairs": 1, "strong_coverage": 1.0,
+         "shared_run_words": shared,
          "semantic": semantic, "cross_language": cross, "names_shared": 0.5,
          "soft_coverage": 0.0, "coverage_source_words": 1.0, "contiguous": 1.0,
          "changed_words": 0.0, "added_sentences": 0, "content_overlap": 1.0,
          "function_words": 1.0}
     assert decide(f)[0] == kind
+
+
+HR = ("Ministar je u nedjelju rekao da će se pregovori nastaviti sljedeći tjedan u glavnom "
+      "gradu. Vlada je odlučila povećati plaće liječnicima i učiteljima od prvog dana "
+      "sljedećeg mjeseca. Oporba tvrdi da zemlja nema dovoljno novca za takve odluke.")
+EN_PLAIN = ("The minister said on Sunday that talks would resume next week in the capital. The "
+            "government decided to raise the pay of doctors and teachers from the first day of "
+            "next month. The opposition says the country cannot afford such decisions and wants "
+            "a new election. Officials said the plan would cost more than expected.")
+
+
+def test_language_mix_reads_a_half_translated_text() -> None:
+    from wiretrace.text.lang import language_mix
+
+    assert language_mix(EN_PLAIN)[0][0] == "en"
+    mixed = dict(language_mix(f"{EN_PLAIN} {HR}"))
+    assert mixed.get("hr", 0) >= 20 and mixed.get("en", 0) >= 20
+    assert language_mix("") == () and language_mix("12 34") == ()
+
+
+@pytest.mark.parametrize(("copy_text", "basis"), [
+    (f"{EN_PLAIN} {HR}", "anchors"),  # labelled English, a large part in Croatian
+    (EN_PLAIN, "meaning"),
+])
+def test_a_mixed_text_is_aligned_by_anchors(copy_text: str, basis: str) -> None:
+    """A translator that leaves many source words standing makes a page CLD2 calls by its
+    larger part: both texts "en", yet the encoder cannot read the rest."""
+    q = Article(id="q", text=copy_text, language="en")
+    c = Article(id="c", text=EN_PLAIN.replace("Sunday", "Monday"), language="en")
+    assert alignment_basis(q, c) == basis
+    assert alignment_basis(c, q) == basis

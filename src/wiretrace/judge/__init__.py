@@ -27,6 +27,7 @@ from wiretrace.align.anchors import AnchorPair, anchor_alignment, anchor_run
 from wiretrace.align.verbatim import shared_run
 from wiretrace.data import AlignedPair, Article
 from wiretrace.text.anchors import ENCODER_LANGUAGES, anchors, same_script
+from wiretrace.text.lang import language_mix
 from wiretrace.text.tokens import name_tokens, numbers
 
 THRESHOLDS_PATH = Path(__file__).with_name("thresholds.json")
@@ -320,14 +321,29 @@ def word_swaps(copy: PairView, source: PairView, pairs: list[AlignedPair]) -> di
     return out
 
 
+# percent of a text in languages the encoder does not know that makes it a mixed text: no
+# real-world page (dev or test) has as much as 10%; half-translated Serbo-Croatian has 15-70
+MIXED_SHARE = 15
+
+
 def alignment_basis(copy: Article, source: Article) -> str:
     """"meaning" when the encoder knows both texts' languages (or they share one), else
     "anchors": the encoder's vectors of a language it was not trained on are no measure of
     meaning, but names and numbers still line up."""
     lq, lc = copy.language or "", source.language or ""
-    if not lq or not lc or lq == lc:
-        return "meaning"
-    return "meaning" if lq in ENCODER_LANGUAGES and lc in ENCODER_LANGUAGES else "anchors"
+    if lq and lc and lq != lc:
+        return "meaning" if lq in ENCODER_LANGUAGES and lc in ENCODER_LANGUAGES else "anchors"
+    # one language (or one unknown): a text that is largely in another language the encoder
+    # does not know (a translator that left the source's words standing, CLD2 calling the
+    # whole page by its larger part) is aligned by anchors too
+    for text, own, other in ((copy.text, lq, lc), (source.text, lc, lq)):
+        if not own:
+            continue
+        unread = sum(share for code, share in language_mix(text)
+                     if code not in (own, other) and code not in ENCODER_LANGUAGES)
+        if unread >= MIXED_SHARE:  # summed: CLD2 splits Serbo-Croatian into hr, bs and sr
+            return "anchors"
+    return "meaning"
 
 
 def anchor_features(copy: Article, source: Article, semantic: np.ndarray,

@@ -14,10 +14,11 @@ True
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pycld2
 
-__all__ = ["detect_language"]
+__all__ = ["detect_language", "language_mix"]
 
 # C0/C1 controls except tab/newline/CR, DEL, surrogates, and Unicode non-characters:
 # the code points CLD2's UTF-8 validator rejects.
@@ -55,3 +56,23 @@ def detect_language(text: str | None, *, min_chars: int = 20) -> str | None:
     if len(code) != 2 or code == "un":
         return None
     return code
+
+
+@lru_cache(maxsize=256)
+def language_mix(text: str) -> tuple[tuple[str, int], ...]:
+    """The languages CLD2 reads in ``text`` with the share of the text (percent) each
+    holds, largest first: ``(("en", 73), ("hr", 26))`` for a half-translated page whose
+    translator left English words standing. Empty when CLD2 cannot tell; never raises."""
+    clean = _UNSAFE.sub(" ", text[:_MAX_CHARS])
+    if len(_LETTERS.findall(clean)) < 20:
+        return ()
+    try:
+        _, _, details = pycld2.detect(clean.encode("utf-8", "ignore"))
+    except Exception:  # as in detect_language
+        return ()
+    out = []
+    for _name, code, percent, _score in details:
+        code = _LEGACY.get(code.split("-")[0].lower(), code.split("-")[0].lower())
+        if len(code) == 2 and code != "un" and percent > 0:
+            out.append((code, int(percent)))
+    return tuple(out)
