@@ -143,6 +143,15 @@ def _features(**kw: float | str) -> dict:
     ({"anchor_run": 2}, "independent"),
     ({"anchor_run_distinct": 3}, "independent"),
     ({"anchor_run_distinct": 7}, "independent"),
+    # no run of 4, but passages in order sharing many anchors over most of the copy
+    ({"anchor_run": 2, "anchor_ordered": 3, "anchor_ordered_distinct": 10,
+      "anchor_coverage": 0.6}, "translated"),
+    ({"anchor_run": 2, "anchor_ordered": 2, "anchor_ordered_distinct": 10,
+      "anchor_coverage": 0.6}, "independent"),
+    ({"anchor_run": 2, "anchor_ordered": 3, "anchor_ordered_distinct": 9,
+      "anchor_coverage": 0.6}, "independent"),
+    ({"anchor_run": 2, "anchor_ordered": 3, "anchor_ordered_distinct": 10,
+      "anchor_coverage": 0.59}, "independent"),
 ])
 def test_decide_on_anchor_evidence(change: dict, kind: str) -> None:
     f = _features(**change)

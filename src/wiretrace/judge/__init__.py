@@ -359,6 +359,10 @@ def anchor_features(copy: Article, source: Article, semantic: np.ndarray,
     run = anchor_run(pairs)
     shared = list(dict.fromkeys(x for p in run for x in p.shared))
     with_anchors = sum(1 for x in qa if x) or 1
+    # the pairs in the same order on both sides, not necessarily adjacent: a translation
+    # that merged or dropped a sentence breaks a run, not the order
+    by_copy = sorted(pairs, key=lambda p: p.copy_idx)
+    ordered = [by_copy[i] for i in _rising([p.source_idx for p in by_copy])]
     f: dict[str, Any] = {
         "alignment_basis": "anchors",
         "anchor_pairs": len(pairs),
@@ -366,6 +370,8 @@ def anchor_features(copy: Article, source: Article, semantic: np.ndarray,
         "anchor_run": len(run),
         "anchor_run_distinct": len(shared),
         "anchor_run_shared": [x.split(":", 1)[1] for x in shared[:12]],
+        "anchor_ordered": len(ordered),
+        "anchor_ordered_distinct": len({x for p in ordered for x in p.shared}),
         "anchor_cross_script": float(cross_script),
     }
     if run:
@@ -386,6 +392,12 @@ def anchor_evidence(f: dict[str, Any], t: dict[str, Any]) -> str:
     if run >= a["run"] and distinct >= a["run_distinct"]:
         return (f"{run} passages in a row share names and numbers in the same order on both "
                 f"sides ({distinct} distinct: {', '.join(f.get('anchor_run_shared', [])[:6])})")
+    n, nd = int(f.get("anchor_ordered", 0)), int(f.get("anchor_ordered_distinct", 0))
+    if (n >= a["ordered"] and nd >= a["ordered_distinct"]
+            and f.get("anchor_coverage", 0.0) >= a["ordered_coverage"]):
+        return (f"{n} passages share names and numbers in the same order on both sides "
+                f"({nd} distinct), {f['anchor_coverage']:.0%} of the copy's passages that "
+                "hold any")
     return ""
 
 
