@@ -20,21 +20,39 @@ counts, never the text.
 
 The tokenizer (:func:`tokens`) is shared by the build and the lookups, so both cut words
 the same way.
+
+Parsing the JSON costs ~0.12 s, a third of a new ``wiretrace trace`` process that needs the
+tables (a trace whose candidates are rewritten copies). So the first load writes the same
+counts to a small SQLite file in the cache folder (``newsstats-<digest>.sqlite``, keyed by
+the shipped file's contents, so a rebuilt table is never read stale), and later processes
+open that (about a millisecond) and look words up as they need them; a process that looks
+up many (a story build) reads a whole table into memory once. Where the cache cannot be
+written, the JSON is read as before.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
+import logging
+import os
 import re
+import sqlite3
+import threading
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-__all__ = ["TABLE_PATH", "Token", "WordStats", "load", "tokens"]
+__all__ = ["TABLE_PATH", "Token", "WordStats", "build_db", "load", "tokens"]
 
 TABLE_PATH = Path(__file__).resolve().parents[1] / "forensics" / "data" / "newsstats.json.gz"
+_DB_FORMAT = 1  # bump when the SQLite layout below changes: the cached file is rebuilt
+
+log = logging.getLogger("wiretrace.wordstats")
 
 # A word: letters with inner apostrophes or hyphens ("don't", "co-founder"); anything else
 # (digits, punctuation, line breaks) ends a run of adjacent words.
@@ -77,15 +95,55 @@ def tokens(text: str) -> Iterator[Token]:
         prev_end = m.end()
 
 
+class _Lookup:
+    """One table of the SQLite file as a read-only mapping: a key is looked up when first
+    asked and remembered. After as many lookups as a quarter of the table's rows (about what
+    reading it whole costs), the whole table is read into memory once: a cold trace asks a
+    few hundred words, a story build millions."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.Lock, table: str,
+                 columns: str, rows: int) -> None:
+        self._db, self._lock, self._rows = db, lock, rows
+        self._one = f"SELECT {columns} FROM {table} WHERE k=?"
+        self._all = f"SELECT k, {columns} FROM {table}"
+        self._seen: dict[str, tuple | None] = {}
+        self._whole = False
+        self._asked = 0
+
+    def get(self, key: str, default: Any = None) -> Any:
+        got = self._seen.get(key, self._seen)
+        if got is self._seen:
+            if self._whole:
+                return default
+            self._asked += 1
+            with self._lock:
+                if self._asked > max(2000, self._rows // 4):
+                    self._seen = {r[0]: tuple(r[1:]) for r in self._db.execute(self._all)}
+                    self._whole = True
+                    return self._seen.get(key, default)
+                row = self._db.execute(self._one, (key,)).fetchone()
+            got = self._seen[key] = tuple(row) if row is not None else None
+        return default if got is None else got
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __len__(self) -> int:
+        return self._rows
+
+
 class WordStats:
-    """Lookups into the news tables; every count is 0 for what was never seen."""
+    """Lookups into the news tables; every count is 0 for what was never seen.
+
+    ``data`` is the parsed JSON, or :func:`open_db`'s tables (looked up on demand)."""
 
     def __init__(self, data: dict) -> None:
         self.meta: dict = data["meta"]
-        self._uni: dict[str, list[int]] = data["unigrams"]
-        self._broken: dict[str, list] = data["broken"]
+        self._uni: Any = data["unigrams"]
+        self._broken: Any = data["broken"]
         self._spinner: dict[str, list] = data.get("spinner_words", {})
-        self._verbs: frozenset[str] = frozenset(data.get("verbs", ()))
+        verbs = data.get("verbs", ())
+        self._verbs: Any = verbs if isinstance(verbs, _Lookup) else frozenset(verbs)
 
     def lower(self, word: str) -> int:
         """How often ``word`` was written in lower case."""
@@ -125,11 +183,81 @@ class WordStats:
         return (got[0], got[1], got[2]) if got else None
 
 
+def _digest(path: Path) -> str:
+    return hashlib.sha1(f"{_DB_FORMAT}:".encode() + path.read_bytes()).hexdigest()[:16]
+
+
+def build_db(data: dict, dest: Path) -> None:
+    """Write the tables of ``data`` (the parsed JSON) to the SQLite file ``dest``,
+    atomically (a temporary file renamed): one b-tree per table, keyed by the word."""
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    db = sqlite3.connect(str(tmp))
+    try:
+        db.executescript("""
+            CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE uni (k TEXT PRIMARY KEY, lower INTEGER, capital INTEGER) WITHOUT ROWID;
+            CREATE TABLE broken (k TEXT PRIMARY KEY, news TEXT, n INTEGER, kept INTEGER)
+                WITHOUT ROWID;
+            CREATE TABLE verbs (k TEXT PRIMARY KEY) WITHOUT ROWID;
+        """)
+        verbs = sorted(set(data.get("verbs", ())))
+        db.executemany("INSERT INTO meta VALUES (?,?)", [
+            ("meta", json.dumps(data["meta"])),
+            ("spinner_words", json.dumps(data.get("spinner_words", {}))),
+            ("rows", json.dumps({"uni": len(data["unigrams"]), "broken": len(data["broken"]),
+                                 "verbs": len(verbs)}))])
+        db.executemany("INSERT INTO uni VALUES (?,?,?)",
+                       ((w, int(c[0]), int(c[1])) for w, c in data["unigrams"].items()))
+        db.executemany("INSERT INTO broken VALUES (?,?,?,?)",
+                       ((p, b[0], int(b[1]), int(b[2])) for p, b in data["broken"].items()))
+        db.executemany("INSERT INTO verbs VALUES (?)", ((v,) for v in verbs))
+        db.commit()
+    finally:
+        db.close()
+    os.replace(tmp, dest)
+
+
+def open_db(path: Path) -> WordStats:
+    """The tables of a file :func:`build_db` wrote, looked up as they are needed."""
+    db = sqlite3.connect("file:" + urllib.parse.quote(str(path)) + "?mode=ro&immutable=1",
+                         uri=True, check_same_thread=False)
+    lock = threading.Lock()
+    meta = dict(db.execute("SELECT k, v FROM meta").fetchall())
+    rows = json.loads(meta["rows"])
+    return WordStats({
+        "meta": json.loads(meta["meta"]),
+        "spinner_words": json.loads(meta["spinner_words"]),
+        "unigrams": _Lookup(db, lock, "uni", "lower, capital", rows["uni"]),
+        "broken": _Lookup(db, lock, "broken", "news, n, kept", rows["broken"]),
+        "verbs": _Lookup(db, lock, "verbs", "k", rows["verbs"]) if rows["verbs"] else (),
+    })
+
+
 @cache
 def load(path: Path | None = None) -> WordStats | None:
-    """The shipped tables (read once per process), or None when the file is missing."""
+    """The shipped tables (opened once per process), or None when the file is missing:
+    from the SQLite copy in the cache folder, made from the JSON on first use."""
+    from wiretrace.text.wordnet import cache_root
+
     p = path or TABLE_PATH
     if not p.is_file():
         return None
+    try:
+        db_path: Path | None = cache_root() / f"newsstats-{_digest(p)}.sqlite"
+    except (OSError, RuntimeError):  # no home folder
+        db_path = None
+    try:
+        if db_path is not None and db_path.is_file():
+            return open_db(db_path)
+    except (OSError, sqlite3.Error, KeyError, ValueError) as e:
+        log.debug("news tables: cached copy %s unreadable (%s); made again", db_path, e)
     with gzip.open(p, "rt", encoding="utf-8") as fh:
-        return WordStats(json.load(fh))
+        data = json.load(fh)
+    if db_path is not None:
+        try:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+            build_db(data, db_path)
+        except (OSError, sqlite3.Error) as e:
+            log.debug("news tables: no cached copy written (%s)", e)
+    return WordStats(data)
