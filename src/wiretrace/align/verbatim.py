@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,11 +36,14 @@ class SharedRun:
 @dataclass(frozen=True, slots=True)
 class _Words:
     words: tuple[str, ...]
-    spans: tuple[tuple[int, int], ...]
-    quoted: tuple[bool, ...]
+    starts: array  # character offset of each word
+    ends: array
+    quoted: bytes  # 1 for a word inside quotation marks
 
 
-@lru_cache(maxsize=256)
+# a query is compared with every candidate, a candidate with a few queries; texts are capped
+# at prepare.MAX_COMPARED_CHARS, so the caches stay small even for giant pages
+@lru_cache(maxsize=64)
 def _words(text: str) -> _Words:
     """A text's words with their offsets and whether each lies inside quotation marks.
 
@@ -55,14 +59,15 @@ def _words(text: str) -> _Words:
         marks.append((m.start(), state))
     ws = word_spans(text)
     offsets = [o for o, _ in marks]
-    quoted = []
-    for s, _, _ in ws:
-        k = bisect.bisect_right(offsets, s) - 1
-        quoted.append(k >= 0 and marks[k][1])
-    return _Words(tuple(w for _, _, w in ws), tuple((s, e) for s, e, _ in ws), tuple(quoted))
+    quoted = bytearray(len(ws))
+    for n, (start, _, _) in enumerate(ws):
+        k = bisect.bisect_right(offsets, start) - 1
+        quoted[n] = k >= 0 and marks[k][1]
+    return _Words(tuple(w for _, _, w in ws), array("i", (a for a, _, _ in ws)),
+                  array("i", (b for _, b, _ in ws)), bytes(quoted))
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def _windows(text: str) -> dict[tuple[str, ...], list[int]]:
     """Start positions of every unquoted ``SEED``-word window of a text."""
     w = _words(text)
@@ -111,5 +116,5 @@ def shared_run(copy_text: str, source_text: str) -> SharedRun | None:
     if best is None:
         return None
     n, i, j = best
-    return SharedRun(words=n, copy_span=(q.spans[i][0], q.spans[i + n - 1][1]),
-                     source_span=(c.spans[j][0], c.spans[j + n - 1][1]))
+    return SharedRun(words=n, copy_span=(q.starts[i], q.ends[i + n - 1]),
+                     source_span=(c.starts[j], c.ends[j + n - 1]))
