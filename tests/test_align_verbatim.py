@@ -65,3 +65,15 @@ def test_a_phrase_repeated_many_times_stays_correct() -> None:
     many = ". ".join([phrase] * 200)
     run = shared_run(many, f"Before that, {phrase} and nothing else.")
     assert run is not None and run.words == len(phrase.split())
+
+
+def test_a_page_of_one_repeated_phrase_seeds_nothing_but_a_unique_run_is_whole() -> None:
+    """Windows the source repeats more than a few times seed no run (each word of the other
+    text then lies on a few diagonals at most: the search stays linear); a run that also
+    holds words of its own is still found whole, repeated phrases included."""
+    loop = "alpha beta gamma delta epsilon zeta eta theta " * 500
+    assert shared_run(loop, loop + " end") is None
+    run = ("one two three four five six seven eight nine ten " * 3
+           + "and then a few words found only here close the run")
+    got = shared_run(f"{loop} {run}", run)
+    assert got is not None and got.words == len(run.split())

@@ -18,7 +18,7 @@ from functools import lru_cache
 from wiretrace.text.tokens import word_spans
 
 SEED = 8  # words: the shortest run looked for (runs grow from a shared 8-word window)
-_MAX_SEEDS = 8  # source positions kept per window: a repeated phrase must not go quadratic
+_MAX_SEEDS = 4  # a window found more often than this in the source seeds no run
 _OPEN, _CLOSE, _BOTH = "“«„", "”»", '"'
 _MARK = re.compile(f"[\\n{_OPEN}{_CLOSE}{_BOTH}]")
 
@@ -69,25 +69,24 @@ def _words(text: str) -> _Words:
 
 @lru_cache(maxsize=16)
 def _windows(text: str) -> dict[tuple[str, ...], list[int]]:
-    """Start positions of every unquoted ``SEED``-word window of a text."""
+    """Start positions of every unquoted ``SEED``-word window of a text, for windows found
+    at most ``_MAX_SEEDS`` times in it. A window repeated more often (a phrase the page
+    repeats) seeds nothing: each word of the other text then lies on at most that many
+    diagonals, which keeps the search linear."""
     w = _words(text)
     out: dict[tuple[str, ...], list[int]] = {}
-    n = len(w.words)
     clear = 0  # unquoted words in a row ending at position i
-    for i in range(n):
+    for i in range(len(w.words)):
         clear = 0 if w.quoted[i] else clear + 1
         if clear >= SEED:
-            key = w.words[i - SEED + 1:i + 1]
-            starts = out.setdefault(key, [])
-            if len(starts) < _MAX_SEEDS:
-                starts.append(i - SEED + 1)
-    return out
+            out.setdefault(w.words[i - SEED + 1:i + 1], []).append(i - SEED + 1)
+    return {k: v for k, v in out.items() if len(v) <= _MAX_SEEDS}
 
 
 def shared_run(copy_text: str, source_text: str) -> SharedRun | None:
     """The longest run of at least ``SEED`` unquoted words found word for word in both
-    texts (case and accents folded), or None. Linear in the texts' lengths but for
-    phrases repeated more than ``_MAX_SEEDS`` times."""
+    texts (case and accents folded), or None. Linear in the texts' lengths; a run made
+    only of phrases the source repeats more than ``_MAX_SEEDS`` times is not found."""
     if not copy_text or not source_text:
         return None
     q, c = _words(copy_text), _words(source_text)
