@@ -60,9 +60,9 @@ def direction_score(
         why.append("one text is the other's opening (a teaser, a first take or a truncated "
                    "copy): its length says nothing of which came first")
     elif cq - cc > 0.25:
-        vote(0.5, f"the query is covered by the candidate ({cq:.0%} vs {cc:.0%}): a subset")
+        vote(1.0, f"the query is covered by the candidate ({cq:.0%} vs {cc:.0%}): a subset")
     elif cc - cq > 0.25:
-        vote(-0.5, f"the candidate is covered by the query ({cc:.0%} vs {cq:.0%}): a subset")
+        vote(-1.0, f"the candidate is covered by the query ({cc:.0%} vs {cq:.0%}): a subset")
     sq, sc = quick_signs(query), quick_signs(candidate)
     if sq - sc >= 1.0:
         vote(min(2.0, sq - sc), "the query shows more signs of a disguised copy")
