@@ -82,19 +82,96 @@ def test_an_ingest_stopped_before_its_index_save_loses_no_vector(tmp_path: Path,
     assert np.array_equal(_held(again, rowids), made)
 
 
-def test_the_inverted_file_holds_vectors_not_residuals(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def _step(index: object) -> float:
+    """The widest step of an 8-bit inverted file's codes (its largest dimension range /
+    255): no held vector is further than half of it from the fingerprint, per dimension."""
+    import faiss
+
+    ivf = _ivf_of(index)
+    trained = faiss.vector_to_array(ivf.sq.trained).reshape(2, -1)  # mins, then ranges
+    return float(trained[1].max()) / 255
+
+
+def test_the_inverted_file_holds_8bit_codes_of_the_vectors(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """Not residuals from a centroid: each passage's vector itself, in 8-bit codes (half
+    float16's bytes), so what it gives back is close to the fingerprint, not equal; a
+    store that saves one is marked schema version 3."""
     monkeypatch.setattr(store_module, "IVF_MIN_PASSAGES", 150)
     monkeypatch.setattr(store_module, "_ivf_lists", lambda n: 8)
     engine = Wiretrace(tmp_path / "store")
     engine.add(_articles())
     ivf = _ivf_of(engine.store._index)
-    assert ivf is not None and not ivf.by_residual
+    assert ivf is not None and not ivf.by_residual and ivf.code_size == 512
+    assert store_module._is_8bit(engine.store._index)
+    assert not store_module._exact(engine.store._index)
     rowids, made = _made(engine)
-    assert np.array_equal(_held(engine, rowids), made)
+    held = _held(engine, rowids).astype(np.float32)
+    err = np.abs(held - made.astype(np.float32)).max()
+    assert 0 < err <= _step(engine.store._index) / 2 + 1e-3
+    got = engine.store.passage_vectors(rowids)
+    assert got is not None and np.array_equal(got, held.astype(np.float16))
+    assert engine.store._meta("schema_version") == "3"
     engine.store.close()
     again = Wiretrace(tmp_path / "store", create=False)  # saved and loaded, checked
-    assert np.array_equal(_held(again, rowids), made)
+    assert np.array_equal(_held(again, rowids), held.astype(np.float16))
+
+
+def test_compact_turns_a_float16_inverted_file_into_8bit_codes_in_the_same_lists(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A version-2 store's inverted file of float16 vectors opens and traces as it is;
+    ``compact`` rewrites it as 8-bit codes, every passage in the list it was in, the file
+    about half as big, the store marked 3 (an older wiretrace refuses it)."""
+    import faiss
+
+    monkeypatch.setattr(store_module, "IVF_MIN_PASSAGES", 150)
+    monkeypatch.setattr(store_module, "_ivf_lists", lambda n: 8)
+    arts = _articles()
+    engine = Wiretrace(tmp_path / "store")
+    engine.add(arts)
+    rowids, made = _made(engine)
+    store = engine.store
+    fp16 = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(512), 512, 8,
+                                         faiss.ScalarQuantizer.QT_fp16,
+                                         faiss.METRIC_INNER_PRODUCT)
+    fp16.by_residual = False  # as version 2 built it
+    fp16.train(made.astype(np.float32))
+    fp16.add_with_ids(made.astype(np.float32), np.asarray(rowids, dtype=np.int64))
+    store_module._tune(fp16)
+    store._index, store._index_last = fp16, None
+    with store._tx():
+        store.db.execute("UPDATE meta SET value='2' WHERE key='schema_version'")
+    store._version = 2
+    store._write_index(wait=True)
+    queries = [Article(id=f"q{i}", text=arts[i].text + "\n\nA line the copier added.")
+               for i in (0, 3, 7)]
+    before = [[(r.source_id, r.kind) for r in engine.trace(q).sources] for q in queries]
+    store.close()
+
+    def lists(index: object) -> dict[int, int]:
+        ivf = _ivf_of(index)
+        return {int(i): k for k in range(ivf.nlist) for i in faiss.rev_swig_ptr(
+            ivf.invlists.get_ids(k), ivf.invlists.list_size(k))}
+
+    old = Wiretrace(tmp_path / "store", create=False)
+    assert old.store._version == 2 and store_module._exact(old.store._index)
+    got = old.store.passage_vectors(rowids)
+    assert got is not None and np.array_equal(got, made)  # version 2: exact, as it was
+    in_lists = lists(old.store._index)
+    size = (tmp_path / "store" / "passages.faiss").stat().st_size
+    old.store.compact()
+    assert store_module._is_8bit(old.store._index)
+    assert lists(old.store._index) == in_lists
+    assert (tmp_path / "store" / "passages.faiss").stat().st_size < 0.6 * size
+    old.store.close()
+    again = Wiretrace(tmp_path / "store", create=False)
+    again.store._sync_index()
+    assert again.store._version == 3 and store_module._is_8bit(again.store._index)
+    after = [[(r.source_id, r.kind) for r in again.trace(q).sources] for q in queries]
+    assert after == before
+    assert again.store.db.execute("SELECT value FROM meta WHERE key='schema_version'"
+                                  ).fetchone()[0] == "3"
 
 
 def test_an_older_store_that_keeps_vectors_in_sqlite_still_works(tmp_path: Path) -> None:
@@ -122,9 +199,9 @@ def test_an_older_store_that_keeps_vectors_in_sqlite_still_works(tmp_path: Path)
 def test_compact_rewrites_an_older_store_smaller_with_the_same_answers(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An older store: float16 copies in SQLite, an inverted file of residuals, float16 full
-    vectors, rowid tables for terms and band keys. Compacted, it traces the same (the
-    inverted file is kept: its vectors are residuals, so a stored article's own vectors are
-    encoded again from its text, exactly)."""
+    vectors, rowid tables for terms and band keys. Compacted, it traces the same; its
+    inverted file holds 8-bit codes of the vectors (read from SQLite's copies) in the same
+    lists."""
     import faiss
 
     monkeypatch.setattr(store_module, "IVF_MIN_PASSAGES", 150)
@@ -178,15 +255,21 @@ def test_compact_rewrites_an_older_store_smaller_with_the_same_answers(
                                              (table,)).fetchone()[0]
     assert db.execute("SELECT count(*) FROM profiles WHERE length(full) % 512 != 1"
                       ).fetchone()[0] == 0
-    assert _ivf_of(old.store._index).by_residual
+    assert not _ivf_of(old.store._index).by_residual
+    assert store_module._is_8bit(old.store._index)
     old.store.close()
     again = Wiretrace(tmp_path / "store", create=False)
     got = again.store.passage_vectors(rowids)
-    assert got is not None and np.array_equal(got, made)
+    assert got is not None
+    err = np.abs(got.astype(np.float32) - made.astype(np.float32)).max()
+    assert 0 < err <= _step(again.store._index) / 2 + 1e-3
     after = [[(r.source_id, r.kind, r.confidence) for r in again.trace(q).relations]
              for q in queries]
     for a, b in zip(after, before, strict=True):
-        assert a == b, "\n".join(f"{x} {y}" for x, y in zip(a, b, strict=False))
+        # the same relations but for the unrelated articles that fill the last candidate
+        # places: their retrieval scores are near-ties the 8-bit codes reorder
+        assert len(a) == len(b)
+        assert [x for x in a if x[1] != "unrelated"] == [x for x in b if x[1] != "unrelated"]
 
 
 def test_a_mapped_index_is_copied_before_passages_are_added(tmp_path: Path) -> None:
@@ -255,9 +338,10 @@ def test_an_older_store_is_marked_current_when_it_first_gets_passages(tmp_path: 
     old = Wiretrace(tmp_path / "store", create=False)
     assert old.store._version == 1 and old.trace(arts[0]).candidates >= 0
     old.add(arts[2:3])
-    assert old.store._meta("schema_version") == str(store_module.SCHEMA_VERSION) == "2"
+    assert old.store._meta("schema_version") == "2"  # 3 only once it has an 8-bit index
+    future = str(store_module.SCHEMA_VERSION + 1)
     with old.store._tx():
-        old.store.db.execute("UPDATE meta SET value='3' WHERE key='schema_version'")
+        old.store.db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (future,))
     old.store.close()
-    with pytest.raises(store_module.StoreError, match="schema version 3"):
+    with pytest.raises(store_module.StoreError, match=f"schema version {future}"):
         Wiretrace(tmp_path / "store", create=False)

@@ -2,7 +2,8 @@
 
 SQLite (WAL, one transaction per batch) is the source of truth: articles, passages,
 MinHash signatures, entity terms, relations, kept full-model vectors (int8). The static-tier
-passage vectors (float16) are kept once, in the FAISS index file, saved atomically with a
+passage vectors are kept once, in the FAISS index file (float16; 8-bit codes in the inverted
+file of a large store), saved atomically with a
 watermark (the last passage rowid it holds); on open, rows past the watermark are added,
 their vectors encoded again from the passage texts (the static encoder is deterministic:
 the same bytes as at ingest). A store made before that keeps a float16 copy of each in
@@ -52,9 +53,13 @@ from wiretrace.text.normalize import folded_digest
 
 #: 2: the static vectors are kept in the index file only (version 1 kept a copy in SQLite,
 #: which this version still reads; a version-1 store is marked 2 when this version first
-#: stores passages in it, so an older wiretrace refuses it instead of failing on them)
-SCHEMA_VERSION = 2
-_READABLE_VERSIONS = (1, 2)
+#: stores passages in it, so an older wiretrace refuses it instead of failing on them).
+#: 3: the inverted file of a large store keeps 8-bit codes, close to the fingerprints but
+#: not equal (version 2's kept float16, exact, and still works as it is); a store is marked
+#: 3 when this version first saves such an index (``compact``, or a retrain as the store
+#: grows), so an older wiretrace, which would take its vectors for exact ones, refuses it.
+SCHEMA_VERSION = 3
+_READABLE_VERSIONS = (1, 2, 3)
 DB_NAME = "wiretrace.sqlite"
 INDEX_NAME = "passages.faiss"
 _DIM = 512
@@ -223,6 +228,28 @@ def _new_index() -> Any:
         _DIM, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT))
 
 
+def _new_ivf(quantizer: Any, nlist: int) -> Any:
+    """An empty inverted file over ``quantizer``'s lists that keeps each passage's vector
+    itself (not a residual from its list's centroid) in 8-bit codes: each dimension's range
+    learnt when it is trained, 512 bytes a passage where float16 took 1,024 (at 20,000
+    articles the index was half of a store's bytes). Retrieval keeps what it found
+    (``bench/results/index.md``)."""
+    import faiss
+
+    ivf = faiss.IndexIVFScalarQuantizer(quantizer, _DIM, nlist, faiss.ScalarQuantizer.QT_8bit,
+                                        faiss.METRIC_INNER_PRODUCT)
+    ivf.by_residual = False
+    return ivf
+
+
+def _is_8bit(index: Any) -> bool:
+    """Whether ``index`` is an inverted file of 8-bit codes (schema version 3)."""
+    import faiss
+
+    sq = getattr(_ivf_of(index), "sq", None)
+    return sq is not None and sq.qtype == faiss.ScalarQuantizer.QT_8bit
+
+
 def _reserve(index: Any, total: int) -> None:
     """Grow the index's vector storage once to ``total`` rows: added batch by batch it
     doubles as it goes, and each doubling briefly holds the old and the new copy (a 10 MB
@@ -287,9 +314,13 @@ def _ids_digest(ids: np.ndarray) -> str:
 
 def _exact(index: Any) -> bool:
     """Whether ``index`` gives back each passage's float16 vector exactly (the exhaustive
-    index, or an inverted file that stores vectors, not residuals from a centroid)."""
+    index, or an inverted file of float16 vectors, not residuals from a centroid)."""
+    import faiss
+
     ivf = _ivf_of(index)
-    return ivf is None or not ivf.by_residual
+    sq = getattr(ivf, "sq", None)
+    return ivf is None or (not ivf.by_residual and sq is not None
+                           and sq.qtype == faiss.ScalarQuantizer.QT_fp16)
 
 
 def _reconstruct(index: Any, ids: list[int]) -> np.ndarray:
@@ -630,13 +661,14 @@ class Store:
         if pending:
             self._sync_index(pending)
 
-    def _mark_current(self) -> None:
-        """Inside a write: mark a version-1 store as this version's (it is about to hold
-        passages whose vectors only the index keeps)."""
-        if self._version < SCHEMA_VERSION:
+    def _mark_current(self, version: int = 2) -> None:
+        """Inside a write: mark the store at least ``version``: 2 when it is about to hold
+        passages whose vectors only the index keeps, 3 when its index is about to be an
+        inverted file of 8-bit codes."""
+        if self._version < version:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
-                            (str(SCHEMA_VERSION),))
-            self._version = SCHEMA_VERSION
+                            (str(version),))
+            self._version = version
 
     def _add_republication(self, art: Article, of_article: int) -> None:
         self.db.execute(
@@ -752,7 +784,9 @@ class Store:
 
     def passage_vectors(self, rowids: list[int]) -> np.ndarray | None:
         """The static-tier vectors (float16, as fingerprinted) of these passages, in this
-        order; ``None`` when one is not stored."""
+        order; ``None`` when one is not stored. An inverted file of 8-bit codes gives back
+        close vectors, not the fingerprints (a trace by id then loads no encoder: ~0.3 s of
+        a new process)."""
         if not rowids:
             return np.zeros((0, _DIM), dtype=np.float16)
         got: dict[int, Any] = {}
@@ -769,7 +803,7 @@ class Store:
         with self._lock:  # the index is not added to while it is read
             if self._sync_index() and not self.readonly:
                 self._write_index(wait=False)
-            return self._vectors(rows, old=self._index)
+            return self._vectors(rows, old=self._index, close=True)
 
     # -- full-model vectors (the costly part of an article's comparison profile) -----------
     def load_full(self, rowid: int, digest: str, n: int) -> np.ndarray | None:
@@ -820,11 +854,13 @@ class Store:
     def compact(self) -> dict[str, int]:
         """Rewrite a store made by an older wiretrace in the current, smaller form, then
         ``VACUUM`` it; the file sizes before and after. The static vectors are then kept in
-        the index file only (SQLite's float16 copies go; an inverted file of residuals
-        stays as it is, so retrieval does not change, and a vector it cannot give back
-        exactly is encoded again from its text), float16 full-model vectors become int8
+        the index file only (SQLite's float16 copies go), float16 full-model vectors become int8
         codes (as new ones are kept), and the term and LSH band tables become one b-tree
-        each. Safe to stop: each step leaves a store that works; run it again."""
+        each. An inverted file of float16 vectors (or of residuals, as the first ones were)
+        becomes one of 8-bit codes in the same lists: half the index file; its vectors are
+        close to the fingerprints, not equal, so retrieval may move a little
+        (``bench/results/index.md``). Safe to stop: each step leaves a store that works;
+        run it again."""
         if self.readonly:
             raise StoreError(f"{self.path}: opened read-only; it cannot be compacted")
         db_file, index_file = self.path / DB_NAME, self.path / INDEX_NAME
@@ -835,6 +871,10 @@ class Store:
 
         before = sizes()
         self._sync_index()
+        if _ivf_of(self._index) is not None and not _is_8bit(self._index):
+            with self._lock:  # while SQLite's copies (if any) are there to read
+                self._index = self._ivf_in_8bit(self._index)
+                self._index_mapped = False
         self._write_index(wait=True)  # before the copies go: a stop here loses nothing
         with self._tx():
             self._mark_current()
@@ -1061,16 +1101,19 @@ class Store:
         return last
 
     def _vectors(self, rows: list[Any], pending: dict[int, np.ndarray] | None = None,
-                 old: Any = None) -> np.ndarray:
+                 old: Any = None, close: bool = False) -> np.ndarray:
         """The static-tier vectors (float16) of passage ``rows`` (rowid, article, start, end,
         vec): just stored by this process (``pending``), kept in SQLite by an older store,
-        held exactly by ``old`` (an index being replaced), or else encoded again from the
-        passage's text. The static encoder is deterministic, so an encoded vector is the one
-        the passage was stored with; a new store keeps no copy in SQLite (1 KB a passage)."""
+        held exactly by ``old`` (an index being replaced; with ``close``, also an inverted
+        file of 8-bit codes, whose vectors are close, not exact), or else encoded again
+        from the passage's text. The static encoder is deterministic, so an encoded vector
+        is the one the passage was stored with; a new store keeps no copy in SQLite (1 KB a
+        passage)."""
         out = np.empty((len(rows), _DIM), dtype=np.float16)
         todo: list[int] = []
         from_old: list[int] = []
-        exact_old = old is not None and _exact(old) and old.ntotal > 0
+        exact_old = old is not None and old.ntotal > 0 and (
+            _exact(old) or (close and _is_8bit(old)))
         for i, (rowid, _a, _s, _e, blob) in enumerate(rows):
             if pending is not None and rowid in pending:
                 out[i] = pending[rowid]
@@ -1125,9 +1168,9 @@ class Store:
 
     def _build_ivf(self, total: int, pending: dict[int, np.ndarray] | None = None,
                    old: Any = None) -> Any:
-        """An empty inverted file trained on a sample of the stored passages: float16
-        vectors (themselves, not residuals: the file holds each passage's exact vector) in
-        ``_ivf_lists(total)`` lists, searched ``nprobe`` lists deep."""
+        """An empty inverted file trained on a sample of the stored passages: 8-bit codes
+        of the vectors themselves (``_new_ivf``) in ``_ivf_lists(total)`` lists, searched
+        ``nprobe`` lists deep."""
         import faiss
 
         nlist = _ivf_lists(total)
@@ -1140,13 +1183,39 @@ class Store:
                                 for i in range(0, len(rows), 8192)]).astype(np.float32)
         log.info("%s: %s passages: the vector index becomes an inverted file of %s lists",
                  self.path, f"{total:,}", nlist)
-        ivf = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(_DIM), _DIM, nlist,
-                                            faiss.ScalarQuantizer.QT_fp16,
-                                            faiss.METRIC_INNER_PRODUCT)
-        ivf.by_residual = False
+        ivf = _new_ivf(faiss.IndexFlatIP(_DIM), nlist)
         ivf.train(train)
         _tune(ivf)
         self._ivf_record = json.dumps({"trained_for": total, "lists": nlist})
+        return ivf
+
+    def _ivf_in_8bit(self, old: Any) -> Any:
+        """``old`` (an inverted file of float16 vectors or residuals) as 8-bit codes of the
+        vectors in the very same lists (its centroids kept, so each passage stays in its
+        list): the codes' ranges learnt on the sample ``_build_ivf`` takes; the vectors
+        from SQLite's copies (an older store), read from ``old`` when it holds them
+        exactly, else encoded again from the texts (the fingerprints, exactly)."""
+        import faiss
+
+        ivf_old = _ivf_of(old)
+        centroids = faiss.downcast_index(ivf_old.quantizer).reconstruct_n(0, ivf_old.nlist)
+        quantizer = faiss.IndexFlatIP(_DIM)
+        quantizer.add(centroids)
+        ivf = _new_ivf(quantizer, ivf_old.nlist)
+        sql = "SELECT rowid, article, start, end, vec FROM passages"
+        ids = [r[0] for r in self.db.execute("SELECT rowid FROM passages ORDER BY rowid")]
+        want = min(len(ids), 64 * ivf_old.nlist)
+        picked = ids[::max(1, len(ids) // max(want, 1))][:want]
+        sample = [r for lo in range(0, len(picked), 900) for r in self.db.execute(
+            f"{sql} WHERE rowid IN ({','.join('?' * len(picked[lo:lo + 900]))}) ORDER BY "
+            "rowid", picked[lo:lo + 900])]
+        ivf.train(np.concatenate([self._vectors(sample[i:i + 8192], old=old)
+                                  for i in range(0, len(sample), 8192)]).astype(np.float32))
+        rows = self.db.execute(f"{sql} ORDER BY rowid")
+        while batch := rows.fetchmany(8192):
+            at = np.fromiter((r[0] for r in batch), dtype=np.int64, count=len(batch))
+            ivf.add_with_ids(self._vectors(batch, old=old).astype(np.float32), at)
+        _tune(ivf)
         return ivf
 
     def _load_index(self) -> Any:
@@ -1261,6 +1330,8 @@ class Store:
                 self.db.execute("PRAGMA busy_timeout=0")
             try:
                 with self._tx():
+                    if _is_8bit(self._index):
+                        self._mark_current(3)
                     if self._meta("store_id") is None:  # a store made before store ids
                         self.db.execute("INSERT INTO meta VALUES ('store_id', ?)",
                                         (uuid.uuid4().hex,))
