@@ -1,9 +1,10 @@
 """Exhaustive vs inverted-file passage index on a large store: time and what is lost.
 
-A store past ``IVF_MIN_PASSAGES`` searches an inverted file (IVF) of float16 vectors
-instead of every passage. For ``--queries`` stored articles drawn at random, this searches
-their passages both ways (the store's own vectors, ``k_passages`` neighbours each, as
-retrieval does) and reports:
+A store past ``IVF_MIN_PASSAGES`` searches an inverted file (IVF) of 8-bit codes (float16
+before schema version 3) instead of every passage. For ``--queries`` stored articles drawn
+at random, this searches their passages both ways (the store's own vectors, ``k_passages``
+neighbours each, as retrieval does) and reports, for each list count and code (``--codes``:
+float16, and 8-bit codes in the very same lists, as ``wiretrace compact`` makes them):
 
 * search time per article (all its passages in one call), exhaustive and IVF;
 * passage recall: the share of the exhaustive neighbours above the vote floor that the IVF
@@ -11,10 +12,15 @@ retrieval does) and reports:
 * candidate recall: the share of the exhaustive semantic top-``n_semantic`` articles (the
   votes retrieval ranks by) that the IVF votes also rank in their top ``n_semantic``.
 
+With 8-bit codes a second row queries with the vectors the index gives back (close to the
+fingerprints, not equal), as a trace of a stored article by id does. The fingerprints are
+read from SQLite (an older store) or the index; give a store whose index is not 8-bit.
+
 The store is any wiretrace store folder (e.g. one ``bench/stories_eval.py cost`` leaves,
 or ``wiretrace ingest`` of a crawl); it is opened read-only and nothing is written.
 
 Run:  .venv/bin/python bench/index_eval.py --store DIR [--queries 300] [--lists 0,512,1024]
+      [--codes fp16,8bit]
 Writes bench/results/index.md and bench/results/index.json. Not a test.
 
 ``--disk`` measures instead what the store costs on disk per passage, SQLite table by table
@@ -25,6 +31,15 @@ traces holds). It rewrites the store: give it a copy.
 
 Run:  .venv/bin/python bench/index_eval.py --disk --store COPY_DIR
 Writes bench/results/disk.md and bench/results/disk.json.
+
+``--traces A B`` traces the same ``--queries`` stored articles (by id, in one warm engine per
+store) on two copies of a store that differ in their index (e.g. before and after
+``wiretrace compact``) and counts what moved: the first source, every source, every relation
+but ``unrelated``, the candidate set. Opens both read-write (a trace keeps full-model
+vectors): give copies.
+
+Run:  .venv/bin/python bench/index_eval.py --traces A_DIR B_DIR [--labels a,b] [--queries 300]
+Writes bench/results/index_traces.md and .json (``--append`` adds a row to them).
 """
 
 from __future__ import annotations
@@ -44,16 +59,27 @@ OUT = Path(__file__).with_name("results")
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--store", type=Path, required=True)
+    ap.add_argument("--store", type=Path)
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--lists", default="0", help="IVF list counts to try; 0 = the store's rule")
     ap.add_argument("--nprobe", default="0", help="nprobe values to try; 0 = the store's rule")
+    ap.add_argument("--codes", default="fp16,8bit",
+                    help="IVF codes to try: fp16 (schema 2), 8bit (schema 3, the same lists)")
     ap.add_argument("--disk", action="store_true",
                     help="bytes per passage, compacted and with full vectors kept (rewrites "
                     "the store: give it a copy)")
+    ap.add_argument("--traces", nargs=2, metavar="DIR", help="two copies of a store to trace")
+    ap.add_argument("--labels", default="A,B", help="names of the two --traces stores")
+    ap.add_argument("--append", action="store_true", help="add to index_traces.md/.json")
+    ap.add_argument("--note", default="", help="--disk: what the store given is (one line)")
     a = ap.parse_args()
+    if a.store is None and not a.traces:
+        ap.error("--store is required (or --traces A B)")
     if a.disk:
-        disk(a.store)
+        disk(a.store, a.note)
+        return
+    if a.traces:
+        traces([Path(x) for x in a.traces], a.labels.split(","), a.queries, a.append)
         return
 
     import faiss
@@ -61,7 +87,15 @@ def main() -> None:
     from wiretrace.fingerprint import Fingerprinter
     from wiretrace.retrieve import RetrieveConfig, semantic_votes
     from wiretrace.store import open_store
-    from wiretrace.store.sqlite import _DIM, _ivf_lists, _new_index, _tune
+    from wiretrace.store.sqlite import (
+        _DIM,
+        _is_8bit,
+        _ivf_lists,
+        _new_index,
+        _new_ivf,
+        _reconstruct,
+        _tune,
+    )
 
     cfg = RetrieveConfig()
     store = open_store(a.store, Fingerprinter().config, readonly=True)
@@ -72,6 +106,8 @@ def main() -> None:
     del rows
     got = store.passage_vectors(ids.tolist())  # SQLite's copy (older stores) or the index's
     assert got is not None
+    if _is_8bit(store._index):
+        print("warning: the store's index is 8-bit: its vectors are close, not the fingerprints")
     vecs = got.reshape(-1, _DIM)
     n = len(ids)
     rng = np.random.default_rng(0)
@@ -82,12 +118,13 @@ def main() -> None:
     for lo in range(0, n, 16384):
         flat.add_with_ids(vecs[lo:lo + 16384].astype(np.float32), ids[lo:lo + 16384])
 
-    def run(index: Any) -> tuple[float, list[Any], list[dict[int, float]]]:
+    def run(index: Any, qs: list[np.ndarray] = queries
+            ) -> tuple[float, list[Any], list[dict[int, float]]]:
         store._index, store._index_last = index, int(ids[-1])
         t = time.perf_counter()
-        res = [index.search(q, cfg.k_passages) for q in queries]
-        took = (time.perf_counter() - t) / len(queries)
-        votes = [semantic_votes(store, q, cfg.k_passages, cfg.floor)[0] for q in queries]
+        res = [index.search(q, cfg.k_passages) for q in qs]
+        took = (time.perf_counter() - t) / len(qs)
+        votes = [semantic_votes(store, q, cfg.k_passages, cfg.floor)[0] for q in qs]
         return took, res, votes
 
     def top(v: dict[int, float], exclude: int) -> set[int]:
@@ -105,39 +142,56 @@ def main() -> None:
                                  check=False).stdout.strip(),
     }
     for nlist in [int(x) or _ivf_lists(n) for x in a.lists.split(",")]:
-        ivf = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(_DIM), _DIM, nlist,
-                                            faiss.ScalarQuantizer.QT_fp16,
-                                            faiss.METRIC_INNER_PRODUCT)
+        fp16 = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(_DIM), _DIM, nlist,
+                                             faiss.ScalarQuantizer.QT_fp16,
+                                             faiss.METRIC_INNER_PRODUCT)
+        fp16.by_residual = False  # as the store built it (schema 2)
         sample = vecs[:: max(1, n // (64 * nlist))][: 64 * nlist].astype(np.float32)
         t = time.perf_counter()
-        ivf.train(sample)
+        fp16.train(sample)
         train_s = time.perf_counter() - t
-        t = time.perf_counter()
-        for lo in range(0, n, 16384):
-            ivf.add_with_ids(vecs[lo:lo + 16384].astype(np.float32), ids[lo:lo + 16384])
-        add_s = time.perf_counter() - t
-        for nprobe in [int(x) for x in a.nprobe.split(",")]:
-            _tune(ivf)
-            if nprobe:
-                ivf.nprobe = nprobe
-            took, res, votes = run(ivf)
-            hit = tot = 0
-            for (d0, i0), (_, i1) in zip(flat_res, res, strict=True):
-                for qi in range(len(i0)):
-                    want = {p for d, p in zip(d0[qi], i0[qi], strict=True) if d >= cfg.floor}
-                    hit += len(want & set(i1[qi]))
-                    tot += len(want)
-            cand_hit = cand_tot = 0
-            for x, v0, v1 in zip(arts, flat_votes, votes, strict=True):
-                want = top(v0, int(x))
-                cand_hit += len(want & top(v1, int(x)))
-                cand_tot += len(want)
-            out["runs"].append({
-                "lists": nlist, "nprobe": ivf.nprobe, "train_s": round(train_s, 1),
-                "add_s": round(add_s, 1), "ms_per_article": round(1000 * took, 1),
-                "passage_recall": round(hit / max(1, tot), 4),
-                "candidate_recall": round(cand_hit / max(1, cand_tot), 4)})
-            print(out["runs"][-1], flush=True)
+        for codes in a.codes.split(","):
+            if codes == "fp16":
+                ivf = fp16
+            else:  # the same lists (centroids), 8-bit codes trained on the same sample
+                quantizer = faiss.IndexFlatIP(_DIM)
+                quantizer.add(faiss.downcast_index(fp16.quantizer).reconstruct_n(0, nlist))
+                ivf = _new_ivf(quantizer, nlist)
+                ivf.train(sample)
+            t = time.perf_counter()
+            for lo in range(0, n, 16384):
+                ivf.add_with_ids(vecs[lo:lo + 16384].astype(np.float32), ids[lo:lo + 16384])
+            add_s = time.perf_counter() - t
+            asked = [("fingerprints", queries)]
+            if codes != "fp16":
+                asked.append(("held by the index", [
+                    _reconstruct(ivf, ids[owner == x].tolist()) for x in arts]))
+            for nprobe in [int(x) for x in a.nprobe.split(",")]:
+                _tune(ivf)
+                if nprobe:
+                    ivf.nprobe = nprobe
+                for asked_as, qs in asked:
+                    took, res, votes = run(ivf, qs)
+                    hit = tot = 0
+                    for (d0, i0), (_, i1) in zip(flat_res, res, strict=True):
+                        for qi in range(len(i0)):
+                            want = {p for d, p in zip(d0[qi], i0[qi], strict=True)
+                                    if d >= cfg.floor}
+                            hit += len(want & set(i1[qi]))
+                            tot += len(want)
+                    cand_hit = cand_tot = 0
+                    for x, v0, v1 in zip(arts, flat_votes, votes, strict=True):
+                        want = top(v0, int(x))
+                        cand_hit += len(want & top(v1, int(x)))
+                        cand_tot += len(want)
+                    out["runs"].append({
+                        "lists": nlist, "nprobe": ivf.nprobe, "codes": codes,
+                        "bytes_per_passage": int(ivf.code_size) + 8, "query": asked_as,
+                        "train_s": round(train_s, 1), "add_s": round(add_s, 1),
+                        "ms_per_article": round(1000 * took, 1),
+                        "passage_recall": round(hit / max(1, tot), 4),
+                        "candidate_recall": round(cand_hit / max(1, cand_tot), 4)})
+                    print(out["runs"][-1], flush=True)
     out["load_after"] = round(os.getloadavg()[0], 1)
     (OUT / "index.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     lines = [
@@ -148,10 +202,12 @@ def main() -> None:
         f"2 cores shared with other jobs (load {out['load_before']} → {out['load_after']}).",
         "", f"Exhaustive (float16, every passage): **{out['exhaustive_ms_per_article']} ms** "
         "per article.", "",
-        "| lists | nprobe | train s | add s | ms per article | passage recall (above floor) "
-        "| candidate recall (semantic top 12) |", "|---|---|---|---|---|---|---|"]
+        "| lists | nprobe | codes (bytes a passage) | queried with | train s | add s "
+        "| ms per article | passage recall (above floor) | candidate recall (semantic top 12) |",
+        "|---|---|---|---|---|---|---|---|---|"]
     for r in out["runs"]:
-        lines.append(f"| {r['lists']} | {r['nprobe']} | {r['train_s']} | {r['add_s']} | "
+        lines.append(f"| {r['lists']} | {r['nprobe']} | {r['codes']} ({r['bytes_per_passage']}) "
+                     f"| {r['query']} | {r['train_s']} | {r['add_s']} | "
                      f"**{r['ms_per_article']}** | {r['passage_recall']:.3f} | "
                      f"{r['candidate_recall']:.3f} |")
     (OUT / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -241,7 +297,7 @@ def _keep_full_vectors(engine: Any) -> int:
     return n
 
 
-def disk(store_dir: Path) -> None:
+def disk(store_dir: Path, note: str = "") -> None:
     """Measure, compact, keep every article's full vectors, measure again (a copy!)."""
     from wiretrace.engine import Wiretrace
 
@@ -266,7 +322,7 @@ def disk(store_dir: Path) -> None:
     out = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "commit": commit,
            "store": str(store_dir), "compact_s": round(compact_s, 1),
            "profiles_filled": n, "fill_s": round(fill_s, 1), "load_before": round(load0, 1),
-           "load_after": round(os.getloadavg()[0], 1), "states": states}
+           "load_after": round(os.getloadavg()[0], 1), "note": note, "states": states}
     (OUT / "disk.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     names = list(states)
     first = states[names[0]]
@@ -277,7 +333,7 @@ def disk(store_dir: Path) -> None:
         f"of {first['articles']:,} articles / {first['passages']:,} passages; 2 cores shared "
         f"with other jobs (load {out['load_before']} → {out['load_after']}). `wiretrace "
         f"compact` took {out['compact_s']} s; keeping the full-model vectors of all {n:,} "
-        f"articles took {out['fill_s']} s.", "",
+        f"articles took {out['fill_s']} s." + (f" {note}" if note else ""), "",
         "| bytes per passage | " + " | ".join(names) + " |",
         "|---|" + "---|" * len(names)]
     for p in parts:
@@ -288,6 +344,65 @@ def disk(store_dir: Path) -> None:
     lines.append("| articles with full vectors kept | " + " | ".join(
         f"{st['articles_profiled']:,}" for st in states.values()) + " |")
     (OUT / "disk.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+def traces(stores: list[Path], labels: list[str], n: int, append: bool) -> None:
+    """Trace the same stored articles on two copies of a store; count what moved."""
+    import random
+
+    from wiretrace.data import DERIVED_KINDS
+    from wiretrace.engine import Wiretrace
+
+    load0 = os.getloadavg()[0]
+    engines = [Wiretrace(s, create=False) for s in stores]
+    ids = sorted(engines[0].store.ids())
+    picks = random.Random(11).sample(ids, min(n, len(ids)))
+    same = {"first source": 0, "every source": 0, "every relation but unrelated": 0,
+            "candidate set": 0}
+    moved: list[dict[str, Any]] = []
+    t = time.perf_counter()
+    for aid in picks:
+        got = []
+        for e in engines:
+            art = e.store.get(aid)
+            assert art is not None
+            rels = e.trace(art).relations
+            got.append({
+                "sources": [(r.source_id, r.kind) for r in rels if r.kind in DERIVED_KINDS],
+                "relations": [(r.source_id, r.kind) for r in rels if r.kind != "unrelated"],
+                "candidates": sorted(r.source_id for r in rels)})
+        x, y = got
+        same["first source"] += x["sources"][:1] == y["sources"][:1]
+        same["every source"] += x["sources"] == y["sources"]
+        same["every relation but unrelated"] += x["relations"] == y["relations"]
+        same["candidate set"] += x["candidates"] == y["candidates"]
+        if x["sources"] != y["sources"]:
+            moved.append({"id": aid, labels[0]: x["sources"], labels[1]: y["sources"]})
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, cwd=Path(__file__).parent, check=False).stdout.strip()
+    row = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "commit": commit,
+           "a": f"{labels[0]} ({stores[0]})", "b": f"{labels[1]} ({stores[1]})",
+           "articles": len(ids), "queries": len(picks), "same": same,
+           "seconds": round(time.perf_counter() - t), "load_before": round(load0, 1),
+           "load_after": round(os.getloadavg()[0], 1), "sources_moved": moved}
+    path = OUT / "index_traces.json"
+    rows = json.loads(path.read_text(encoding="utf-8")) if append and path.exists() else []
+    rows.append(row)
+    path.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+    lines = ["# What moves when a store's passage index changes", "",
+             "`bench/index_eval.py --traces`: the same stored articles traced by id on two "
+             "copies of one store, one warm engine each; how many traces gave the same "
+             "answer. 2 cores shared with other jobs.", "",
+             "| run | A | B | traces | same first source | same sources | same relations "
+             "(all but unrelated) | same candidates | load |", "|---" * 9 + "|"]
+    for r in rows:
+        q = r["queries"]
+        lines.append(f"| {r['date']} `{r['commit']}` | {r['a']} | {r['b']} | {q} of "
+                     f"{r['articles']:,} | " + " | ".join(
+                         f"{v} ({v / q:.1%})" for v in r["same"].values())
+                     + f" | {r['load_before']} → {r['load_after']} |")
+    (OUT / "index_traces.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 
 
