@@ -10,7 +10,13 @@ For ``--queries`` stored articles drawn at random (seeded), three timings:
   trace or story build kept them, else encoded and kept);
 * **warm**: the same article traced again in that engine.
 
-Run:  .venv/bin/python bench/trace_scale.py --store DIR [--queries 30]
+With ``--cached-store COPY`` (a second copy of the same store: a cold trace keeps its
+candidates' full-model vectors, so each copy sees each article once) the same articles are
+also traced in new processes that find Python's bytecode cached, as an installed package
+has it; the first kind runs in the environment as given, which may forbid writing bytecode
+(``PYTHONDONTWRITEBYTECODE``: every process then compiles wiretrace's sources again).
+
+Run:  .venv/bin/python bench/trace_scale.py --store DIR [--queries 30] [--cached-store COPY]
 Writes bench/results/trace_scale.md and .json. Not a test.
 """
 
@@ -24,6 +30,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -36,6 +43,19 @@ def _p(xs: list[float], q: float) -> float:
     return round(xs[min(len(xs) - 1, int(q * len(xs)))], 3)
 
 
+def _cold(args: list[str], store: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Run ``wiretrace ARGS --store STORE`` in a new process: wall and CPU seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "wiretrace.cli", *args, "--store", str(store)],
+                       capture_output=True, text=True, check=False, env=env)
+    took = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if r.returncode != 0:
+        sys.exit(f"wiretrace {' '.join(args)} failed: {r.stderr[-500:]}")
+    return took, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--store", type=Path, required=True)
@@ -44,6 +64,8 @@ def main() -> None:
                     help="a trace_scale.json of an earlier run to set beside this one (e.g. "
                     "older code run with PYTHONPATH on a copy of the same store)")
     ap.add_argument("--before-label", default="before")
+    ap.add_argument("--cached-store", type=Path, default=None,
+                    help="a second copy of the store, for cold processes with bytecode cached")
     a = ap.parse_args()
 
     from wiretrace.engine import Wiretrace
@@ -56,17 +78,28 @@ def main() -> None:
     ids = list(engine.store.ids())
     picks = random.Random(7).sample(ids, min(a.queries, len(ids)))
     cold, cold_cpu, first, warm = [], [], [], []
-    for aid in picks:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t = time.perf_counter()
-        r = subprocess.run([sys.executable, "-m", "wiretrace.cli", "trace", aid, "--store",
-                            str(a.store), "--format", "json"], capture_output=True, text=True,
-                           check=False)
-        cold.append(time.perf_counter() - t)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cold_cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-        if r.returncode != 0:
-            sys.exit(f"trace {aid} failed: {r.stderr[-500:]}")
+    cached, cached_cpu = [], []
+    as_given = dict(os.environ)
+    pyc = dict(os.environ)
+    pyc.pop("PYTHONDONTWRITEBYTECODE", None)
+    with tempfile.TemporaryDirectory() as prefix:
+        pyc["PYTHONPYCACHEPREFIX"] = prefix  # the source tree is left as it is
+        if a.cached_store is not None:  # fill the bytecode cache (not timed): import in a
+            # child every module this process's traces imported (no trace: the store copies
+            # stay as they are)
+            subprocess.run([sys.executable, "-c", "import importlib, sys\n"
+                            "for m in sys.argv[1:]:\n"
+                            "    try: importlib.import_module(m)\n"
+                            "    except Exception: pass", *sorted(sys.modules)],
+                           env=pyc, check=True, capture_output=True)
+        for i, aid in enumerate(picks):
+            runs = [(a.store, as_given, cold, cold_cpu)]
+            if a.cached_store is not None:
+                runs.append((a.cached_store, pyc, cached, cached_cpu))
+            for store, env, wall, cpu in runs[:: 1 if i % 2 == 0 else -1]:  # alternate
+                took, used = _cold(["trace", aid, "--format", "json"], store, env)
+                wall.append(took)
+                cpu.append(used)
     for aid in picks:
         art = engine.store.get(aid)
         assert art is not None
@@ -88,7 +121,11 @@ def main() -> None:
         "cold_process_s": {"p50": _p(cold, 0.5), "p95": _p(cold, 0.95),
                            "mean": round(statistics.mean(cold), 3)},
         "cold_process_cpu_s": {"p50": _p(cold_cpu, 0.5), "p95": _p(cold_cpu, 0.95)},
+        "bytecode_written": "PYTHONDONTWRITEBYTECODE" not in os.environ,
         "first_trace_s": {"p50": _p(first, 0.5), "p95": _p(first, 0.95)},
+        **({} if not cached else {
+            "cold_cached_s": {"p50": _p(cached, 0.5), "p95": _p(cached, 0.95)},
+            "cold_cached_cpu_s": {"p50": _p(cached_cpu, 0.5), "p95": _p(cached_cpu, 0.95)}}),
         "warm_trace_s": {"p50": _p(warm, 0.5), "p95": _p(warm, 0.95)},
     }
     (OUT / "trace_scale.json").write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
@@ -103,6 +140,14 @@ def main() -> None:
         f"{res['cold_process_s']['p95']} |",
         f"| the same, CPU time (user + system: what the load does not stretch) | "
         f"{res['cold_process_cpu_s']['p50']} | {res['cold_process_cpu_s']['p95']} |",
+        *([] if res["bytecode_written"] else [
+            "| (the cold processes above compile wiretrace's sources: the environment sets "
+            "PYTHONDONTWRITEBYTECODE) | | |"]),
+        *([] if not cached else [
+            f"| cold, bytecode cached (as installed; a second copy of the store) | "
+            f"**{res['cold_cached_s']['p50']}** | {res['cold_cached_s']['p95']} |",
+            f"| the same, CPU time | {res['cold_cached_cpu_s']['p50']} | "
+            f"{res['cold_cached_cpu_s']['p95']} |"]),
         f"| first trace in a warm engine | **{res['first_trace_s']['p50']}** | "
         f"{res['first_trace_s']['p95']} |",
         f"| the same article again | **{res['warm_trace_s']['p50']}** | "
