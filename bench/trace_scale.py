@@ -17,7 +17,7 @@ has it; the first kind runs in the environment as given, which may forbid writin
 (``PYTHONDONTWRITEBYTECODE``: every process then compiles wiretrace's sources again).
 
 Run:  .venv/bin/python bench/trace_scale.py --store DIR [--queries 30] [--cached-store COPY]
-Writes bench/results/trace_scale.md and .json. Not a test.
+Writes bench/results/trace_scale.md and .json (``--name`` for another name). Not a test.
 """
 
 from __future__ import annotations
@@ -64,6 +64,9 @@ def main() -> None:
                     help="a trace_scale.json of an earlier run to set beside this one (e.g. "
                     "older code run with PYTHONPATH on a copy of the same store)")
     ap.add_argument("--before-label", default="before")
+    ap.add_argument("--name", default="trace_scale",
+                    help="results file name under bench/results (.md and .json)")
+    ap.add_argument("--note", default="", help="one line on the store given")
     ap.add_argument("--cached-store", type=Path, default=None,
                     help="a second copy of the store, for cold processes with bytecode cached")
     a = ap.parse_args()
@@ -128,13 +131,14 @@ def main() -> None:
             "cold_cached_cpu_s": {"p50": _p(cached_cpu, 0.5), "p95": _p(cached_cpu, 0.95)}}),
         "warm_trace_s": {"p50": _p(warm, 0.5), "p95": _p(warm, 0.95)},
     }
-    (OUT / "trace_scale.json").write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
+    (OUT / f"{a.name}.json").write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
     lines = [
         "# Trace latency on a large store", "",
         f"`bench/trace_scale.py` on {res['date']} (commit `{commit}`): {res['articles']:,} "
         f"articles, {res['passages']:,} passages ({res['index']}), {len(picks)} stored articles "
         f"traced; 2 cores shared with other jobs (load {res['load_before']} → "
-        f"{res['load_after']}). Engine warm-up (models, WordNet, index): {res['warm_up_s']} s.",
+        f"{res['load_after']}). Engine warm-up (models, WordNet, index): {res['warm_up_s']} s."
+        + (f" {a.note}" if a.note else ""),
         "", "| timing | p50 s | p95 s |", "|---|---|---|",
         f"| cold: a new `wiretrace trace` process | **{res['cold_process_s']['p50']}** | "
         f"{res['cold_process_s']['p95']} |",
@@ -168,9 +172,9 @@ def main() -> None:
             f"{b['first_trace_s']['p95']} |",
             f"| the same article again | {b['warm_trace_s']['p50']} | "
             f"{b['warm_trace_s']['p95']} |"]
-        (OUT / "trace_scale.json").write_text(json.dumps(res, indent=1) + "\n",
+        (OUT / f"{a.name}.json").write_text(json.dumps(res, indent=1) + "\n",
                                               encoding="utf-8")
-    (OUT / "trace_scale.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (OUT / f"{a.name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 
 
