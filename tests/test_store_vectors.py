@@ -118,6 +118,19 @@ def test_the_inverted_file_holds_8bit_codes_of_the_vectors(tmp_path: Path,
     assert np.array_equal(_held(again, rowids), held.astype(np.float16))
 
 
+def _small_ivf_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                     ) -> tuple[Wiretrace, list[Article], list[int], np.ndarray]:
+    """The demo corpus in a store made to keep an inverted file of 8 lists (a real one
+    needs 100,000 passages), with every passage's rowid and fingerprint vector."""
+    monkeypatch.setattr(store_module, "IVF_MIN_PASSAGES", 150)
+    monkeypatch.setattr(store_module, "_ivf_lists", lambda n: 8)
+    arts = _articles()
+    engine = Wiretrace(tmp_path / "store")
+    engine.add(arts)
+    rowids, made = _made(engine)
+    return engine, arts, rowids, made
+
+
 def test_compact_turns_a_float16_inverted_file_into_8bit_codes_in_the_same_lists(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A version-2 store's inverted file of float16 vectors opens and traces as it is;
@@ -125,12 +138,7 @@ def test_compact_turns_a_float16_inverted_file_into_8bit_codes_in_the_same_lists
     about half as big, the store marked 3 (an older wiretrace refuses it)."""
     import faiss
 
-    monkeypatch.setattr(store_module, "IVF_MIN_PASSAGES", 150)
-    monkeypatch.setattr(store_module, "_ivf_lists", lambda n: 8)
-    arts = _articles()
-    engine = Wiretrace(tmp_path / "store")
-    engine.add(arts)
-    rowids, made = _made(engine)
+    engine, arts, rowids, made = _small_ivf_store(tmp_path, monkeypatch)
     store = engine.store
     fp16 = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(512), 512, 8,
                                          faiss.ScalarQuantizer.QT_fp16,
@@ -204,12 +212,7 @@ def test_compact_rewrites_an_older_store_smaller_with_the_same_answers(
     lists."""
     import faiss
 
-    monkeypatch.setattr(store_module, "IVF_MIN_PASSAGES", 150)
-    monkeypatch.setattr(store_module, "_ivf_lists", lambda n: 8)
-    arts = _articles()
-    engine = Wiretrace(tmp_path / "store")
-    engine.add(arts)
-    rowids, made = _made(engine)
+    engine, arts, rowids, made = _small_ivf_store(tmp_path, monkeypatch)
     store = engine.store
     with store._tx():
         store.db.executemany("UPDATE passages SET vec=? WHERE rowid=?",
