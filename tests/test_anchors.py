@@ -303,3 +303,26 @@ def test_a_mixed_text_is_aligned_by_anchors(copy_text: str, basis: str) -> None:
     c = Article(id="c", text=EN_PLAIN.replace("Sunday", "Monday"), language="en")
     assert alignment_basis(q, c) == basis
     assert alignment_basis(c, q) == basis
+
+
+# English function words around Serbo-Croatian content words: what a rule-based translator
+# leaves when it knows the grammar words and not the rest (written for this test)
+HALF = ("Glumica je finalno provjeriti into the rehab centar at kasno četvrtak, after the "
+        "sud odluka and the pravnik rekao to novinari that ona biti dobro. The obitelj "
+        "zahvaliti the navijači for the podrška in ovaj težak vrijeme.")
+
+
+def test_unknown_english_reads_a_text_english_news_never_writes() -> None:
+    from wiretrace.judge import unknown_english
+
+    assert unknown_english(EN_PLAIN) < 0.1
+    assert unknown_english(HALF) >= 0.4
+    assert unknown_english("") == 0.0
+
+
+@pytest.mark.parametrize(("copy_text", "basis"), [(HALF, "anchors"), (EN_PLAIN, "meaning")])
+def test_a_text_labelled_english_but_not_read_as_english_is_aligned_by_anchors(
+        copy_text: str, basis: str) -> None:
+    q = Article(id="q", text=copy_text, language="en")
+    c = Article(id="c", text=EN_PLAIN.replace("Sunday", "Monday"), language="en")
+    assert alignment_basis(q, c) == basis
