@@ -313,7 +313,7 @@ HALF = ("Glumica je finalno provjeriti into the rehab centar at kasno četvrtak,
 
 
 def test_unknown_english_reads_a_text_english_news_never_writes() -> None:
-    from wiretrace.judge import unknown_english
+    from wiretrace.text.lang import unknown_english
 
     assert unknown_english(EN_PLAIN) < 0.1
     assert unknown_english(HALF) >= 0.4

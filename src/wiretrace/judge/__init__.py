@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import statistics
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,7 +28,7 @@ from wiretrace.align.anchors import AnchorPair, anchor_alignment, anchor_run
 from wiretrace.align.verbatim import shared_run
 from wiretrace.data import AlignedPair, Article
 from wiretrace.text.anchors import ENCODER_LANGUAGES, anchors, same_script
-from wiretrace.text.lang import language_mix
+from wiretrace.text.lang import UNKNOWN_ENGLISH, language_mix, unknown_english
 from wiretrace.text.tokens import name_tokens, numbers
 
 THRESHOLDS_PATH = Path(__file__).with_name("thresholds.json")
@@ -350,34 +349,6 @@ def alignment_basis(copy: Article, source: Article) -> str:
         if own == "en" and unknown_english(text) >= UNKNOWN_ENGLISH:
             return "anchors"
     return "meaning"
-
-
-# share of an "English" text's lower-case words that English news never writes: real
-# English pages (dev and test, 465) reach 12%; Apertium's Serbo-Croatian that CLD2 reads as
-# 85-99% English has 36-56%
-UNKNOWN_ENGLISH = 0.25
-_SAMPLE_WORDS = 60
-
-
-@lru_cache(maxsize=256)
-def unknown_english(text: str) -> float:
-    """The share of a sample of the text's distinct lower-case words (up to 60, spread over
-    the text) that the English news tables (``text.wordstats``) never saw in lower case: a
-    page CLD2 calls English by its larger part may be mostly in a language it does not
-    name. 0.0 when the tables are missing."""
-    from wiretrace.text import wordstats
-
-    stats = wordstats.load()
-    if stats is None:
-        return 0.0
-    seen = list(dict.fromkeys(w for w in _LOWER_WORD.findall(text) if w.islower()))
-    if not seen:
-        return 0.0
-    sample = seen[::max(1, len(seen) // _SAMPLE_WORDS)][:_SAMPLE_WORDS]
-    return sum(1 for w in sample if not stats.lower(w)) / len(sample)
-
-
-_LOWER_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
 def anchor_features(copy: Article, source: Article, semantic: np.ndarray,
