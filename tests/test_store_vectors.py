@@ -348,3 +348,15 @@ def test_an_older_store_is_marked_current_when_it_first_gets_passages(tmp_path: 
     old.store.close()
     with pytest.raises(store_module.StoreError, match=f"schema version {future}"):
         Wiretrace(tmp_path / "store", create=False)
+
+
+def test_a_new_small_store_stays_readable_by_the_version_before(tmp_path: Path) -> None:
+    """A store that never saved an index of 8-bit codes is marked schema 2, which the
+    wiretrace before schema 3 reads; only an 8-bit index makes it 3 (tested above)."""
+    engine = Wiretrace(tmp_path / "store")
+    engine.add(_articles()[:3])
+    assert engine.store._meta("schema_version") == "2"
+    assert not store_module._is_8bit(engine.store._index)
+    engine.store.close()
+    again = Wiretrace(tmp_path / "store", create=False)
+    assert again.store._version == 2 and again.store.ids()

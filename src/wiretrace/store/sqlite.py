@@ -60,6 +60,7 @@ from wiretrace.text.normalize import folded_digest
 #: grows), so an older wiretrace, which would take its vectors for exact ones, refuses it.
 SCHEMA_VERSION = 3
 _READABLE_VERSIONS = (1, 2, 3)
+_CREATED_VERSION = 2
 DB_NAME = "wiretrace.sqlite"
 INDEX_NAME = "passages.faiss"
 _DIM = 512
@@ -527,11 +528,14 @@ class Store:
                     + (" (empty: a store whose creation was stopped?)" if size == 0 else "")
                     + f". Run `wiretrace ingest --store {self.path} FILES` to fill it."
                 )
-            self._version = SCHEMA_VERSION
+            # a new store is the oldest version that describes it (2: vectors in the index
+            # file only); it becomes 3 when it first saves an index of 8-bit codes, so an
+            # older wiretrace still reads a store that never grew one
+            self._version = _CREATED_VERSION
             with self._tx():
                 self.db.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
-                    (str(SCHEMA_VERSION),),
+                    (str(_CREATED_VERSION),),
                 )
                 self.db.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)",
