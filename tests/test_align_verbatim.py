@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wiretrace.align.verbatim import SEED, shared_run
+from wiretrace.align.verbatim import SEED, shared_run, shared_runs
 
 PROSE = ("The plane went down in a mountainous area of the region, causing a fire, and rescue "
          "teams were sent to the site overnight.")
@@ -77,3 +77,23 @@ def test_a_page_of_one_repeated_phrase_seeds_nothing_but_a_unique_run_is_whole()
            + "and then a few words found only here close the run")
     got = shared_run(f"{loop} {run}", run)
     assert got is not None and got.words == len(run.split())
+
+
+def test_every_run_counts_towards_the_words_covered() -> None:
+    a = "one two three four five six seven eight nine ten"
+    b = "alpha beta gamma delta epsilon zeta eta theta iota"
+    copy = f"{a} mine and only mine here {b} and mine again"
+    source = f"{b} the source's own words {a}"
+    runs = shared_runs(copy, source)
+    assert runs.longest is not None and runs.longest.words == 10
+    assert runs.covered == 10 + 9
+    assert runs.words == len(copy.split())
+
+
+def test_overlapping_runs_are_counted_once() -> None:
+    # the copy repeats a sentence of the source twice over (a scraper's doubled paragraph),
+    # and the source holds it once: each copy word is covered once
+    copy = f"{PROSE} {PROSE}"
+    runs = shared_runs(copy, PROSE)
+    assert runs.covered == 2 * len(PROSE.split())
+    assert shared_runs(PROSE, "").covered == 0 and shared_runs("", PROSE).words == 0

@@ -66,6 +66,13 @@ CASES = [
     ("most of the source in strong pairs, but one pair only",
      {"strong_pairs": 1, "strong_run": 1, "strong_run_words": 40,
       "strong_coverage_source": 0.8, "source_passages": 2}, False),
+    ("several reused sentences, none of twenty words, a fifth of the copy",
+     {"shared_run_words": 16, "shared_words": 45, "shared_share": 0.25}, True),
+    ("runs that cover a small share of a long page", {"shared_run_words": 16,
+                                                      "shared_words": 45, "shared_share": 0.1},
+     False),
+    ("a large share, but a single stock phrase", {"shared_run_words": 9, "shared_words": 9,
+                                                  "shared_share": 0.5}, False),
     ("the old global rule still holds", {"strong_pairs": 15, "strong_coverage": 0.9,
                                          "strong_run": 1}, True),
 ]

@@ -39,7 +39,8 @@ WHOLE: dict[str, Any] = {
     "semantic": 1.0, "lexical": 1.0, "exact_share": 1.0, "function_words": 1.0,
     "length_ratio": 1.0, "monotone": 1.0, "contiguous": 1.0, "names_shared": 0.7,
     "names_copy_in_source": 0.7, "numbers_shared": 1.0, "cross_language": 0.0,
-    "verbatim_words": 59, "shared_run_words": 120, "strong_run": 16, "strong_run_words": 555,
+    "verbatim_words": 59, "shared_run_words": 120, "shared_words": 555, "shared_share": 1.0,
+    "strong_run": 16, "strong_run_words": 555,
     "strong_run_similarity": 1.0, "strong_ordered": 16, "strong_ordered_words": 555,
     "strong_coverage_source": 1.0, "strong_run_start_copy": 0, "strong_run_start_source": 0,
 }
@@ -52,8 +53,8 @@ SAME_EVENT: dict[str, Any] = {
     "semantic": 0.65, "lexical": 0.12, "exact_share": 0.0, "function_words": 0.14,
     "length_ratio": 0.39, "monotone": 1.0, "contiguous": 1.0, "names_shared": 0.19,
     "names_copy_in_source": 0.35, "numbers_shared": 0.32, "cross_language": 0.0,
-    "verbatim_words": 0, "shared_run_words": 0, "strong_run": 0, "strong_run_words": 0,
-    "strong_run_similarity": 0.0,
+    "verbatim_words": 0, "shared_run_words": 0, "shared_words": 0, "shared_share": 0.0,
+    "strong_run": 0, "strong_run_words": 0, "strong_run_similarity": 0.0,
     "strong_ordered": 0, "strong_ordered_words": 0, "strong_coverage_source": 0.0,
 }
 SPUN = {"content_overlap": 0.6, "changed_words": 0.12, "lexical": 0.87, "exact_share": 0.0,
@@ -74,11 +75,12 @@ TRANSLATED = {"cross_language": 1.0, "content_overlap": 0.08, "changed_words": 0
 # No local proof of reuse: a short run, no long verbatim passage, little of the source.
 NO_LOCAL = {"strong_run": 2, "strong_run_words": 40, "strong_ordered": 2,
             "strong_ordered_words": 40, "verbatim_words": 20, "shared_run_words": 15,
-            "strong_coverage_source": 0.5}
+            "shared_words": 15, "shared_share": 0.1, "strong_coverage_source": 0.5}
 # One sentence, aligned to one sentence of a longer source: no run, no local evidence.
 ONE_SENTENCE = {"copy_passages": 1, "strong_pairs": 1, "strong_coverage": 1.0, "strong_run": 1,
                 "strong_run_words": 25, "strong_ordered": 1, "strong_ordered_words": 25,
-                "verbatim_words": 0, "shared_run_words": 0, "semantic": 0.85,
+                "verbatim_words": 0, "shared_run_words": 0, "shared_words": 0,
+                "shared_share": 0.0, "semantic": 0.85,
                 "strong_coverage_source": 0.2, "coverage_source_words": 0.2,
                 "contiguous": 1.0, "changed_words": 0.5}
 # Not derived from the copy's share, yet a local proof of reuse may hold: a one-strong-pair
@@ -114,13 +116,15 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
     ("two strong pairs cover a five-sentence copy", WHOLE,
      {"copy_passages": 5, "strong_pairs": 2, "strong_coverage": 0.8, "strong_run": 1,
       "strong_run_words": 20, "strong_ordered": 1, "strong_ordered_words": 20,
-      "verbatim_words": 20, "shared_run_words": 15, "strong_coverage_source": 0.3,
-      "coverage_source_words": 0.3, "contiguous": 0.5}, "summarised"),
+      "verbatim_words": 20, "shared_run_words": 15, "shared_words": 15, "shared_share": 0.1,
+      "strong_coverage_source": 0.3, "coverage_source_words": 0.3, "contiguous": 0.5},
+     "summarised"),
     ("one strong pair covers a five-sentence copy", WHOLE,
      {"copy_passages": 5, "strong_pairs": 1, "strong_coverage": 0.8, "strong_run": 1,
       "strong_run_words": 20, "strong_ordered": 1, "strong_ordered_words": 20,
-      "verbatim_words": 20, "shared_run_words": 15, "strong_coverage_source": 0.3,
-      "coverage_source_words": 0.3, "contiguous": 0.5, "names_shared": 0.3}, "independent"),
+      "verbatim_words": 20, "shared_run_words": 15, "shared_words": 15, "shared_share": 0.1,
+      "strong_coverage_source": 0.3, "coverage_source_words": 0.3, "contiguous": 0.5,
+      "names_shared": 0.3}, "independent"),
     # a one-sentence text derived on its one strong pair: it must share running words
     ("one-sentence copy, 8 words shared", WHOLE, {**ONE_SENTENCE, "shared_run_words": 8},
      "summarised"),
@@ -212,6 +216,14 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
      "independent"),
     ("a 20-word run shared word for word", LOCAL, {"shared_run_words": 20}, "summarised"),
     ("a 19-word run shared word for word", LOCAL, {"shared_run_words": 19}, "independent"),
+    ("runs of 20 words in all, a quarter of the copy", LOCAL,
+     {"shared_run_words": 12, "shared_words": 20, "shared_share": 0.25}, "summarised"),
+    ("runs of 19 words in all, a quarter of the copy", LOCAL,
+     {"shared_run_words": 12, "shared_words": 19, "shared_share": 0.25}, "independent"),
+    ("runs of 30 words, 20% of the copy", LOCAL,
+     {"shared_run_words": 12, "shared_words": 30, "shared_share": 0.2}, "summarised"),
+    ("runs of 30 words, 19.5% of the copy", LOCAL,
+     {"shared_run_words": 12, "shared_words": 30, "shared_share": 0.195}, "independent"),
     ("teaser whole inside a verbatim copy", LOCAL,
      {"strong_pairs": 3, "strong_run": 3, "strong_run_words": 80, "content_overlap": 1.0,
       "changed_words": 0.0, "coverage_source_words": 1.0, "contiguous": 1.0,
@@ -289,6 +301,11 @@ BOUNDARIES: dict[tuple[str, str], tuple[str, str]] = {
         ("source 70% inside a longer copy", "source 90% inside, one strong pair"),
     ("local", "shared_words"):
         ("a 20-word run shared word for word", "a 19-word run shared word for word"),
+    ("local", "shared_total"):
+        ("runs of 20 words in all, a quarter of the copy",
+         "runs of 19 words in all, a quarter of the copy"),
+    ("local", "shared_share"):
+        ("runs of 30 words, 20% of the copy", "runs of 30 words, 19.5% of the copy"),
     ("local", "source_words"):
         ("source 90% inside, 25 words in its run", "source 90% inside, 24 words in its run"),
 }

@@ -88,14 +88,32 @@ def shared_run(copy_text: str, source_text: str) -> SharedRun | None:
     """The longest run of at least ``SEED`` unquoted words found word for word in both
     texts (case and accents folded), or None. Linear in the texts' lengths; a run made
     only of phrases the source repeats more than ``_MAX_SEEDS`` times is not found."""
+    return shared_runs(copy_text, source_text).longest
+
+
+@dataclass(frozen=True, slots=True)
+class SharedRuns:
+    """Every run two texts share: the longest, and how many of the copy's ``words`` lie
+    inside any run (``covered``). A copy that reuses three wire sentences with its own
+    words between them shares several runs of 10-19 words and no long one; two independent
+    reports share a stock phrase or two."""
+
+    longest: SharedRun | None
+    covered: int
+    words: int
+
+
+def shared_runs(copy_text: str, source_text: str) -> SharedRuns:
+    """``SharedRuns`` of two texts (see ``shared_run`` for what a run is)."""
     if not copy_text or not source_text:
-        return None
+        return SharedRuns(None, 0, 0)
     q, c = _words(copy_text), _words(source_text)
     index = _windows(source_text)
     if not index:
-        return None
+        return SharedRuns(None, 0, len(q.words))
     best: tuple[int, int, int] | None = None  # (length, copy start, source start)
     covered: dict[int, int] = {}  # diagonal (i - j) -> end of the run already taken on it
+    spans: list[tuple[int, int]] = []  # every run's words in the copy
     clear = 0
     nq, nc = len(q.words), len(c.words)
     for end in range(nq):
@@ -111,10 +129,24 @@ def shared_run(copy_text: str, source_text: str) -> SharedRun | None:
                    and not q.quoted[i + n] and not c.quoted[j + n]):
                 n += 1
             covered[i - j] = i + n
+            spans.append((i, i + n))
             if best is None or n > best[0]:
                 best = (n, i, j)
     if best is None:
-        return None
+        return SharedRuns(None, 0, nq)
     n, i, j = best
-    return SharedRun(words=n, copy_span=(q.starts[i], q.ends[i + n - 1]),
-                     source_span=(c.starts[j], c.ends[j + n - 1]))
+    longest = SharedRun(words=n, copy_span=(q.starts[i], q.ends[i + n - 1]),
+                        source_span=(c.starts[j], c.ends[j + n - 1]))
+    return SharedRuns(longest, _union(spans), nq)
+
+
+def _union(spans: list[tuple[int, int]]) -> int:
+    """Positions inside any of the half-open ``spans`` (found in copy order, so sorted by
+    start already)."""
+    total, reach = 0, 0
+    for a, b in spans:
+        a = max(a, reach)
+        if b > a:
+            total += b - a
+            reach = b
+    return total

@@ -25,7 +25,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from wiretrace.align import PassageFeatures
 from wiretrace.align.anchors import AnchorPair, anchor_alignment, anchor_run
-from wiretrace.align.verbatim import shared_run
+from wiretrace.align.verbatim import shared_runs
 from wiretrace.data import AlignedPair, Article
 from wiretrace.text.anchors import ENCODER_LANGUAGES, anchors, same_script
 from wiretrace.text.lang import UNKNOWN_ENGLISH, language_mix, unknown_english
@@ -209,10 +209,15 @@ def local_reuse(copy: PairView, source: PairView, strong: list[AlignedPair]) -> 
                    default=0)
     # the longest run of words both texts share outside quotation marks, found over the
     # whole texts: it survives passage splits the two pages do not share
-    shared = shared_run(copy.article.text, source.article.text)
+    runs = shared_runs(copy.article.text, source.article.text)
+    shared = runs.longest
     out: dict[str, Any] = {
         "verbatim_words": verbatim,
         "shared_run_words": shared.words if shared else 0,
+        # the copy's words inside any such run, and their share of the copy: several
+        # reused sentences with the copier's own words between them
+        "shared_words": runs.covered,
+        "shared_share": round(runs.covered / runs.words, 4) if runs.words else 0.0,
         "strong_run": len(best),
         "strong_run_words": _run_words(copy, best),
         "strong_run_similarity": round(float(np.mean([p.similarity for p in best])), 4)
@@ -485,6 +490,10 @@ def reuse_evidence(f: dict[str, float], t: dict[str, Any]) -> str:
     if loc.get("shared_words") and f.get("shared_run_words", 0) >= loc["shared_words"]:
         return (f"a run of {int(f['shared_run_words'])} words shared word for word outside "
                 "quotation marks")
+    if (loc.get("shared_total") and f.get("shared_words", 0) >= loc["shared_total"]
+            and f.get("shared_share", 0.0) >= loc["shared_share"]):
+        return (f"{int(f['shared_words'])} words ({f['shared_share']:.0%} of the copy) in runs "
+                "of eight or more shared word for word outside quotation marks")
     return ""
 
 
