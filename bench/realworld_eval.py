@@ -180,7 +180,10 @@ def render(res: dict[str, Any]) -> str:
              f"Generated {res['generated']}. Pages traced: "
              f"{res['systems']['wiretrace']['pages']} in {len(res['clusters'])} clusters "
              f"({', '.join(f'{k} {v}' for k, v in res['labels'].items())}); "
-             f"{res['missing_texts']} labelled pages had no text in the pages folder. "
+             f"{res['missing_texts']} labelled pages had no text in the pages folder; "
+             f"{res['systems']['wiretrace']['derived_without_family']} derived pages have no "
+             "other page of their family with a text (nothing to find: left out of the recall "
+             "columns, still counted for false sources). "
              f"Trace time {res['trace_seconds']} s.", "",
              "| system | derived pages | right family named | exact source | false source "
              "| republication | spun | machine_translated | rewritten | kind ok (spun+MT) |",

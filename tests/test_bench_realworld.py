@@ -86,3 +86,23 @@ def test_score_by_family() -> None:
     assert s["false_source_pages"] == 1
     assert s["kind_match_spun_mt"] == 1.0
     assert {e["url"] for e in s["errors"]} == {"ind", "ind-copy"}
+
+
+def test_a_derived_page_with_no_family_in_the_store_is_not_scored_for_recall() -> None:
+    pages = [
+        Page("c", "orig", "ap", "original"),
+        Page("c", "repub", "ap", "republication", derives_from="orig"),
+        # its source had no text: nothing of its family is in the store
+        Page("c", "lone", "afp", "machine_translated", derives_from="gone"),
+        Page("c", "gone", "afp", "original"),
+    ]
+    outcomes = {
+        "orig": PageOutcome("orig"),
+        "repub": PageOutcome("repub", named={"orig": "verbatim"}, linked={"orig": "verbatim"}),
+        "lone": PageOutcome("lone", named={"orig": "edited"}, linked={"orig": "edited"}),
+    }
+    s = score(pages, outcomes)
+    assert s["derived_pages"] == 1 and s["derived_without_family"] == 1
+    assert s["family_recall"] == 1.0 and s["exact_recall"] == 1.0
+    # naming another family is still a false source
+    assert s["false_source_pages"] == 1

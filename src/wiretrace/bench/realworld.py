@@ -121,6 +121,10 @@ def score(pages: list[Page], outcomes: dict[str, PageOutcome]) -> dict[str, Any]
     by_label: dict[str, list[int]] = defaultdict(list)
     kinds: Counter[tuple[str, str]] = Counter()
     errors: list[dict[str, Any]] = []
+    # a derived page can be found only when another page of its family is in the store:
+    # one whose source and siblings have no text is left out of recall (and counted)
+    in_store = Counter(p.fid for p in pages if p.url in outcomes)
+    orphans = 0
     for p in pages:
         o = outcomes.get(p.url)
         if o is None:
@@ -134,10 +138,13 @@ def score(pages: list[Page], outcomes: dict[str, PageOutcome]) -> dict[str, Any]
                            "named": wrong[:3], "kinds": [o.linked[u] for u in wrong[:3]]})
         if p.label not in DERIVED_LABELS:
             continue
+        if in_store[p.fid] < 2:
+            orphans += 1
+            continue
         fam_hit = any(fam.get(u) == p.fid for u in o.named)
         found_family.append(int(fam_hit))
         by_label[p.label].append(int(fam_hit))
-        if p.derives_from:
+        if p.derives_from and p.derives_from in outcomes:
             found_exact.append(int(p.derives_from in o.named))
         if fam_hit:
             k = next(o.named[u] for u in o.named if fam.get(u) == p.fid)
@@ -155,6 +162,7 @@ def score(pages: list[Page], outcomes: dict[str, PageOutcome]) -> dict[str, Any]
     return {
         "pages": sum(1 for p in pages if p.url in outcomes),
         "derived_pages": len(found_family),
+        "derived_without_family": orphans,
         "independent_pages": n_indep,
         "family_recall": _rate(sum(found_family), len(found_family)),
         "exact_recall": _rate(sum(found_exact), len(found_exact)),
