@@ -13,6 +13,13 @@ Left out, so that the benchmark's held-out checks stay held out: the ECB+ test t
 the two Reuters samples ``bench/intrinsic_eval.py`` uses as clean originals (dev and test,
 1,000 each, seed 0). The output is deterministic for the same data (sorted keys).
 
+It also writes ``forensics/data/register.json.gz``, what the news-register sign reads
+(``intrinsic.news_register``): the words news writes far less often than a synonym of
+their first WordNet sense ("journey" for *trip*, "demise" for *death*), the verbs of saying
+news writes at least 200 times less often than "said", and how three measures of a text's
+register (those verbs against "said", the rare synonyms per 100 words, sentences opened by
+a connective) are spread over clean news — the reference a page is compared with.
+
 Run:  .venv/bin/python bench/build_wordstats.py [--data ../shared/data] [--out PATH]
 """
 
@@ -287,10 +294,97 @@ def verb_forms(uni: dict[str, list[int]]) -> list[str]:
     )
 
 
+# Verbs that report speech (a closed class of English); those clean news writes at least
+# ``RARE_SPEECH`` times less often than "said" are the ones a paraphrasing tool puts in its
+# place. Which of them pass is read from the counts, not chosen by hand.
+REPORTING_VERBS = (
+    "reported revealed noted stated explained claimed remarked indicated mentioned asserted "
+    "disclosed informed declared emphasised emphasized stressed observed commented announced "
+    "added confirmed acknowledged insisted argued warned maintained suggested highlighted "
+    "underlined expressed affirmed conveyed opined articulated elaborated"
+).split()
+SAID_FORMS = ("said", "says", "told", "tells")
+RARE_SPEECH = 200
+RARE_SYNONYM_RATIO = 10  # the synonym is written this many times as often in news
+RARE_SYNONYM_MIN = 50  # ... and at least this often
+REFERENCE_DOCS = 4000  # clean documents sampled for the reference spread
+REFERENCE_CHARS = 2500  # each read as a page's first screen is
+
+
+def rare_synonyms(uni: dict[str, list[int]]) -> dict[str, list]:
+    """Word -> [its synonym, how many times as often news writes it]: the synonym shares the
+    word's first (most used) WordNet sense, inflected alike, and news writes it at least
+    ``RARE_SYNONYM_RATIO`` times as often ("journey" -> "trip"). A spinner or paraphraser
+    that replaces words picks these; a news writer seldom does."""
+    from wiretrace.bench.spin import _lemma, _verb_form, inflect
+    from wiretrace.bench.wordnet import Lexicon
+
+    lx = Lexicon()
+    out: dict[str, list] = {}
+    for word, (low, _cap) in sorted(uni.items()):
+        if low < 1 or not word.isalpha() or len(word) < 4:
+            continue
+        for pos in ("n", "v", "a", "r"):
+            lemma = _lemma(lx, word, pos)
+            if lemma is None:
+                continue
+            if pos == "n":
+                form = "base" if word == lemma else "pl"
+            elif pos == "v":
+                form = _verb_form(lx, word, lemma, None)
+            elif word == lemma:
+                form = "base"
+            else:
+                continue
+            senses = lx.wn.synsets(lemma, pos)
+            if not senses:
+                continue
+            for syn in senses[0].lemma_names():
+                if "_" in syn or syn == lemma:
+                    continue
+                other = inflect(lx, syn, pos, form)
+                n = uni.get(other, [0, 0])[0]
+                ratio = n / low
+                if n >= max(RARE_SYNONYM_RATIO * low, RARE_SYNONYM_MIN) and (
+                    word not in out or out[word][1] < ratio
+                ):
+                    out[word] = [other, round(ratio, 1)]
+    return out
+
+
+def register_table(uni: dict[str, list[int]], docs: list[str]) -> dict:
+    """What ``intrinsic.news_register`` reads: rare synonyms, the rare verbs of saying and
+    their share of reporting verbs in news, and the spread of the three register measures
+    over ``REFERENCE_DOCS`` clean documents (sorted, rounded)."""
+    from wiretrace.forensics.intrinsic import register_measures
+
+    said = sum(uni.get(w, [0, 0])[0] for w in SAID_FORMS)
+    verbs = sorted(v for v in REPORTING_VERBS if uni.get(v, [0, 0])[0] * RARE_SPEECH <= said)
+    other = sum(uni.get(v, [0, 0])[0] for v in verbs)
+    table: dict = {
+        "format": "wiretrace.register/1",
+        "rare_synonyms": rare_synonyms(uni),
+        "speech_verbs": verbs,
+        "said_forms": list(SAID_FORMS),
+        "p_speech": round(other / (other + said), 5),
+    }
+    pool = [d for d in docs if len(d) >= 400]
+    random.Random(0).shuffle(pool)
+    rows = [register_measures(d[:REFERENCE_CHARS], table) for d in pool[:REFERENCE_DOCS]]
+    table["reference"] = {
+        key: sorted(round(getattr(r, key), 3) for r in rows)
+        for key in ("speech", "rare_per_100", "connectives")
+    }
+    table["reference_docs"] = len(rows)
+    return table
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--out", type=Path, default=TABLE_PATH)
+    ap.add_argument("--register-out", type=Path,
+                    default=TABLE_PATH.with_name("register.json.gz"))
     args = ap.parse_args(argv)
     if not (args.data / "reuters21578" / "articles.jsonl.gz").exists():
         print(f"{args.data}: Reuters-21578 not found (see ../shared/data/README.md)",
@@ -322,6 +416,14 @@ def main(argv: list[str] | None = None) -> int:
     # mtime=0: the same data gives the same bytes
     with args.out.open("wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0) as gz:
         gz.write(raw)
+    reg = register_table(uni, docs)
+    reg_raw = json.dumps(reg, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    with args.register_out.open("wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb",
+                                                           mtime=0) as gz:
+        gz.write(reg_raw)
+    print(f"{args.register_out}: {len(reg['rare_synonyms']):,} rare synonyms, "
+          f"{len(reg['speech_verbs'])} rare verbs of saying (share {reg['p_speech']}), "
+          f"reference of {reg['reference_docs']} documents", file=sys.stderr)
     print(f"{args.out}: {len(docs)} documents, {n:,} words, {len(uni):,} words kept, "
           f"{len(kept_pairs):,} pairs, {len(broken):,} broken collocations; "
           f"{args.out.stat().st_size / 1e6:.2f} MB, sha1 "

@@ -49,7 +49,14 @@ from wiretrace.bench.dataset import build_dataset
 from wiretrace.bench.runner import as_user_would
 from wiretrace.bench.sources import iter_reuters
 from wiretrace.data import Article
-from wiretrace.forensics.intrinsic import CALIBRATION, Inspection, inspect
+from wiretrace.forensics.intrinsic import (
+    CALIBRATION,
+    CORE_MIN,
+    VERDICTS,
+    Inspection,
+    inspect,
+    verdict_for,
+)
 from wiretrace.ingest import read_html
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,6 +124,13 @@ def realworld(split: str, pages_dir: Path) -> list[tuple[Any, Inspection]]:
     return out
 
 
+def level(r: Inspection, likely: float, some: float) -> tuple[bool, bool]:
+    """(likely, some signs or more) for ``r`` at these thresholds, with the core rule of
+    :func:`verdict_for` (page-level signs and slips alone give no verdict)."""
+    v = verdict_for(r.score, r.core, likely, some)
+    return v == VERDICTS[0], v != VERDICTS[2]
+
+
 def realworld_summary(rows: list[tuple[Any, Inspection]], likely: float,
                       some: float) -> dict[str, Any]:
     """Per label (all pages, and English pages only): n, likely, some signs or more; the
@@ -128,12 +142,13 @@ def realworld_summary(rows: list[tuple[Any, Inspection]], likely: float,
                   and (scope == "all" or (r.article.language or "en") == "en")]
             table[f"{lab}/{scope}"] = {
                 "n": len(rs),
-                "likely": sum(r.score >= likely for r in rs),
-                "some_or_more": sum(r.score >= some for r in rs),
+                "likely": sum(level(r, likely, some)[0] for r in rs),
+                "some_or_more": sum(level(r, likely, some)[1] for r in rs),
             }
     honest = [r for p, r in rows if p.label in HONEST]
-    table["honest/all"] = {"n": len(honest), "likely": sum(r.score >= likely for r in honest),
-                           "some_or_more": sum(r.score >= some for r in honest)}
+    table["honest/all"] = {"n": len(honest),
+                           "likely": sum(level(r, likely, some)[0] for r in honest),
+                           "some_or_more": sum(level(r, likely, some)[1] for r in honest)}
 
     def page(p: Any, r: Inspection) -> dict[str, Any]:
         return {"url": p.url, "label": p.label, "language": r.article.language,
@@ -143,10 +158,12 @@ def realworld_summary(rows: list[tuple[Any, Inspection]], likely: float,
     return {
         "table": table,
         "flagged": [page(p, r) for p, r in rows
-                    if p.label in ("spun", "machine_translated") and r.score >= some],
+                    if p.label in ("spun", "machine_translated") and level(r, likely, some)[1]],
         "missed": [page(p, r) for p, r in rows
-                   if p.label in ("spun", "machine_translated") and r.score < some],
-        "false_alarms": [page(p, r) for p, r in rows if p.label in HONEST and r.score >= some],
+                   if p.label in ("spun", "machine_translated")
+                   and not level(r, likely, some)[1]],
+        "false_alarms": [page(p, r) for p, r in rows
+                         if p.label in HONEST and level(r, likely, some)[1]],
     }
 
 
@@ -162,8 +179,8 @@ def rates(results: list[Inspection], likely: float, some: float) -> dict[str, An
         fired.update({e.type for e in r.evidence})
     return {
         "n": len(results),
-        "likely": sum(r.score >= likely for r in results) / n,
-        "some_or_more": sum(r.score >= some for r in results) / n,
+        "likely": sum(level(r, likely, some)[0] for r in results) / n,
+        "some_or_more": sum(level(r, likely, some)[1] for r in results) / n,
         "types": {t: round(c / n, 4) for t, c in sorted(fired.items())},
     }
 
@@ -173,7 +190,8 @@ def fit(clean: dict[str, list[Inspection]]) -> tuple[float, float]:
 
     def lowest(limit: float, floor: float = 0.0) -> float:
         for t in (g for g in GRID if g >= floor):
-            if all(sum(r.score >= t for r in rs) / max(1, len(rs)) <= limit
+            if all(sum(r.score >= t and r.core >= CORE_MIN for r in rs) / max(1, len(rs))
+                   <= limit
                    for rs in clean.values()):
                 return t
         return GRID[-1]
@@ -351,6 +369,25 @@ NOTES = """## Reading these numbers
   an excerpt is house style; icon labels; a title before a first name ("Chair Jimmy"); a bare
   name beside a place ("Orange County and Ventura"). Weights and the verdict thresholds were
   chosen on the real-world dev split; the test split was run once, at the end.
+- Version 4 (issue 14: the version-3 signs were fitted to dev pages' particular marks and
+  found 1 of 10 spun and 2 of 13 machine-translated test pages, with 6 of 148 honest test
+  pages flagged) adds one sign read against the spread of clean news rather than a list of
+  phrases: the *news register*. Three habits of a rewriting tool are measured in a text —
+  verbs of saying that clean news writes at least 200 times less often than "said" (which
+  ones is read from the counts: "stated", "revealed", "mentioned", "stressed"...) against
+  "said", as a binomial tail; distinct words news writes at least 10 times less often than
+  a synonym of their first WordNet sense ("journey" for *trip*), per 100 words; sentences
+  opened by a connective ("Additionally,", "However,") — and each is scored by the share
+  of 4,000 clean Reuters-21578 / ECB+ dev texts (first 2,500 characters) that measure as
+  much. Half the summed surprisal beyond 4 is the weight, at most 1.0. Version 4 also
+  gives no verdict when the score rests only on signs honest pages carry as often as
+  copies — page chrome, credits, a named source — and a hurried writer's slips (a doubled
+  word, an accent dropped once, a name misspelt once): on dev these made all three honest
+  false alarms. Real-world dev before -> after: spun 10 -> 11 of 17, machine-translated
+  7 -> 6 of 18 (a Japanese round trip whose only text signs were a doubled word and a weak
+  collocation), honest 3 -> 0 of 205; thresholds unchanged (2.0 / 1.0). The version-3
+  phrase lists (``SPINNER_SWAPS``, ``SPINNER_PHRASES``) stay: they came partly from dev
+  pages, and the test split shows what they are worth.
 - Fluent paraphrasing tools and fluent machine translation (the most common kinds of real
   copy here) leave few marks a reader can point to in the first 2,000 characters; tracing
   against a store is what finds those copies. Pronoun and gender flips are not detected yet.

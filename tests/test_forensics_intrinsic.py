@@ -367,3 +367,68 @@ def test_cli_inspect_bad_input(tmp_path: Path) -> None:
     assert res.exit_code == 3 and "no such file" in res.stderr
     res = runner.invoke(main, ["inspect", str(tmp_path)])
     assert res.exit_code == 3 and "folder" in res.stderr
+
+
+# -- version 4: the news register and the core rule -----------------------------------------
+
+_TOOL = (
+    "The minister stated that the journey would go ahead. Additionally, officials revealed "
+    "that the talks were prolonged and abruptly ended. The spokesman mentioned the desire for "
+    "calm. However, the envoy stressed that nothing was anticipated. Moreover, the aide "
+    "remarked that the queries from the workplace would be answered. Furthermore, the "
+    "delegation asserted that the demise of the accord was not expected. In addition, the "
+    "secretary claimed the visit would continue as planned next week in the capital city, "
+    "and the journey was described as a success by the aides who travelled with the "
+    "delegation."
+)
+_NEWS = (
+    "The minister said the trip would go ahead. Officials said the talks were long and ended "
+    "suddenly. The spokesman said the government wanted calm. The envoy said nothing was "
+    "expected from the meeting. An aide told reporters that questions from the office would "
+    "be answered. The delegation said the end of the accord was not expected. The secretary "
+    "said the visit would continue as planned next week in the capital city, officials said, "
+    "and the trip was called a success by the aides who went with the delegation."
+)
+
+
+def test_news_register_reads_a_tools_habits_against_clean_news() -> None:
+    from wiretrace.forensics.intrinsic import CAPS, news_register
+
+    (ev,) = news_register(art(_TOOL))
+    assert ev.type == "news_register" and 0 < ev.weight <= CAPS["news_register"]
+    words = {w.lower() for w in ev.words}
+    assert {"stated", "revealed", "additionally"} <= words  # verbs of saying, connectives
+    assert "prolonged" in words  # a synonym news writes far less often than "extended"
+    assert all(_TOOL[a:b] == w for (a, b), w in zip(ev.spans, ev.words, strict=True))
+    # The same story written as news writes it: "said", plain words, subjects first.
+    assert news_register(art(_NEWS)) == []
+    assert news_register(art("He stated it. She revealed it. Additionally, they left.")) == []
+
+
+def test_register_table_is_read_from_counts() -> None:
+    from wiretrace.forensics.intrinsic import register_measures, register_table
+
+    table = register_table()
+    assert table is not None
+    # Verbs news writes often are not among those a tool puts for "said".
+    assert "stated" in table["speech_verbs"] and "announced" not in table["speech_verbs"]
+    assert 0 < table["p_speech"] < 0.1
+    ref = table["reference"]["speech"]
+    assert ref == sorted(ref) and len(ref) == table["reference_docs"]
+    m = register_measures(_NEWS, table)
+    assert m.speech == 0 and m.said >= 7 and m.connectives == 0
+
+
+def test_slips_and_page_signs_alone_give_no_verdict() -> None:
+    from wiretrace.forensics.intrinsic import core_score
+
+    # Two doubled words (typos) reach the "some signs" score but are a writer's slips.
+    text = ("The mayor went to to the city hall on Monday. " * 1
+            + "She said the plan of of the council would pass. It was approved later.")
+    r = inspect(art(text))
+    assert r.score >= CALIBRATION["some"]
+    assert r.core == 0 == core_score(r.evidence)
+    assert r.verdict == VERDICTS[2]
+    # A sign of a tool beside the same slips does give a verdict.
+    r2 = inspect(art(text + " Later Brinken met Blinken. Blinken and Brinken spoke."))
+    assert r2.core > 0 and r2.verdict != VERDICTS[2]
