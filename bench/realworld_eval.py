@@ -93,6 +93,8 @@ def main() -> None:
                 o.linked[r.source_id] = r.kind
                 if r.direction != "query_is_source":
                     o.named[r.source_id] = r.kind
+                if r.direction == "candidate_is_source":
+                    o.decided.add(r.source_id)
         o.top = next(iter(o.named), None)
         ours[p.url] = o
         traces[p.url] = [
@@ -201,7 +203,12 @@ def render(res: dict[str, Any]) -> str:
             f"{cell('spun')} | {cell('machine_translated')} | {cell('rewritten')} | "
             f"{s['kind_match_spun_mt'] if name == 'wiretrace' else '–'} |")
     w = res["systems"]["wiretrace"]
-    lines += ["", "Kinds named for pages whose family was found (label -> kind): "
+    lines += ["", f"Direction: of the derived pages whose family was found, "
+              f"{w['direction_decided']} have it named as the source with the direction "
+              f"decided (the rest: direction unknown); {w['turned_the_wrong_way']} missed "
+              "pages have their family linked, but as the page's own copy (turned the wrong "
+              "way).", ""]
+    lines += ["Kinds named for pages whose family was found (label -> kind): "
               + ", ".join(f"{k}: {v}" for k, v in w["kind_confusion"].items()), ""]
     if "seed" in res:
         lines += ["## The seed page", ""]

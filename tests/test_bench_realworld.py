@@ -86,6 +86,27 @@ def test_score_by_family() -> None:
     assert s["false_source_pages"] == 1
     assert s["kind_match_spun_mt"] == 1.0
     assert {e["url"] for e in s["errors"]} == {"ind", "ind-copy"}
+    assert s["direction_decided"] == 0.0 and s["turned_the_wrong_way"] == 0
+
+
+def test_direction_decided_and_turned() -> None:
+    pages = [
+        Page("c", "orig", "ap", "original"),
+        Page("c", "repub", "ap", "republication", derives_from="orig"),
+        Page("c", "copy2", "ap", "republication", derives_from="orig"),
+        Page("c", "copy3", "ap", "republication", derives_from="orig"),
+    ]
+    outcomes = {
+        "orig": PageOutcome("orig"),
+        "repub": PageOutcome("repub", named={"orig": "edited"}, linked={"orig": "edited"},
+                             decided={"orig"}),
+        "copy2": PageOutcome("copy2", named={"orig": "edited"}, linked={"orig": "edited"}),
+        # its source linked as its own copy: a miss, turned the wrong way
+        "copy3": PageOutcome("copy3", linked={"orig": "edited"}),
+    }
+    s = score(pages, outcomes)
+    assert s["family_recall"] == round(2 / 3, 4)
+    assert s["direction_decided"] == 0.5 and s["turned_the_wrong_way"] == 1
 
 
 def test_a_derived_page_with_no_family_in_the_store_is_not_scored_for_recall() -> None:

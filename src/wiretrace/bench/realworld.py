@@ -112,6 +112,7 @@ class PageOutcome:
     named: dict[str, str] = field(default_factory=dict)  # url -> kind, named as its source
     linked: dict[str, str] = field(default_factory=dict)  # url -> kind, any derivation
     top: str | None = None  # the first named source
+    decided: set[str] = field(default_factory=set)  # named with the direction decided
 
 
 def score(pages: list[Page], outcomes: dict[str, PageOutcome]) -> dict[str, Any]:
@@ -125,6 +126,7 @@ def score(pages: list[Page], outcomes: dict[str, PageOutcome]) -> dict[str, Any]
     # one whose source and siblings have no text is left out of recall (and counted)
     in_store = Counter(p.fid for p in pages if p.url in outcomes)
     orphans = 0
+    decided, turned = [], 0  # found pages: direction decided; missed: family only as a copy
     for p in pages:
         o = outcomes.get(p.url)
         if o is None:
@@ -149,8 +151,10 @@ def score(pages: list[Page], outcomes: dict[str, PageOutcome]) -> dict[str, Any]
         if fam_hit:
             k = next(o.named[u] for u in o.named if fam.get(u) == p.fid)
             kinds[(p.label, k)] += 1
+            decided.append(int(any(fam.get(u) == p.fid for u in o.decided)))
         else:
             near = [u for u in o.linked if fam.get(u) == p.fid]
+            turned += bool(near)
             errors.append({"url": p.url, "label": p.label, "error": "missed",
                            "derives_from": p.derives_from,
                            "linked_other_way": near[:2]})
@@ -163,6 +167,10 @@ def score(pages: list[Page], outcomes: dict[str, PageOutcome]) -> dict[str, Any]
         "pages": sum(1 for p in pages if p.url in outcomes),
         "derived_pages": len(found_family),
         "derived_without_family": orphans,
+        # a found page's family source is named "the source" (not "direction unknown"); a
+        # missed page's family is linked, but as the query's copy
+        "direction_decided": _rate(sum(decided), len(decided)),
+        "turned_the_wrong_way": turned,
         "independent_pages": n_indep,
         "family_recall": _rate(sum(found_family), len(found_family)),
         "exact_recall": _rate(sum(found_exact), len(found_exact)),
