@@ -241,8 +241,14 @@ def _lineage_scores(clusters: list[list[str]], verdicts: list[Any],
 
 
 def cost(size: int, sample: int | None = None, seed: int = 0,
-         update: int | None = None) -> dict[str, Any]:
+         update: int | None = None, from_store: Path | None = None,
+         extra_file: Path | None = None) -> dict[str, Any]:
     """Stories over ``size`` articles: ECB+ (both splits) + copies + Reuters distractors.
+
+    With ``from_store`` (and ``extra_file``, a pickle of the update's articles), the build
+    starts from a copy of a store already holding those ``size`` articles (made with this
+    protocol; its kept full vectors and story tables dropped, as after a plain ingest), and
+    the ingest is not timed again.
 
     With ``sample``, every article is stored but only ``sample`` of them, drawn at random,
     are judged against the whole store, cold then warm: warm time per article plus one
@@ -256,27 +262,49 @@ def cost(size: int, sample: int | None = None, seed: int = 0,
     from wiretrace.story import StoryConfig, average_link, build_stories
     from wiretrace.story.pairs import PairCache
 
-    arts: list[Any] = []
-    for split in ("dev", "test"):
-        arts += corpus(split, seed)[0]
     rng = random.Random(seed)
-    rng.shuffle(arts)
-    n_new = update or max(1, min(20, size // 100))
-    fill = max(0, size + n_new - len(arts))
-    reuters = load_reuters()[:fill]
-    pool = arts + reuters
-    rng.shuffle(pool)
-    base, extra = pool[:size], pool[size:size + n_new]
-    size = len(base)  # all the data there is, when asked for more
     tmp = Path(tempfile.mkdtemp(prefix="wiretrace-stories-cost-"))
-    load_start = os.getloadavg()
-    engine = Wiretrace(tmp)
+    if from_store is not None:
+        import pickle
+        import sqlite3
+
+        if extra_file is None:
+            raise SystemExit("--from-store needs --extra (the update's articles, pickled)")
+        extra = pickle.loads(extra_file.read_bytes())
+        shutil.copytree(from_store, tmp, dirs_exist_ok=True)
+        db = sqlite3.connect(tmp / "wiretrace.sqlite")
+        db.execute("DELETE FROM profiles")
+        for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type='table' "
+                                   "AND name LIKE 'story%'").fetchall():
+            db.execute(f"DROP TABLE {table}")
+        db.commit()
+        db.close()
+        load_start = os.getloadavg()
+        engine = Wiretrace(tmp, create=False)
+        base = [None] * size
+        ingest_s = None
+        log(f"size {size}: a copy of {from_store} ({len(engine.store)} articles stored)")
+    else:
+        arts: list[Any] = []
+        for split in ("dev", "test"):
+            arts += corpus(split, seed)[0]
+        rng.shuffle(arts)
+        n_new = update or max(1, min(20, size // 100))
+        fill = max(0, size + n_new - len(arts))
+        reuters = load_reuters()[:fill]
+        pool = arts + reuters
+        rng.shuffle(pool)
+        base, extra = pool[:size], pool[size:size + n_new]
+        size = len(base)  # all the data there is, when asked for more
+        load_start = os.getloadavg()
+        engine = Wiretrace(tmp)
+        t0 = time.perf_counter()
     _ = engine.fingerprinter.static.table
     _ = engine.fingerprinter.full._backend
-    t0 = time.perf_counter()
-    engine.add(base)
-    ingest_s = time.perf_counter() - t0
-    log(f"size {size}: ingested {len(base)} in {ingest_s:.0f}s")
+    if from_store is None:
+        engine.add(base)
+        ingest_s = time.perf_counter() - t0
+        log(f"size {size}: ingested {len(base)} in {ingest_s:.0f}s")
     config = StoryConfig()
     judged = len(base)
     if sample and sample < len(base):
@@ -348,7 +376,8 @@ def cost(size: int, sample: int | None = None, seed: int = 0,
         "judge_phases": phases,
         "judged": judged,
         "estimated": judged < size,
-        "ingest_s": round(ingest_s, 1),
+        "ingest_s": None if ingest_s is None else round(ingest_s, 1),
+        "from_store": str(from_store) if from_store else None,
         "build_s": round(build_s, 1),
         "build_s_per_article": round(per_article, 3),
         "encodings_in_sample": encoded,
@@ -393,13 +422,19 @@ def main() -> None:
                    help="new articles for the incremental update (default 1%%, at most 20)")
     c.add_argument("--sample", type=int, default=None,
                    help="judge only this many articles (per-article cost at this size)")
+    c.add_argument("--from-store", type=Path, default=None,
+                   help="start from a copy of this store (holding the SIZE articles)")
+    c.add_argument("--extra", type=Path, default=None,
+                   help="with --from-store: the update's articles, pickled")
     sub.add_parser("render")
     args = ap.parse_args()
     if args.cmd == "quality":
         res = quality(args.split, json.loads(args.config) if args.config else None, args.store)
         _merge(args.split, res)
     elif args.cmd == "cost":
-        res = _merge(f"cost_{args.size}", cost(args.size, args.sample, update=args.update))
+        res = _merge(f"cost_{args.size}", cost(args.size, args.sample, update=args.update,
+                                               from_store=args.from_store,
+                                               extra_file=args.extra))
     res = json.loads(OUT_JSON.read_text())
     OUT_MD.write_text(render(res))
     log(f"wrote {OUT_MD}")
@@ -437,7 +472,8 @@ def render(res: dict[str, Any]) -> str:
                        f"{_f(u['precision'])} | {_f(u['recall'])} | "
                        f"{_f(lin.get('direction_decided_share'))} |")
         out.append("")
-    costs = sorted((v for k, v in res.items() if k.startswith("cost_")), key=lambda v: v["size"])
+    costs = sorted((v for k, v in res.items() if k.startswith("cost_")),
+                   key=lambda v: (v["size"], not v.get("label")))
     if costs:
         out += ["## Cost of building stories", "",
                 "| articles | judged | ingest s | judge + cluster s | s/article "
@@ -446,7 +482,8 @@ def render(res: dict[str, Any]) -> str:
                 "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for c in costs:
             full = f"{c['full_build_s']:.0f}" + (" (est.)" if c["estimated"] else "")
-            out.append(f"| {c['size']} | {c['judged']} | {c['ingest_s']} | {c['build_s']} | "
+            size = f"{c['size']} ({c['label']})" if c.get("label") else str(c["size"])
+            out.append(f"| {size} | {c['judged']} | {_f(c['ingest_s'])} | {c['build_s']} | "
                        f"{c['build_s_per_article']} | {full} | {c['seconds_clustering']} | "
                        f"{c['pairs_judged']} | {c['pairs_per_article']} | {c['all_pairs']} | "
                        f"{c['peak_rss_mb']} | {c['update_s']} ({c['update_articles']} new) | "

@@ -193,6 +193,14 @@ def story_workers(engine: Any, pending: int, workers: int | None = None) -> int:
 MIN_PARALLEL = 300
 
 
+def _phased(engine: Any) -> bool:
+    """Whether the build can judge in phases (``story.parallel``): a plain engine over a
+    store that keeps the vectors it encodes."""
+    from wiretrace.engine import Wiretrace
+
+    return type(engine) is Wiretrace and not engine.store.readonly
+
+
 def judge_pending(engine: Any, cache: PairCache, config: StoryConfig,
                   progress: Callable[[int, int], None] | None = None,
                   batch: int = 25, workers: int | None = None) -> list[str]:
@@ -200,13 +208,12 @@ def judge_pending(engine: Any, cache: PairCache, config: StoryConfig,
     ``workers`` > 1 judges in that many processes (``story_workers`` picks by default):
     the same verdicts, written in the same order."""
     from wiretrace.prepare import prepared  # cached per text: candidates recur
+    from wiretrace.story.parallel import judge_parallel
 
     todo = cache.pending()
     n_workers = story_workers(engine, len(todo), workers)
     if n_workers > 1:
         from concurrent.futures.process import BrokenProcessPool
-
-        from wiretrace.story.parallel import judge_parallel
 
         try:
             judge_parallel(engine, cache, config, todo, n_workers, progress, batch)
@@ -217,6 +224,13 @@ def judge_pending(engine: Any, cache: PairCache, config: StoryConfig,
             # what was committed stays, the rest is judged here
             log.warning("wiretrace: story workers failed (%s); judging in this process", e)
             todo = cache.pending()
+    if todo and _phased(engine):
+        # the workers' phases in this process: the same groups of articles encoded
+        # together, so the same kept vectors and verdicts as a build in workers
+        judge_parallel(engine, cache, config, todo, 1, progress, batch)
+        return todo
+    # the web app's builder (it takes turns with traces, a call at a time) and a store
+    # that keeps no vectors: article by article, each article's vectors encoded alone
     walk = _Walk(cache, len(todo), batch, progress)
     for n, aid in enumerate(todo, 1):
         stored = engine.store.get(aid)
