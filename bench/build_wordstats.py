@@ -14,7 +14,8 @@ the two Reuters samples ``bench/intrinsic_eval.py`` uses as clean originals (dev
 1,000 each, seed 0). The output is deterministic for the same data (sorted keys).
 
 It also writes ``forensics/data/register.json.gz``, what the news-register sign reads
-(``intrinsic.news_register``): the words news writes far less often than a synonym of
+(``intrinsic.news_register``, ``intrinsic.impossible_passives``): participles that cannot
+follow "be" ("were remained"), the words news writes far less often than a synonym of
 their first WordNet sense ("journey" for *trip*, "demise" for *death*), the verbs of saying
 news writes at least 200 times less often than "said", and how three measures of a text's
 register (those verbs against "said", the rare synonyms per 100 words, sentences opened by
@@ -352,7 +353,44 @@ def rare_synonyms(uni: dict[str, list[int]]) -> dict[str, list]:
     return out
 
 
-def register_table(uni: dict[str, list[int]], docs: list[str]) -> dict:
+BE_FORMS = frozenset("is are was were be been being".split())
+# WordNet verb frames that take an object ("Somebody ----s something", "... somebody", ...):
+# a verb with none of them in any sense cannot be made passive.
+TRANSITIVE_FRAMES = frozenset({8, 9, 10, 11, 14, 15, 16, 17, 18, 19, 20, 21, 24, 25, 26, 28,
+                               29, 30, 31, 32, 33, 34, 35})
+NEVER_PASSIVE_MIN = 20  # the participle is written this often in news
+
+
+def never_passive(uni: dict[str, list[int]], pairs: Counter[str]) -> list[str]:
+    """Past participles that cannot follow "be": WordNet gives their verb no sense that takes
+    an object, and clean news, writing them at least ``NEVER_PASSIVE_MIN`` times, never
+    wrote one after a form of "be" ("remained", "arrived", "risen"). "were remained" is
+    what a rewriting tool or a translation writes."""
+    from wiretrace.bench.wordnet import Lexicon
+
+    wn = Lexicon().wn
+    after_be: Counter[str] = Counter()
+    for key, c in pairs.items():
+        a, b = key.split(" ")
+        if a in BE_FORMS:
+            after_be[b] += c
+    out = []
+    for word, (low, _cap) in sorted(uni.items()):
+        if low < NEVER_PASSIVE_MIN or not word.isalpha() or after_be[word]:
+            continue
+        if not word.endswith(("ed", "en")) and word not in wn._exception_map["v"]:
+            continue
+        lemma = wn.morphy(word, "v")
+        if not lemma or lemma == word:
+            continue
+        senses = [lm for s in wn.synsets(lemma, "v") for lm in s.lemmas() if lm.name() == lemma]
+        if senses and not any(set(lm.frame_ids()) & TRANSITIVE_FRAMES for lm in senses):
+            out.append(word)
+    return out
+
+
+def register_table(uni: dict[str, list[int]], docs: list[str],
+                   pairs: Counter[str] | None = None) -> dict:
     """What ``intrinsic.news_register`` reads: rare synonyms, the rare verbs of saying and
     their share of reporting verbs in news, and the spread of the three register measures
     over ``REFERENCE_DOCS`` clean documents (sorted, rounded)."""
@@ -367,6 +405,7 @@ def register_table(uni: dict[str, list[int]], docs: list[str]) -> dict:
         "speech_verbs": verbs,
         "said_forms": list(SAID_FORMS),
         "p_speech": round(other / (other + said), 5),
+        "never_passive": never_passive(uni, pairs) if pairs is not None else [],
     }
     pool = [d for d in docs if len(d) >= 400]
     random.Random(0).shuffle(pool)
@@ -416,13 +455,14 @@ def main(argv: list[str] | None = None) -> int:
     # mtime=0: the same data gives the same bytes
     with args.out.open("wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0) as gz:
         gz.write(raw)
-    reg = register_table(uni, docs)
+    reg = register_table(uni, docs, pairs)
     reg_raw = json.dumps(reg, separators=(",", ":"), sort_keys=True).encode("utf-8")
     with args.register_out.open("wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb",
                                                            mtime=0) as gz:
         gz.write(reg_raw)
     print(f"{args.register_out}: {len(reg['rare_synonyms']):,} rare synonyms, "
           f"{len(reg['speech_verbs'])} rare verbs of saying (share {reg['p_speech']}), "
+          f"{len(reg['never_passive'])} participles never passive, "
           f"reference of {reg['reference_docs']} documents", file=sys.stderr)
     print(f"{args.out}: {len(docs)} documents, {n:,} words, {len(uni):,} words kept, "
           f"{len(kept_pairs):,} pairs, {len(broken):,} broken collocations; "

@@ -402,6 +402,11 @@ def test_news_register_reads_a_tools_habits_against_clean_news() -> None:
     assert all(_TOOL[a:b] == w for (a, b), w in zip(ev.spans, ev.words, strict=True))
     # The same story written as news writes it: "said", plain words, subjects first.
     assert news_register(art(_NEWS)) == []
+    # It supports a verdict but never makes one alone: honest chatty prose reaches it too.
+    only = [e for e in inspect(art(_TOOL)).evidence if e.type == "news_register"]
+    from wiretrace.forensics.intrinsic import core_score, score_evidence, verdict_for
+
+    assert verdict_for(score_evidence(only)[0], core_score(only)) == VERDICTS[2]
     assert news_register(art("He stated it. She revealed it. Additionally, they left.")) == []
 
 
@@ -432,3 +437,15 @@ def test_slips_and_page_signs_alone_give_no_verdict() -> None:
     # A sign of a tool beside the same slips does give a verdict.
     r2 = inspect(art(text + " Later Brinken met Blinken. Blinken and Brinken spoke."))
     assert r2.core > 0 and r2.verdict != VERDICTS[2]
+
+
+def test_impossible_passive_needs_a_verb_that_takes_no_object() -> None:
+    from wiretrace.forensics.intrinsic import impossible_passives, register_table
+
+    table = register_table()
+    assert table is not None and "remained" in table["never_passive"]
+    assert "reported" not in table["never_passive"]  # "was reported" is everyday news
+    text = "The mayor said 13 people were remained in the hospital on Sunday."
+    (ev,) = impossible_passives(art(text))
+    assert ev.words == ("were remained",) and text[slice(*ev.spans[0])] == "were remained"
+    assert impossible_passives(art("13 people remained in the hospital; 4 were reported.")) == []
