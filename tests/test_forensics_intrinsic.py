@@ -449,3 +449,14 @@ def test_impossible_passive_needs_a_verb_that_takes_no_object() -> None:
     (ev,) = impossible_passives(art(text))
     assert ev.words == ("were remained",) and text[slice(*ev.spans[0])] == "were remained"
     assert impossible_passives(art("13 people remained in the hospital; 4 were reported.")) == []
+
+
+def test_bare_day_date_is_a_day_with_no_month() -> None:
+    from wiretrace.forensics.intrinsic import bare_day_dates
+
+    text = "The talks were held in Beijing on the 18th, and he meets Wang on the nineteenth."
+    found = [e.words[0] for e in bare_day_dates(art(text))]
+    assert found == ["on the 18th", "on the nineteenth"]
+    for honest in ("It opened on the 18th floor.", "He arrives on the 18th of June.",
+                   "She won on the second ballot.", "The vote is on June 18."):
+        assert bare_day_dates(art(honest)) == []
