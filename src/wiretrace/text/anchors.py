@@ -111,17 +111,30 @@ def script_of(text: str) -> str:
 @lru_cache(maxsize=256)
 def _script(text: str) -> str:
     """``script_of`` of a sample, kept: every candidate pair asks it of both texts."""
+    # most texts hold Latin letters only (ASCII, or accented): no count needed
+    scripts = {_char_script(ch) for ch in set(text) if not ch.isascii() and ch.isalpha()}
+    if scripts <= {"LATIN"}:
+        return "LATIN" if scripts or _ASCII_LETTER.search(text) else ""
     counts: dict[str, int] = {}
-    seen = 0
-    for ch in text:
-        if ch.isalpha():
-            name = unicodedata.name(ch, "")
-            script = name.split(" ", 1)[0] if name else ""
-            counts[script] = counts.get(script, 0) + 1
-            seen += 1
-            if seen >= 600:
-                break
+    # the first 600 letters (they lie in the first 1,500 characters of most texts)
+    letters = [ch for ch in _LETTERS.findall(text, 0, 1500) if ch.isalpha()]
+    if len(letters) < 600:
+        letters = [ch for ch in _LETTERS.findall(text) if ch.isalpha()]
+    for ch in letters[:600]:
+        script = "LATIN" if ch.isascii() else _char_script(ch)
+        counts[script] = counts.get(script, 0) + 1
     return max(counts, key=counts.__getitem__) if counts else ""
+
+
+@lru_cache(maxsize=4096)
+def _char_script(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return name.split(" ", 1)[0] if name else ""
+
+
+# candidates for letters (str.isalpha decides): word characters that are not digits or "_"
+_LETTERS = re.compile(r"[^\W\d_]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 def same_script(a: str, b: str) -> bool:
