@@ -460,3 +460,16 @@ def test_bare_day_date_is_a_day_with_no_month() -> None:
     for honest in ("It opened on the 18th floor.", "He arrives on the 18th of June.",
                    "She won on the second ballot.", "The vote is on June 18."):
         assert bare_day_dates(art(honest)) == []
+
+
+def test_binomial_tail_holds_on_long_texts() -> None:
+    from math import comb
+
+    from wiretrace.forensics.intrinsic import _binomial_tail
+
+    for n, k, p in ((7, 6, 0.03), (20, 2, 0.1), (12, 0, 0.5)):
+        exact = sum(comb(n, j) * p**j * (1 - p) ** (n - j) for j in range(k, n + 1))
+        assert abs(_binomial_tail(n, k, p) - exact) < 1e-12
+    # A text with thousands of verbs of saying: coefficients past a float's range.
+    assert _binomial_tail(5000, 2500, 0.03) == 0.0
+    assert _binomial_tail(5000, 100, 0.03) > 0.9

@@ -1107,10 +1107,22 @@ def register_table() -> dict[str, Any] | None:
 
 
 def _binomial_tail(n: int, k: int, p: float) -> float:
-    """P(X >= k) for X ~ Binomial(n, p)."""
-    from math import comb
+    """P(X >= k) for X ~ Binomial(n, p), in log space (a long text's binomial coefficients
+    overflow a float)."""
+    from math import exp, lgamma, log
 
-    return sum(comb(n, j) * p**j * (1 - p) ** (n - j) for j in range(k, n + 1))
+    if k <= 0:
+        return 1.0
+    if k > n:
+        return 0.0
+    lp, lq = log(p), log(1 - p)
+    total = 0.0
+    for j in range(k, n + 1):
+        term = exp(lgamma(n + 1) - lgamma(j + 1) - lgamma(n - j + 1) + j * lp + (n - j) * lq)
+        total += term
+        if term < 1e-12 * total:
+            break  # the terms fall off quickly past the mode
+    return min(1.0, total)
 
 
 def register_measures(text: str, table: dict[str, Any]) -> RegisterMeasures:
