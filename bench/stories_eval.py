@@ -270,7 +270,15 @@ def cost(size: int, sample: int | None = None, seed: int = 0,
 
         if extra_file is None:
             raise SystemExit("--from-store needs --extra (the update's articles, pickled)")
-        extra = pickle.loads(extra_file.read_bytes())
+        from dataclasses import fields
+
+        from wiretrace.data import Article
+
+        # pickled by an older wiretrace: made again with today's fields (their defaults
+        # for any added since)
+        extra = [Article(**{f.name: getattr(a, f.name) for f in fields(Article)
+                            if f.init and hasattr(a, f.name)})
+                 for a in pickle.loads(extra_file.read_bytes())]
         shutil.copytree(from_store, tmp, dirs_exist_ok=True)
         db = sqlite3.connect(tmp / "wiretrace.sqlite")
         db.execute("DELETE FROM profiles")
@@ -325,8 +333,10 @@ def cost(size: int, sample: int | None = None, seed: int = 0,
 
     parallel.LAST.clear()
     load_build = os.getloadavg()
+    cpu0 = _cpu()
     index = build_stories(engine, config, progress=progress)
     build_s = time.perf_counter() - t1
+    build_cpu = _cpu() - cpu0  # this process and the workers (ended with their pool)
     phases = dict(parallel.LAST)
     load_built = os.getloadavg()
     per_article = build_s / judged
@@ -355,9 +365,12 @@ def cost(size: int, sample: int | None = None, seed: int = 0,
     average_link(nodes, graph, 0.5)
     cluster_s = time.perf_counter() - t3
     engine.add(extra)
+    parallel.LAST.clear()
     t2 = time.perf_counter()
+    cpu0 = _cpu()
     upd = build_stories(engine, config)
     update_s = time.perf_counter() - t2
+    update_cpu = _cpu() - cpu0
     load_end = os.getloadavg()
     engine.store.close()
     shutil.rmtree(tmp, ignore_errors=True)
@@ -380,6 +393,7 @@ def cost(size: int, sample: int | None = None, seed: int = 0,
         "from_store": str(from_store) if from_store else None,
         "build_s": round(build_s, 1),
         "build_s_per_article": round(per_article, 3),
+        "build_cpu_s": round(build_cpu, 1),
         "encodings_in_sample": encoded,
         "full_build_s": round(per_article * size, 0),
         "seconds_clustering": round(cluster_s, 3),
@@ -390,9 +404,18 @@ def cost(size: int, sample: int | None = None, seed: int = 0,
         "peak_rss_mb": round(rss_build, 1),
         "update_articles": len(extra),
         "update_s": round(update_s, 1),
+        "update_cpu_s": round(update_cpu, 1),
+        "update_phases": dict(parallel.LAST),
         "update_articles_reclustered": upd.stats["articles_reclustered"],
         "update_pairs_judged": upd.stats["pairs_judged"] - pairs,
     }
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its ended children (user + system)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _commit() -> str:
@@ -478,16 +501,20 @@ def render(res: dict[str, Any]) -> str:
         out += ["## Cost of building stories", "",
                 "| articles | judged | ingest s | judge + cluster s | s/article "
                 "| full build s | clustering s (full size) | pairs judged | pairs/article "
-                "| all pairs | peak RSS MB | update: new articles, s | reclustered |",
-                "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                "| all pairs | peak RSS MB | update: new articles, s | reclustered "
+                "| load (1 min) at build start, end |",
+                "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for c in costs:
             full = f"{c['full_build_s']:.0f}" + (" (est.)" if c["estimated"] else "")
             size = f"{c['size']} ({c['label']})" if c.get("label") else str(c["size"])
-            out.append(f"| {size} | {c['judged']} | {_f(c['ingest_s'])} | {c['build_s']} | "
+            up = c.get("uptime_load") or {}
+            load = (f"{up['build_start'][0]}, {up['build_end'][0]}" if up else "–")
+            ingest = "–" if c["ingest_s"] is None else c["ingest_s"]
+            out.append(f"| {size} | {c['judged']} | {ingest} | {c['build_s']} | "
                        f"{c['build_s_per_article']} | {full} | {c['seconds_clustering']} | "
                        f"{c['pairs_judged']} | {c['pairs_per_article']} | {c['all_pairs']} | "
                        f"{c['peak_rss_mb']} | {c['update_s']} ({c['update_articles']} new) | "
-                       f"{c['update_articles_reclustered']} |")
+                       f"{c['update_articles_reclustered']} | {load} |")
         out.append("")
     if res.get("notes"):
         out += ["## Notes", "", *res["notes"], ""]
