@@ -1,7 +1,8 @@
 """The story builder's batched phases read and keep what every other entry point reads:
-stored fingerprints read together are the ones read one at a time, the faster entity vote
-is ``Store.term_candidates``, and the full vectors a build encodes in batches are kept in
-the store, where a trace of a stored article reads them (it never encodes them again)."""
+stored fingerprints read together are the ones read one at a time, the entity vote
+(``Store.term_candidates``) sums each shared rare term's IDF, and the full vectors a build
+encodes in batches are kept in the store, where a trace of a stored article reads them (it
+never encodes them again)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from wiretrace.demo import CORPUS, load_jsonl, to_article
 from wiretrace.fingerprint import Fingerprinter
 from wiretrace.fingerprint.embed import FullEncoder
 from wiretrace.prepare import prepared
-from wiretrace.retrieve import entity_votes
 from wiretrace.story import build_stories
 
 pytestmark = pytest.mark.usefixtures("one_model_load")
@@ -52,14 +52,29 @@ def test_fingerprints_read_together_are_those_read_one_by_one(store: Path) -> No
         assert wt.neighbours(art, limit=12, fingerprint=fp) == wt.neighbours(art, limit=12)
 
 
-def test_entity_votes_are_the_stores_term_candidates(store: Path) -> None:
+def test_term_candidates_sum_the_idf_of_shared_rare_terms(store: Path) -> None:
+    """Against the definition, computed here row by row from the terms table."""
     wt = wiretrace.engine.Wiretrace(store, create=False)
+    rows = wt.store.db.execute("SELECT term, article FROM terms").fetchall()
+    holders: dict[str, list[int]] = {}
+    for term, art in rows:
+        holders.setdefault(term, []).append(art)
+    n = len(wt.store)
     for aid in list(wt.store.ids())[:10]:
         fp = wt._stored_fingerprint(prepared(wt.store.get(aid)))  # type: ignore[arg-type]
         assert fp is not None and fp.terms
-        for limit in (3, 8):
-            assert entity_votes(wt.store, fp.terms, limit) == wt.store.term_candidates(
-                fp.terms, limit=limit)
+        want: dict[int, float] = {}
+        for t in dict.fromkeys(fp.terms):
+            arts = holders.get(t, [])
+            if 0 < len(arts) <= max(2, 0.02 * n):
+                for a in arts:
+                    want[a] = want.get(a, 0.0) + float(np.log(1 + n / len(arts)))
+        got = wt.store.term_candidates(fp.terms, limit=len(want) + 5)
+        assert {a for a, _ in got} == set(want)
+        for a, score in got:
+            assert score == pytest.approx(want[a])
+        assert [s for _, s in got] == sorted((s for _, s in got), reverse=True)
+        assert wt.store.term_candidates(fp.terms, limit=3) == got[:3]
 
 
 def test_a_trace_reads_the_vectors_the_build_kept(store: Path,

@@ -135,38 +135,6 @@ def semantic_votes(
     return votes, inside
 
 
-def entity_votes(store: Store, terms: list[str], limit: int,
-                 max_df: float = 0.02) -> list[tuple[int, float]]:
-    """``Store.term_candidates``, the same SQL, scores and order, ~3x faster: each rare
-    term's IDF is computed once rather than once per article holding it, and the rows come
-    as plain tuples (a few thousand an article: most of its cost was per-row Python)."""
-    terms = list(dict.fromkeys(terms))
-    if not terms:
-        return []
-    cur = store.db.cursor()
-    cur.row_factory = None
-    n = max(1, int(cur.execute("SELECT count(*) FROM articles").fetchone()[0]))
-    scores: dict[int, float] = {}
-    for i in range(0, len(terms), 500):
-        chunk = terms[i : i + 500]
-        marks = ",".join("?" * len(chunk))
-        dfs = dict(cur.execute(
-            f"SELECT term, count(*) FROM terms WHERE term IN ({marks}) GROUP BY term",
-            chunk,
-        ).fetchall())
-        rare = [t for t in chunk if 0 < dfs.get(t, 0) <= max(2, max_df * n)]
-        if not rare:
-            continue
-        idf = {t: float(np.log(1 + n / dfs[t])) for t in rare}
-        marks = ",".join("?" * len(rare))
-        get = scores.get
-        for term, art in cur.execute(
-            f"SELECT term, article FROM terms WHERE term IN ({marks})", rare
-        ):
-            scores[art] = get(art, 0.0) + idf[term]
-    return sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
-
-
 def candidates(
     store: Store,
     vectors: np.ndarray,
@@ -190,7 +158,7 @@ def candidates(
         : config.n_semantic + len(exclude)
     ]:
         take(rowid, "semantic", s)
-    for rowid, s in entity_votes(store, terms, limit=config.n_entity + len(exclude)):
+    for rowid, s in store.term_candidates(terms, limit=config.n_entity + len(exclude)):
         take(rowid, "entity", s)
         if rowid in votes and rowid in found:
             found[rowid].scores.setdefault("semantic", round(votes[rowid], 4))

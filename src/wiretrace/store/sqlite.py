@@ -1013,27 +1013,34 @@ class Store:
 
     def term_candidates(self, terms: Iterable[str], limit: int = 20,
                         max_df: float = 0.02) -> list[tuple[int, float]]:
-        """Articles sharing rare entity terms, scored by summed IDF of the shared terms."""
+        """Articles sharing rare entity terms, scored by summed IDF of the shared terms.
+
+        Every candidate search runs this (a few thousand rows an article): each rare term's
+        IDF is computed once, not once per row, and rows come as plain tuples."""
         terms = list(dict.fromkeys(terms))
         if not terms:
             return []
+        cur = self.db.cursor()
+        cur.row_factory = None
         n = max(1, len(self))
         scores: dict[int, float] = {}
         for i in range(0, len(terms), 500):
             chunk = terms[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            dfs = dict(self.db.execute(
+            dfs = dict(cur.execute(
                 f"SELECT term, count(*) FROM terms WHERE term IN ({marks}) GROUP BY term",
                 chunk,
             ).fetchall())
             rare = [t for t in chunk if 0 < dfs.get(t, 0) <= max(2, max_df * n)]
             if not rare:
                 continue
+            idf = {t: float(np.log(1 + n / dfs[t])) for t in rare}
             marks = ",".join("?" * len(rare))
-            for term, art in self.db.execute(
+            get = scores.get
+            for term, art in cur.execute(
                 f"SELECT term, article FROM terms WHERE term IN ({marks})", rare
             ):
-                scores[art] = scores.get(art, 0.0) + float(np.log(1 + n / dfs[term]))
+                scores[art] = get(art, 0.0) + idf[term]
         return sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
 
     # -- vectors ----------------------------------------------------------------------
