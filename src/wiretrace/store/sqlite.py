@@ -770,21 +770,39 @@ class Store:
         article's very text and passages, else ``None``. A trace of a stored article reads it
         instead of making it again: the same bytes (the store refuses other fingerprint
         settings), without loading the tokenizer, the embedding rows and datasketch."""
-        row = self.db.execute("SELECT minhash, n_passages FROM articles WHERE rowid=?",
-                              (rowid,)).fetchone()
-        if row is None or row[1] != len(article.passages) or not self.holds_text(
-                rowid, article.text):
-            return None
-        spans = self.db.execute("SELECT rowid, start, end FROM passages WHERE article=? "
-                                "ORDER BY idx", (rowid,)).fetchall()
-        if [(s, e) for _, s, e in spans] != [(p.start, p.end) for p in article.passages]:
-            return None
-        vectors = self.passage_vectors([int(r[0]) for r in spans])
-        if vectors is None:
-            return None
-        terms = sorted(t for (t,) in self.db.execute(
-            "SELECT term FROM terms WHERE article=?", (rowid,)))
-        return Fingerprint(minhash=bytes(row[0]), terms=terms, vectors=vectors)
+        return self.fingerprints_of([(rowid, article)])[0]
+
+    def fingerprints_of(self, items: list[tuple[int, Article]]) -> list[Fingerprint | None]:
+        """``fingerprint_of`` of many articles, read together: the terms table is indexed by
+        term only, so one article's terms cost a scan of it (~12 ms at 20k articles, a
+        quarter of finding an article's candidates); here one scan serves them all."""
+        found: list[tuple[int, int, bytes]] = []  # (position, rowid, minhash)
+        for k, (rowid, article) in enumerate(items):
+            row = self.db.execute("SELECT minhash, n_passages FROM articles WHERE rowid=?",
+                                  (rowid,)).fetchone()
+            if row is not None and row[1] == len(article.passages) and self.holds_text(
+                    rowid, article.text):
+                found.append((k, rowid, bytes(row[0])))
+        terms: dict[int, list[str]] = {}
+        rowids = sorted({r for _, r, _ in found})
+        for lo in range(0, len(rowids), 900):  # SQLite's limit on bound values
+            chunk = rowids[lo:lo + 900]
+            for term, art in self.db.execute(
+                    f"SELECT term, article FROM terms WHERE article IN "
+                    f"({','.join('?' * len(chunk))})", chunk):
+                terms.setdefault(int(art), []).append(term)
+        out: list[Fingerprint | None] = [None] * len(items)
+        for k, rowid, minhash in found:
+            spans = self.db.execute("SELECT rowid, start, end FROM passages WHERE article=? "
+                                    "ORDER BY idx", (rowid,)).fetchall()
+            if [(s, e) for _, s, e in spans] != [(p.start, p.end)
+                                                 for p in items[k][1].passages]:
+                continue
+            vectors = self.passage_vectors([int(r[0]) for r in spans])
+            if vectors is not None:
+                out[k] = Fingerprint(minhash=minhash, terms=sorted(terms.get(rowid, [])),
+                                     vectors=vectors)
+        return out
 
     def passage_vectors(self, rowids: list[int]) -> np.ndarray | None:
         """The static-tier vectors (float16, as fingerprinted) of these passages, in this
