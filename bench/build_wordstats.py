@@ -142,7 +142,7 @@ def wordnet_swaps(uni: dict[str, list[int]]) -> dict[str, set[str]]:
     spinner does not know which sense is meant) of every news word seen at least
     ``MIN_SWAP_WORD`` times in lower case, inflected like that word, plus the spinner swaps
     WordNet lacks."""
-    from wiretrace.bench.spin import _lemma, _verb_form, inflect
+    from wiretrace.bench.spin import inflect, word_form
     from wiretrace.bench.wordnet import Lexicon
 
     lx = Lexicon()
@@ -151,16 +151,11 @@ def wordnet_swaps(uni: dict[str, list[int]]) -> dict[str, set[str]]:
         if low < MIN_SWAP_WORD or not word.isalpha() or len(word) < 3:
             continue
         for pos in ("n", "v", "a", "r"):
-            lemma = _lemma(lx, word, pos)
-            if lemma is None:
+            read = word_form(lx, word, pos)
+            if read is None or read[1] is None:
                 continue
-            if pos == "n":
-                forms = ["base"] if word == lemma else ["pl"]
-            elif pos == "v":
-                form = _verb_form(lx, word, lemma, None)
-                forms = ["past", "pp"] if form in ("past", "pp") else [form]
-            else:
-                forms = ["base"] if word == lemma else []
+            lemma, form = read
+            forms = ["past", "pp"] if form in ("past", "pp") else [form]
             for syn in lx.synonyms(lemma, pos, senses=99):
                 for form in forms:
                     spun = inflect(lx, syn, pos, form)
@@ -317,7 +312,7 @@ def rare_synonyms(uni: dict[str, list[int]]) -> dict[str, list]:
     word's first (most used) WordNet sense, inflected alike, and news writes it at least
     ``RARE_SYNONYM_RATIO`` times as often ("journey" -> "trip"). A spinner or paraphraser
     that replaces words picks these; a news writer seldom does."""
-    from wiretrace.bench.spin import _lemma, _verb_form, inflect
+    from wiretrace.bench.spin import inflect, word_form
     from wiretrace.bench.wordnet import Lexicon
 
     lx = Lexicon()
@@ -326,17 +321,10 @@ def rare_synonyms(uni: dict[str, list[int]]) -> dict[str, list]:
         if low < 1 or not word.isalpha() or len(word) < 4:
             continue
         for pos in ("n", "v", "a", "r"):
-            lemma = _lemma(lx, word, pos)
-            if lemma is None:
+            read = word_form(lx, word, pos)
+            if read is None or read[1] is None:
                 continue
-            if pos == "n":
-                form = "base" if word == lemma else "pl"
-            elif pos == "v":
-                form = _verb_form(lx, word, lemma, None)
-            elif word == lemma:
-                form = "base"
-            else:
-                continue
+            lemma, form = read
             senses = lx.wn.synsets(lemma, pos)
             if not senses:
                 continue

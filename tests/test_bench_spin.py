@@ -93,3 +93,24 @@ def test_a_an_agreement(lx) -> None:  # type: ignore[no-untyped-def]
     for art, word in zip(out.split()[:-1], out.split()[1:], strict=True):
         if art in ("a", "an") and word[0] in "aeio":
             assert art == "an", out
+
+
+def test_the_wild_thesaurus_does_not_depend_on_the_hash_seed() -> None:
+    """WordNet hands related synsets over in hash order; the wild spinner must not, or the
+    benchmark's wild-spun copies change from one build of the data set to the next."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from wiretrace.bench.derive import default_lexicon\n"
+            "from wiretrace.bench.spin import thesaurus\n"
+            "lx = default_lexicon()\n"
+            "print([thesaurus(lx, w, p) for w, p in (('party', 'n'), ('street', 'n'), "
+            "('dead', 'a'), ('new', 'a'), ('official', 'n'))])\n")
+    outs = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                             text=True, check=True)
+        outs.add(run.stdout)
+    assert len(outs) == 1

@@ -153,6 +153,23 @@ def _verb_form(lx: Lexicon, word: str, lemma: str, prev: str | None) -> str:
     return "pp" if prev in BE | HAVE else "past"
 
 
+def word_form(lx: Lexicon, word: str, pos: str,
+              prev: str | None = None) -> tuple[str, str | None] | None:
+    """(lemma, form) of ``word`` read as ``pos`` — the form ``inflect`` takes back: noun
+    "base"/"pl", verb ``_verb_form`` (``prev``: the word before it), adjective or adverb
+    "base" when it is its own lemma, else None (a comparative or superlative). None when
+    WordNet has no lemma for it. The spinner, and the spinner tables the word statistics
+    ship, read words alike."""
+    lemma = _lemma(lx, word, pos)
+    if lemma is None:
+        return None
+    if pos == "n":
+        return lemma, "base" if word == lemma else "pl"
+    if pos == "v":
+        return lemma, _verb_form(lx, word, lemma, prev)
+    return lemma, "base" if word == lemma else None
+
+
 def _lemma(lx: Lexicon, word: str, pos: str) -> str | None:
     lemmas = lx.lemmas(word, pos)
     if not lemmas:
@@ -342,16 +359,13 @@ def analyse(text: str, lx: Lexicon, unit: int = 0) -> tuple[int, list[Candidate]
             continue
         n_content += 1
         w = tok.low
-        lemma = _lemma(lx, w, pos)
-        if lemma is None:
+        read = word_form(lx, w, pos, _neighbour(tokens, i, -1))
+        if read is None:
             continue
-        if pos == "n":
-            form = "base" if w == lemma else "pl"
-        elif pos == "v":
-            form = _verb_form(lx, w, lemma, _neighbour(tokens, i, -1))
-        elif pos == "a" and w != lemma:
-            continue  # comparatives and superlatives: leave them alone
-        else:
+        lemma, form = read
+        if form is None:
+            if pos == "a":
+                continue  # comparatives and superlatives: leave them alone
             form = "base"
         syns = tuple(
             s
@@ -542,9 +556,13 @@ def thesaurus(
             offer(lem.name())
     n_syn = len(out)
     for syn in synsets[:4]:
-        # the most used narrower term only: "avenue" for "street", not "equerry" for "official"
-        narrower = sorted(syn.hyponyms(), key=lambda h: -sum(x.count() for x in h.lemmas()))
-        related = syn.similar_tos() if pos in ("a", "s") else syn.hypernyms() + narrower[:1]
+        # the most used narrower term only: "avenue" for "street", not "equerry" for "official".
+        # WordNet's related synsets come in hash order (they vary with PYTHONHASHSEED): sorted
+        # by name here, so a data set built twice is the same data set
+        narrower = sorted(syn.hyponyms(),
+                          key=lambda h: (-sum(x.count() for x in h.lemmas()), h.name()))
+        related = (sorted(syn.similar_tos(), key=lambda r: r.name()) if pos in ("a", "s")
+                   else sorted(syn.hypernyms(), key=lambda r: r.name()) + narrower[:1])
         for rel in related:
             for lem in rel.lemmas()[:2]:
                 offer(lem.name())
@@ -602,16 +620,13 @@ def analyse_wild(
         if w in _CALENDAR:
             continue
         n_content += 1
-        lemma = _lemma(lx, w, pos)
-        if lemma is None:
+        read = word_form(lx, w, pos, _neighbour(view, i, -1))
+        if read is None:
             continue
-        if pos == "n":
-            form = "base" if w == lemma else "pl"
-        elif pos == "v":
-            form = _verb_form(lx, w, lemma, _neighbour(view, i, -1))
-        elif pos == "a" and w != lemma:
-            continue
-        else:
+        lemma, form = read
+        if form is None:
+            if pos == "a":
+                continue
             form = "base"
         syns, related = (
             tuple(s for s in group if not _ROMAN.match(s)) for group in thesaurus(lx, lemma, pos)
