@@ -470,12 +470,24 @@ DIRECTIONS: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, float], st
      "query_is_source"),
     ("query shows translation fragments", {"text": GARBLED}, {}, {}, "candidate_is_source"),
     ("candidate shows translation fragments", {}, {"text": GARBLED}, {}, "query_is_source"),
-    ("earlier date outvotes a credit on the query", {"published": "2026-03-11",
+    ("earlier date outvotes a credit on the query", {"published": "2026-03-12",
                                                      "credits": ["AP"]},
      {"published": "2026-03-10"}, {}, "candidate_is_source"),
     ("credit and chrome against an earlier date",
      {"published": "2026-03-10", "boilerplate": ["a", "b", "c"]},
-     {"published": "2026-03-11", "credits": ["AP"]}, {}, "unknown"),
+     {"published": "2026-03-12", "credits": ["AP"]}, {}, "unknown"),
+    # a day apart on bare dates may be time zones: half a vote, a credit the other way ties it
+    ("a day earlier against a credit on the query", {"published": "2026-03-11",
+                                                     "credits": ["AP"]},
+     {"published": "2026-03-10"}, {}, "unknown"),
+    ("a day earlier across a month's end", {"published": "2026-04-01"},
+     {"published": "2026-03-31"}, {}, "candidate_is_source"),
+    ("a month-only date against a day in that month", {"published": "2026-03-05"},
+     {"published": "2026-03"}, {}, "unknown"),
+    ("a month-only date against a day in a later month", {"published": "2026-04-02"},
+     {"published": "2026-03"}, {}, "candidate_is_source"),
+    ("an unreadable date gives no vote", {"published": "2026-13-45"},
+     {"published": "2026-03-10"}, {}, "unknown"),
 ]
 
 

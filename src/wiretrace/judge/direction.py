@@ -9,6 +9,8 @@ part of the other (a copy is a subset, the source the whole); signs of machine t
 
 from __future__ import annotations
 
+from datetime import date
+
 from wiretrace.data import Article
 from wiretrace.forensics.intrinsic import quick_signs
 
@@ -25,6 +27,24 @@ def direction(
     return "unknown", why
 
 
+def days_apart(query: str | None, candidate: str | None) -> int:
+    """Whole days from the candidate's date to the query's (> 0: the candidate is
+    earlier), compared at the precision both give: a month-only date ("2021-11") says
+    nothing against a day in that month, and 0 when either is missing or unreadable."""
+    if not query or not candidate:
+        return 0
+    q, c = query[:10], candidate[:10]
+    n = min(len(q), len(c))
+    if n < 10:
+        # a year or a month on one side: earlier only if the months differ
+        q, c = q[:n], c[:n]
+        return 0 if q == c else (31 if c < q else -31)
+    try:
+        return (date.fromisoformat(q) - date.fromisoformat(c)).days
+    except ValueError:
+        return 0
+
+
 def direction_score(
     query: Article, candidate: Article, f: dict[str, float]
 ) -> tuple[float, list[str]]:
@@ -38,11 +58,14 @@ def direction_score(
         score += weight
         why.append(reason)
 
-    if query.published and candidate.published and query.published[:10] != candidate.published[:10]:
-        if candidate.published < query.published:
-            vote(2.0, f"candidate published earlier ({candidate.published[:10]})")
+    days = days_apart(query.published, candidate.published)
+    if days:
+        # a day apart on bare dates may be two time zones' view of one moment: half a vote
+        w = 2.0 if abs(days) >= 2 else 1.0
+        if days > 0:
+            vote(w, f"candidate published earlier ({(candidate.published or '')[:10]})")
         else:
-            vote(-2.0, f"query published earlier ({query.published[:10]})")
+            vote(-w, f"query published earlier ({(query.published or '')[:10]})")
     if candidate.credits and not query.credits:
         vote(1.0, f"wire credit on the candidate only ({candidate.credits[0]})")
     elif query.credits and not candidate.credits:
