@@ -62,6 +62,8 @@ SPUN = {"content_overlap": 0.6, "changed_words": 0.12, "lexical": 0.87, "exact_s
 MACHINE = {"content_overlap": 0.58, "changed_words": 0.27, "lexical": 0.71, "exact_share": 0.0,
            "function_words": 0.74, "semantic": 0.92, "length_ratio": 1.06,
            "strong_run_similarity": 0.92}
+RARER_WORDS = {"rarity_shift": -0.5, "unknown_new_words": 0.05, "swaps_rarer_in_copy": 10,
+               "swaps_rarer_in_source": 3}
 EDITED = {"content_overlap": 0.97, "changed_words": 0.01, "exact_share": 0.76,
           "added_sentences": 1, "function_words": 0.998, "monotone": 0.94}
 PARTIAL = {"copy_passages": 7, "strong_pairs": 7, "coverage_source": 0.35,
@@ -171,6 +173,22 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
      {**MACHINE, "swaps_rarer_in_copy": 8, "swaps_rarer_in_source": 2}, "spun"),
     ("79.3% of the lopsided swaps to rarer words", WHOLE,
      {**MACHINE, "swaps_rarer_in_copy": 23, "swaps_rarer_in_source": 6},
+     "machine_translated"),
+    # a rewrite that brings in rarer words than it drops (news counts), with lopsided swaps
+    # and words news uses: a paraphrasing spinner
+    ("new words rarer by 0.5 (log count)", WHOLE, {**MACHINE, **RARER_WORDS}, "spun"),
+    ("new words rarer by 0.4925 (log count)", WHOLE,
+     {**MACHINE, **RARER_WORDS, "rarity_shift": -0.4925}, "machine_translated"),
+    ("rarer new words, 60% of the lopsided swaps", WHOLE,
+     {**MACHINE, **RARER_WORDS, "rarity_shift": -1.0, "swaps_rarer_in_copy": 9,
+      "swaps_rarer_in_source": 6}, "spun"),
+    ("rarer new words, 59.3% of the lopsided swaps", WHOLE,
+     {**MACHINE, **RARER_WORDS, "rarity_shift": -1.0, "swaps_rarer_in_copy": 35,
+      "swaps_rarer_in_source": 24}, "machine_translated"),
+    ("rarer new words, 8% unknown to news", WHOLE,
+     {**MACHINE, **RARER_WORDS, "rarity_shift": -1.0, "unknown_new_words": 0.08}, "spun"),
+    ("rarer new words, 8.75% unknown to news", WHOLE,
+     {**MACHINE, **RARER_WORDS, "rarity_shift": -1.0, "unknown_new_words": 0.0875},
      "machine_translated"),
     # local proof of reuse inside a page that is mostly something else
     ("3-pair run of 60 words", LOCAL,
@@ -282,6 +300,13 @@ BOUNDARIES: dict[tuple[str, str], tuple[str, str]] = {
         ("2 more swaps to rarer words in the copy", "1 more swap to a rarer word in the copy"),
     ("kinds", "spun_rarer_share"):
         ("80% of the lopsided swaps to rarer words", "79.3% of the lopsided swaps to rarer words"),
+    ("kinds", "spun_rarity_shift"):
+        ("new words rarer by 0.4925 (log count)", "new words rarer by 0.5 (log count)"),
+    ("kinds", "spun_rarity_swap_share"):
+        ("rarer new words, 60% of the lopsided swaps",
+         "rarer new words, 59.3% of the lopsided swaps"),
+    ("kinds", "spun_unknown_new_words"):
+        ("rarer new words, 8.75% unknown to news", "rarer new words, 8% unknown to news"),
     ("local", "run"): ("3-pair run of 60 words", "2 long passages in a row, similarity 0.845"),
     ("local", "run_words"): ("3-pair run of 60 words", "3-pair run of 59 words"),
     ("local", "pair_run_words"):
@@ -515,6 +540,19 @@ def test_word_swaps_count_the_side_holding_the_rarer_word() -> None:
     # seen the other way round, the same swaps favour the other side
     back = word_swaps(source, spun, [_pair(0, 0, source, spun), _pair(1, 1, source, spun)])
     assert back == {"swaps_rarer_in_copy": 0, "swaps_rarer_in_source": 4}
+
+
+def test_rarity_shift_says_which_side_brought_in_rarer_words() -> None:
+    source = _view(["Officials said the death toll rose sharply after the big storm hit the town."])
+    spun = _view(["Authorities mentioned the demise toll surged abruptly after the colossal "
+                  "tempest struck the township."])
+    got = word_swaps(spun, source, [_pair(0, 0, spun, source)])
+    assert got["rarity_shift"] < -1.0 and got["unknown_new_words"] == 0.0
+    back = word_swaps(source, spun, [_pair(0, 0, source, spun)])
+    assert back["rarity_shift"] > 1.0
+    # too few changed words to weigh: no shift reported
+    few = _view(["Officials mentioned the death toll rose sharply after the big storm hit the town."])
+    assert "rarity_shift" not in word_swaps(few, source, [_pair(0, 0, few, source)])
 
 
 def test_word_swaps_ignore_numbers_and_reworded_stretches() -> None:

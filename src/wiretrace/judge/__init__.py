@@ -301,16 +301,31 @@ def word_swaps(copy: PairView, source: PairView, pairs: list[AlignedPair]) -> di
     "death" -> "demise"); a translation round trip levels wording towards common words
     (machine-translated text is lexically poorer than its original). Numbers are left out;
     names are not: spinners swap words inside names too, and leaving out the words news
-    mostly capitalises found fewer real spun pages on the dev split."""
+    mostly capitalises found fewer real spun pages on the dev split. Beyond one-word swaps,
+    ``rarity_shift`` weighs every word a pair brings in against every word it drops (a
+    paraphrasing tool rewrites phrases, not words), and ``unknown_new_words`` is the share
+    of brought-in words news never uses (a rule-based translation's leftovers)."""
     from wiretrace.text import wordstats
 
     stats = wordstats.load()
-    out = {"swaps_rarer_in_copy": 0, "swaps_rarer_in_source": 0}
+    out: dict[str, Any] = {"swaps_rarer_in_copy": 0, "swaps_rarer_in_source": 0}
     if stats is None:
         return out
+    new: list[float] = []
+    gone: list[float] = []
+    unknown = 0
     for p in pairs:
         wq = [w for i in p.copy_idx for w in copy.feats[i].words]
         wc = [w for j in p.source_idx for w in source.feats[j].words]
+        sq, sc = set(wq), set(wc)
+        for w in sq - sc:
+            if len(w) > 2 and w.isalpha():
+                n = stats.count(w)
+                unknown += not n
+                if n:
+                    new.append(math.log(n + 1))
+        gone += [math.log(n + 1) for w in sc - sq
+                 if len(w) > 2 and w.isalpha() and (n := stats.count(w))]
         for op in Levenshtein.opcodes(wc, wq):
             if op.tag != "replace" or op.src_end - op.src_start != 1 \
                     or op.dest_end - op.dest_start != 1:
@@ -326,6 +341,11 @@ def word_swaps(copy: PairView, source: PairView, pairs: list[AlignedPair]) -> di
                 out["swaps_rarer_in_copy"] += 1
             elif ratio > RARER:
                 out["swaps_rarer_in_source"] += 1
+    if len(new) >= 5 and len(gone) >= 5:
+        # mean news log-count of the words the copy brought in, less that of the words it
+        # dropped: below 0, it reaches for rarer words than it replaced
+        out["rarity_shift"] = round(statistics.fmean(new) - statistics.fmean(gone), 4)
+        out["unknown_new_words"] = round(unknown / (unknown + len(new)), 4)
     return out
 
 
@@ -521,6 +541,11 @@ def _kind(f: dict[str, float], t: dict[str, Any]) -> str:
         return "spun"
     rc, rs = f.get("swaps_rarer_in_copy", 0), f.get("swaps_rarer_in_source", 0)
     if rc - rs >= k["spun_rarer_swaps"] and rc >= k["spun_rarer_share"] * (rc + rs):
+        return "spun"
+    shift = f.get("rarity_shift")
+    if (shift is not None and shift <= k["spun_rarity_shift"]
+            and rc - rs >= k["spun_rarer_swaps"] and rc >= k["spun_rarity_swap_share"] * (rc + rs)
+            and f.get("unknown_new_words", 1.0) <= k["spun_unknown_new_words"]):
         return "spun"
     return "machine_translated"
 
