@@ -314,17 +314,18 @@ def finish(
             f"{source}: only {words} words of article text after extraction "
             f"(minimum {options.min_words}; see IngestOptions.min_words)",
         )
-    spans = find_credits(article.text)
+    extra = [*article.boilerplate, *article.declared_sources, *credit_lines]
+    if article.byline:
+        extra.append("By " + article.byline)
+    in_lines = [(line, find_credits(line)) for line in extra]
+    spans = find_credits(article.text)  # asked last: ``prepare`` asks again, of the same text
     names = list(article.credits)
     for name in credit_agencies(spans):
         if name not in names:
             names.append(name)
     outside: list[dict[str, Any]] = []
-    extra = [*article.boilerplate, *article.declared_sources, *credit_lines]
-    if article.byline:
-        extra.append("By " + article.byline)
-    for line in extra:
-        for credit in find_credits(line):
+    for line, found in in_lines:
+        for credit in found:
             outside.append({"agency": credit.agency, "kind": credit.kind, "line": line})
             if credit.agency not in names:
                 names.append(credit.agency)

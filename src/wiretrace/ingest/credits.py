@@ -197,11 +197,20 @@ def find_credits(text: str) -> list[Credit]:
     A span credited in two ways (a dateline also matching a looser rule) is reported once,
     by the first rule: datelines, bylines, photo credits, source lines, copyright lines,
     the Reuters sign-off, then attributions in prose.
+
+    The last few answers are kept: ingest asks twice about most texts (the reader's
+    ``finish``, then ``prepare`` about the normalised text, which is nearly always the
+    same text when the reader found no credit).
     """
+    return list(_credits_in(text))
+
+
+@lru_cache(maxsize=4)
+def _credits_in(text: str) -> tuple[Credit, ...]:
     names = _named(text)
     has_signoff = "ing by" in text
     if not names and not has_signoff:
-        return []  # the common case: no agency named, no "(Reporting by ...)"
+        return ()  # the common case: no agency named, no "(Reporting by ...)"
     pats = _patterns(names)
     low = text.lower()
     found: list[Credit] = []
@@ -266,7 +275,7 @@ def find_credits(text: str) -> list[Credit]:
         for m in pats.attribution_verb.finditer(text):
             add(normalize_agency(m.group("a")), "attribution", m.start(), m.end())
     found.sort(key=lambda c: (c.start, c.end))
-    return found
+    return tuple(found)
 
 
 def credit_agencies(credits: Iterable[Credit]) -> list[str]:
