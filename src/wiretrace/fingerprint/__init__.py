@@ -13,7 +13,7 @@ import numpy as np
 
 from wiretrace.data import Article
 from wiretrace.fingerprint.embed import Embedder, FullEncoder, StaticEncoder
-from wiretrace.fingerprint.lexical import minhash, signature_bytes
+from wiretrace.fingerprint.lexical import signature
 from wiretrace.text.anchors import number_key, script_of, transliterated_names
 from wiretrace.text.normalize import fold
 from wiretrace.text.tokens import name_tokens, numbers
@@ -84,7 +84,7 @@ class Fingerprinter:
         # MinHash and terms first: their transient memory is then not on top of the
         # passage vectors (a 10 MB paragraph has 70,000 passages)
         lexical = [
-            (signature_bytes(minhash(a.text, self.config.num_perm, self.config.shingle)),
+            (signature(a.text, self.config.num_perm, self.config.shingle).tobytes(),
              entity_terms(a.text))
             for a in articles
         ]

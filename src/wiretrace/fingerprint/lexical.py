@@ -74,27 +74,50 @@ def _shingles(w: np.ndarray, n: int) -> np.ndarray:
 
 
 @lru_cache(maxsize=8)
-def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Drawing the permutations is most of a MinHash's construction cost: draw once."""
-    from datasketch import MinHash
+def _permutations(num_perm: int, seed: int) -> np.ndarray:
+    """The (2 x num_perm) affine permutations ``(a, b)`` datasketch 2.x draws for the
+    ``affine32`` scheme (``MinHash._init_permutations``: odd ``a``), drawn here the same way
+    from the same seed so that making a signature does not import datasketch (0.35 s a
+    process: it loads SciPy's integrators). A test checks them against datasketch."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    both = np.array([a, b])
+    both.flags.writeable = False  # shared by every signature
+    return both
 
-    return MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, datasketch's pre-mix of every input hash."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def signature(text: str, num_perm: int, shingle: int, seed: int = 1) -> np.ndarray:
+    """The MinHash values (uint32) of the text's word shingles: what datasketch's
+    ``MinHash(scheme="affine32", hashfunc=int).update_batch`` makes of the shingle hashes,
+    ``min(a * fmix32(h) + b mod 2**32)`` per permutation, computed in numpy a chunk of
+    ``_BATCH`` hashes at a time (a whole (hashes x num_perm) matrix was 870 MB for a
+    10 MB article; the minimum over chunks is the same). A test checks it against
+    datasketch."""
+    a, b = _permutations(num_perm, seed)
+    values = np.full(num_perm, 0xFFFFFFFF, dtype=np.uint32)
+    hashes = text_shingle_hashes(text, shingle)
+    for i in range(0, len(hashes), _BATCH):
+        mixed = _fmix32(hashes[i : i + _BATCH])[:, None]
+        np.minimum(values, (mixed * a + b).min(axis=0), out=values)
+    return values
 
 
 def minhash(text: str, num_perm: int, shingle: int, seed: int = 1) -> LeanMinHash:
-    """MinHash of the text's word shingles, fed in chunks of ``_BATCH`` hashes.
+    """``signature`` as a datasketch ``LeanMinHash`` (for datasketch's LSH and Jaccard)."""
+    from datasketch import LeanMinHash
 
-    ``update_batch`` permutes a whole batch at once into a (hashes x num_perm) matrix: 870 MB
-    for the 1.7 million shingles of a 10 MB article. The minimum over chunks is the same.
-    """
-    from datasketch import LeanMinHash, MinHash
-
-    m = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME, hashfunc=int,
-                permutations=_permutations(num_perm, seed))
-    hashes = text_shingle_hashes(text, shingle)
-    for i in range(0, len(hashes), _BATCH):
-        m.update_batch(hashes[i : i + _BATCH].tolist())
-    return LeanMinHash(m)
+    return LeanMinHash(seed=seed, hashvalues=signature(text, num_perm, shingle, seed),
+                       scheme=SCHEME)
 
 
 def signature_bytes(m: LeanMinHash) -> bytes:
