@@ -217,7 +217,8 @@ def test_workers_end_when_the_writer_is_killed(tmp_path: Path) -> None:
             row = rows[i % len(rows)]
             fh.write(json.dumps({**row, "id": f"n{i}", "text": f"{row['text']} Item {i}."})
                      + "\n")
-    proc = subprocess.Popen([sys.executable, "-m", "wiretrace.cli", "ingest", "--workers", "2",
+    # --workers 3: the writer and two pool processes
+    proc = subprocess.Popen([sys.executable, "-m", "wiretrace.cli", "ingest", "--workers", "3",
                              "--store", str(tmp_path / "store"), str(tmp_path / "many.jsonl")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120

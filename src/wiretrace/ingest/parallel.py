@@ -13,9 +13,12 @@ order, and what cannot be read at all), then turned into tasks:
   line goes as its bytes (``_Line``): parsing and cleaning it, two thirds of reading a
   JSONL, is done by the worker. A WARC's pages are still extracted here.
 
-At most ``2 x workers`` tasks are in flight, so memory stays bounded whatever the input.
-Workers ignore SIGINT: an interrupt reaches the writer, which stops between batches and
-keeps every batch it committed.
+The writer is one of the ``workers``: the pool has one process fewer, and the writer does
+a task itself whenever the oldest result it awaits is not in yet (and every task until a
+pool worker is ready: spawning one, a Python importing wiretrace and loading the tokenizer,
+takes ~0.5 s of a core). At most ``4 x (workers - 1)`` tasks are in flight, so memory
+stays bounded whatever the input. Workers ignore SIGINT: an interrupt reaches the writer,
+which stops between batches and keeps every batch it committed.
 """
 
 from __future__ import annotations
@@ -208,6 +211,12 @@ def _exit_with(parent: int) -> None:
     os._exit(1)
 
 
+def _warm() -> None:
+    """A worker's first task: load the tokenizer, so that a finished one means a worker
+    ready to take tasks."""
+    _fingerprinter().static.encode(["."])
+
+
 def _init_worker(identity: str, parent: int) -> None:
     """Refuse to fingerprint unlike the store (a worker with another model or cache), leave
     Ctrl-C to the writer, and end with the writer."""
@@ -219,11 +228,13 @@ def _init_worker(identity: str, parent: int) -> None:
         raise RuntimeError(f"worker fingerprints as {mine}, the store as {identity}")
 
 
-def prepare_results(results: Iterable[ReadResult],
-                    options: IngestOptions | None = None) -> list[Outcome]:
+def prepare_results(results: Iterable[ReadResult], options: IngestOptions | None = None,
+                    fingerprinter: Fingerprinter | None = None) -> list[Outcome]:
     """Clean, prepare and fingerprint what a reader yielded, as ``Wiretrace.add`` does
     (``prepare(clean(article))``, articles without passages counted as ``no_text``). An
-    exception on one hostile article is counted by its stage, never fatal to the run."""
+    exception on one hostile article is counted by its stage, never fatal to the run.
+    ``fingerprinter``: the writer's own, when it does a task itself (default: this
+    process's)."""
     from wiretrace.prepare import clean, prepare
 
     out: list[Outcome] = []
@@ -246,16 +257,15 @@ def prepare_results(results: Iterable[ReadResult],
             continue
         ready.append(len(out))
         out.append(Outcome(article=art))
-    _fingerprint([out[i] for i in ready])
+    _fingerprint([out[i] for i in ready], fingerprinter or _fingerprinter())
     return out
 
 
-def _fingerprint(outcomes: list[Outcome]) -> None:
+def _fingerprint(outcomes: list[Outcome], fp: Fingerprinter) -> None:
     """Fingerprint in one batch (the encoder's vectors do not depend on the batch: each
     row is its own sparse sum); if the batch fails, one by one to find the culprit."""
     if not outcomes:
         return
-    fp = _fingerprinter()
     try:
         prints = fp.fingerprint_many([o.article for o in outcomes if o.article])
     except Exception:
@@ -271,13 +281,14 @@ def _fingerprint(outcomes: list[Outcome]) -> None:
         o.fingerprint = p
 
 
-def _task_file(unit: FileUnit, options: IngestOptions) -> TaskResult:
-    return TaskResult(prepare_results(read_unit(unit, options)), files=1)
+def _task_file(unit: FileUnit, options: IngestOptions,
+               fingerprinter: Fingerprinter | None = None) -> TaskResult:
+    return TaskResult(prepare_results(read_unit(unit, options), None, fingerprinter), files=1)
 
 
-def _task_results(results: list[ReadResult], files: int, options: IngestOptions
-                  ) -> TaskResult:
-    return TaskResult(prepare_results(results, options), files=files)
+def _task_results(results: list[ReadResult], files: int, options: IngestOptions,
+                  fingerprinter: Fingerprinter | None = None) -> TaskResult:
+    return TaskResult(prepare_results(results, options, fingerprinter), files=files)
 
 
 # -- writer side ---------------------------------------------------------------------------
@@ -287,33 +298,65 @@ def _done(value: TaskResult) -> Future[TaskResult]:
     return future
 
 
-def _tasks(pool: Executor, items: list[FileUnit | ReadResult], options: IngestOptions
-           ) -> Iterator[Future[TaskResult]]:
-    """Futures in input order, submitted lazily (the caller bounds how many are ahead)."""
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One task: ``run(*args)`` in a worker, or ``run(*args, fingerprinter)`` here."""
+
+    run: Callable[..., TaskResult]
+    args: tuple[Any, ...]
+    here: bool = False  #: nothing worth sending away (a failure known without reading)
+
+
+def _jobs(items: list[FileUnit | ReadResult], options: IngestOptions) -> Iterator[_Job]:
+    """The tasks of a plan in input order, made lazily (records are read as they go)."""
     for item in items:
         if isinstance(item, ReadResult):  # known without reading: nothing to send away
-            yield _done(_task_results([item], 1, options))
+            yield _Job(_task_results, ([item], 1, options), here=True)
         elif not _read_in_main(item):
-            yield pool.submit(_task_file, item, options)
+            yield _Job(_task_file, (item, options))
         else:
             chunk: list[ReadResult] = []
             for res in _reading_lines_later(read_unit(item, options)):
                 if len(chunk) >= CHUNK:
-                    yield pool.submit(_task_results, chunk, 0, options)
+                    yield _Job(_task_results, (chunk, 0, options))
                     chunk = []
                 chunk.append(res)
-            yield pool.submit(_task_results, chunk, 1, options)  # the file's last records
+            yield _Job(_task_results, (chunk, 1, options))  # the file's last records
 
 
-def _in_order(futures: Iterator[Future[TaskResult]], depth: int) -> Iterator[TaskResult]:
-    """Results in submission order, at most ``depth`` tasks ahead of the one awaited."""
+def _in_order(jobs: Iterator[_Job], pool: Executor | None, processes: int,
+              fingerprinter: Fingerprinter) -> Iterator[TaskResult]:
+    """The jobs' results in input order. Up to ``depth`` (4 a pool process: a writer busy
+    storing a batch must not leave them idle) jobs are kept in the pool; when the oldest
+    result is not in yet, the writer does the next job itself rather than wait (so it is
+    one of the workers, and never idle while there is work), holding at most ``2 x depth``
+    results. Until a pool process is ready (``_warm`` done: spawned, wiretrace imported,
+    tokenizer loaded, ~0.5 s) every job is done here."""
+    depth = 4 * max(1, processes)
+    ready = [pool.submit(_warm) for _ in range(processes)] if pool is not None else []
     ahead: deque[Future[TaskResult]] = deque()
-    for future in futures:
-        ahead.append(future)
-        while len(ahead) >= depth:
+    more = True
+
+    def next_job(here: bool) -> None:
+        nonlocal more
+        job = next(jobs, None)
+        if job is None:
+            more = False
+        elif here or job.here:
+            ahead.append(_done(job.run(*job.args, fingerprinter)))
+        else:
+            ahead.append(pool.submit(job.run, *job.args))  # type: ignore[union-attr]
+
+    while more or ahead:
+        if ahead and ahead[0].done():
             yield ahead.popleft().result()
-    while ahead:
-        yield ahead.popleft().result()
+        elif more and pool is not None and any(f.done() for f in ready) and sum(
+                not f.done() for f in ahead) < depth:
+            next_job(here=False)
+        elif more and len(ahead) < 2 * depth:
+            next_job(here=True)
+        else:
+            yield ahead.popleft().result()
 
 
 def ingest_parallel(
@@ -328,18 +371,20 @@ def ingest_parallel(
     on_batch: Callable[[IngestStats], None] | None = None,
     on_files: Callable[[int], None] | None = None,
 ) -> IngestStats:
-    """Ingest a plan with ``workers`` processes; the same store, counts and ``failures``
-    lines as ``engine.add`` over ``read_path``. ``on_files`` gets the number of plan
-    items finished as each task's results are taken in."""
+    """Ingest a plan with ``workers`` processes, this one (the writer, which also takes
+    tasks) and ``workers - 1`` in a pool; the same store, counts and ``failures`` lines as
+    ``engine.add`` over ``read_path``. ``on_files`` gets the number of plan items finished
+    as each task's results are taken in."""
     options = options or IngestOptions()
     context = multiprocessing.get_context("spawn")  # never fork an open SQLite / FAISS
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+    pool = ProcessPoolExecutor(max_workers=workers - 1, mp_context=context,
                                initializer=_init_worker,
                                initargs=(engine.fingerprinter.config.identity(),
-                                         os.getpid()))
+                                         os.getpid())) if workers > 1 else None
 
     def fingerprinted() -> Iterator[tuple[Article, Fingerprint]]:
-        for result in _in_order(_tasks(pool, plan.items, options), depth=2 * workers):
+        jobs = _jobs(plan.items, options)
+        for result in _in_order(jobs, pool, workers - 1, engine.fingerprinter):
             for o in result.outcomes:
                 if o.article is not None and o.fingerprint is not None:
                     yield o.article, o.fingerprint
@@ -353,7 +398,9 @@ def ingest_parallel(
     try:
         engine.add_fingerprinted(fingerprinted(), stats, batch=batch, on_batch=on_batch)
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
         raise
-    pool.shutdown(wait=True)
+    if pool is not None:
+        pool.shutdown(wait=True)
     return stats
