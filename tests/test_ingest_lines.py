@@ -357,3 +357,17 @@ def test_public_api_is_pinned() -> None:
         "sniff_format",
         "split_page",
     ]
+
+
+@pytest.mark.parametrize("text", [
+    "Plain ASCII news text, tabs\tand\nnewlines\r\nkept.",
+    "ASCII with a bell \x07 and a NUL \x00 and DEL \x7f",
+    "Caf\u00e9 with a C1 control \x85 and a non-character \ufdd0 and \ufffe",
+    "lone surrogate \ud800 in Unicode text \u2019",
+    "",
+])
+def test_language_detection_sanitises_as_its_pattern_does(text: str) -> None:
+    """The ASCII shortcut of ``lang._sanitised`` gives what the pattern gives."""
+    from wiretrace.text.lang import _UNSAFE, _sanitised
+
+    assert _sanitised(text) == _UNSAFE.sub(" ", text)

@@ -25,6 +25,8 @@ __all__ = ["UNKNOWN_ENGLISH", "detect_language", "language_mix", "unknown_englis
 _NONCHARS = "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17))
 _UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef{_NONCHARS}]")
 _LETTERS = re.compile(r"[^\W\d_]")
+# the ASCII members of _UNSAFE, as bytes: an ASCII text without any needs no substitution
+_UNSAFE_ASCII = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 # CLD2 still reports a few pre-2000 codes; map them to today's ISO 639-1.
 _LEGACY = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}
 # CLD2 on very long inputs is no more accurate than on a sample; cap the work.
@@ -34,7 +36,7 @@ _MAX_CHARS = 100_000
 def _cld2(text: str, min_chars: int) -> tuple[bool, tuple] | None:
     """CLD2's reliability flag and details for a sanitised ``text``, or None for a text of
     fewer than ``min_chars`` letters or one CLD2 rejects."""
-    clean = _UNSAFE.sub(" ", text[:_MAX_CHARS])
+    clean = _sanitised(text[:_MAX_CHARS])
     if len(_LETTERS.findall(clean, 0, 4 * min_chars + 200)) < min_chars and (
         len(_LETTERS.findall(clean)) < min_chars
     ):
@@ -44,6 +46,16 @@ def _cld2(text: str, min_chars: int) -> tuple[bool, tuple] | None:
     except Exception:  # pycld2.error and UnicodeError on pathological input
         return None
     return reliable, details
+
+
+def _sanitised(text: str) -> str:
+    """``text`` with every character CLD2 rejects made a space. An ASCII text is checked by
+    deleting its control bytes (C speed; the pattern's scan was a third of a detection)."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        if len(raw.translate(None, _UNSAFE_ASCII)) == len(raw):
+            return text
+    return _UNSAFE.sub(" ", text)
 
 
 def _iso(code: str) -> str | None:
