@@ -16,9 +16,10 @@ order, and what cannot be read at all), then turned into tasks:
 The writer is one of the ``workers``: the pool has one process fewer, and the writer does
 a task itself whenever the oldest result it awaits is not in yet (and every task until a
 pool worker is ready: spawning one, a Python importing wiretrace and loading the tokenizer,
-takes ~0.5 s of a core). At most ``4 x (workers - 1)`` tasks are in flight, so memory
-stays bounded whatever the input. Workers ignore SIGINT: an interrupt reaches the writer,
-which stops between batches and keeps every batch it committed.
+takes ~0.5 s of a core). At most 4 tasks a pool process are in flight and twice that many
+results held, so memory stays bounded whatever the input. Workers ignore SIGINT: an
+interrupt reaches the writer, which stops between batches and keeps every batch it
+committed.
 """
 
 from __future__ import annotations
