@@ -371,3 +371,16 @@ def test_language_detection_sanitises_as_its_pattern_does(text: str) -> None:
     from wiretrace.text.lang import _UNSAFE, _sanitised
 
     assert _sanitised(text) == _UNSAFE.sub(" ", text)
+
+
+@pytest.mark.parametrize(("text", "limit", "count"), [
+    ("one two three four five", None, 5),
+    ("one two three four five", 3, 3),  # stops at the limit: enough words
+    ("one two", 3, 2),  # below it: the whole count, for the message
+    ("東京で会議 word", None, 3),  # two CJK characters count as one word
+    ("東京で会議 word", 2, 2),
+])
+def test_word_count_stops_at_its_limit(text: str, limit: int | None, count: int) -> None:
+    from wiretrace.ingest._common import word_count
+
+    assert word_count(text, limit) == count
