@@ -405,3 +405,39 @@ def test_older_save_of_the_index_is_rebuilt(built: Path, tmp_path: Path,
     again = Wiretrace(folder, create=False)
     assert again.store._load_index() is None
     assert "not the" in _index_warnings(caplog)[0]
+
+
+class _LockedAtFirst:
+    """A connection whose first ``PRAGMA journal_mode=WAL`` calls fail as SQLite fails them
+    while another process is creating the same store (at once, without a busy wait)."""
+
+    def __init__(self, db: sqlite3.Connection, refusals: int) -> None:
+        self._db = db
+        self.refusals = refusals
+
+    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+        if sql == "PRAGMA journal_mode=WAL" and self.refusals:
+            self.refusals -= 1
+            raise sqlite3.OperationalError("database is locked")
+        return self._db.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._db, name)
+
+
+def test_a_store_created_by_two_processes_at_once_waits_for_the_other(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wiretrace.fingerprint import FingerprintConfig
+    from wiretrace.store.sqlite import Store
+
+    real = Store._connect
+    monkeypatch.setattr(Store, "_connect", lambda self: _LockedAtFirst(real(self), 3))
+    store = open_store(tmp_path / "new", FingerprintConfig(), create=True)
+    assert store.db.refusals == 0  # type: ignore[attr-defined]
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.close()
+
+    monkeypatch.setenv("WIRETRACE_LOCK_TIMEOUT", "0")  # no wait allowed: the lock error
+    monkeypatch.setattr(Store, "_connect", lambda self: _LockedAtFirst(real(self), 1))
+    with pytest.raises(StoreError, match="write lock"):
+        open_store(tmp_path / "other", FingerprintConfig(), create=True)

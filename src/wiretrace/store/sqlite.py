@@ -36,6 +36,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 import unicodedata
 import urllib.parse
 import uuid
@@ -424,9 +425,24 @@ class Store:
             self._remove_stale_tmp()
 
     def _prepare_writer(self) -> None:
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self._journal_wal()
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
+
+    def _journal_wal(self) -> None:
+        """Switch to write-ahead logging, asking again while another process holds the
+        file: two ingests creating one new store at once got "database is locked" at once
+        from this pragma (SQLite does not wait its busy timeout here; about one race in
+        ten made the concurrent-ingest test fail), so the wait is done here."""
+        deadline = time.monotonic() + lock_timeout()
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.02)
 
     def _connect(self) -> sqlite3.Connection:
         """A connection to the store: read-write, or for a read-only store a private
