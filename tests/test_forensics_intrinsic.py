@@ -473,3 +473,73 @@ def test_binomial_tail_holds_on_long_texts() -> None:
     # A text with thousands of verbs of saying: coefficients past a float's range.
     assert _binomial_tail(5000, 2500, 0.03) == 0.0
     assert _binomial_tail(5000, 100, 0.03) > 0.9
+
+
+# -- translation and scraping marks outside the wording (version 5) ------------------------------
+
+
+def test_quotation_marks_of_another_language_and_a_quote_opened_twice() -> None:
+    from wiretrace.forensics.intrinsic import quotation_marks
+
+    text = "She wrote: “I am on my way there, I will give you news as soon as it is clear ». "
+    (ev,) = quotation_marks(art(text))
+    assert ev.type == "foreign_quotes" and spans_text(text, ev.spans) == ["»"]
+    twice = "“Webb has arrived,” says the announcer “According to the manager, “This is just it."
+    (ev2,) = quotation_marks(art(twice))
+    assert ev2.type == "unclosed_quote"
+    assert spans_text(twice, ev2.spans) == ["“"] and ev2.spans[0][0] == twice.rindex("“")
+    # Balanced quotes, and a quotation that runs on into the next paragraph, are English.
+    honest = ("“We will win,” he said. “It is early.”\n"
+              "“The first paragraph runs on,\n“and the second closes it,” she said.")
+    assert quotation_marks(art(honest)) == []
+    # A quote opened twice is a slip: alone it gives no verdict.
+    r = inspect(art(twice * 3))
+    assert r.by_type.get("unclosed_quote") == 0.5 and r.verdict == VERDICTS[2]
+
+
+def test_glued_letters_drop_cap_and_a_name_broken_by_a_dot() -> None:
+    from wiretrace.forensics.intrinsic import glued_letters
+
+    text = ("LThe last message sent by Shireen Abu Akleh came at dawn. The killing of "
+            "S.hireen Abu Akleh was condemned.")
+    found = [(e.type, e.words[0]) for e in glued_letters(art(text))]
+    assert found == [("glued_letter", "LThe"), ("glued_letter", "S.hireen")]
+    assert spans_text(text, glued_letters(art(text))[0].spans) == ["LThe"]
+    # Plural acronyms, initials and a dotted initial with no joined name elsewhere are fine.
+    for honest in ("The DJs and TAs met the MPs.", "J.K. Rowling met U.S. officials.",
+                   "He met S.hireen once."):
+        assert glued_letters(art(honest)) == []
+    # Two glued letters are a sign of a tool, enough for a verdict.
+    assert inspect(art(text)).verdict == VERDICTS[1]
+
+
+def test_according_openers_need_three_sentences() -> None:
+    from wiretrace.forensics.intrinsic import according_openers
+
+    s = ("According to state media, the plane crashed. According to local media, it left at "
+         "one. Rescue teams were sent. According to CCTV, a fire broke out. ")
+    (ev,) = according_openers(art(s))
+    assert ev.weight == 0.75 and spans_text(s, ev.spans) == ["According to"] * 3
+    (ev4,) = according_openers(art(s + "According to AFP, nobody survived."))
+    assert ev4.weight == 1.0 and len(ev4.spans) == 4
+    two = "According to police, he fled. According to witnesses, he ran. He was caught later."
+    assert according_openers(art(two)) == []
+    mid = "The plane crashed, according to state media. " * 5
+    assert according_openers(art(mid)) == []
+
+
+def test_sentence_variants_one_word_changed() -> None:
+    from wiretrace.forensics.intrinsic import sentence_variants
+
+    a = "China’s aircraft safety standards have been considered among the best in the world."
+    b = "China's air safety standards have been considered among the best in the world."
+    text = f"{a} Rescue teams were sent to the site. {b}"
+    (ev,) = sentence_variants(art(text))
+    assert ev.words == ("aircraft -> air",)
+    assert spans_text(text, ev.spans) == [a, b]
+    # A sentence repeated word for word, or with a number updated, is not two renderings.
+    assert sentence_variants(art(f"{a} {a}")) == []
+    n1 = "The council said 12 people were taken to hospital on Monday after the crash there."
+    assert sentence_variants(art(f"{n1} {n1.replace('12', '13')}")) == []
+    # A slip: alone it gives no verdict.
+    assert inspect(art(text)).verdict == VERDICTS[2]
