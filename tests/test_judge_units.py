@@ -551,7 +551,8 @@ def test_rarity_shift_says_which_side_brought_in_rarer_words() -> None:
     back = word_swaps(source, spun, [_pair(0, 0, source, spun)])
     assert back["rarity_shift"] > 1.0
     # too few changed words to weigh: no shift reported
-    few = _view(["Officials mentioned the death toll rose sharply after the big storm hit the town."])
+    few = _view(["Officials mentioned the death toll rose sharply after the big storm hit the "
+                 "town."])
     assert "rarity_shift" not in word_swaps(few, source, [_pair(0, 0, few, source)])
 
 
