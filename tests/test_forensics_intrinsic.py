@@ -543,3 +543,13 @@ def test_sentence_variants_one_word_changed() -> None:
     assert sentence_variants(art(f"{n1} {n1.replace('12', '13')}")) == []
     # A slip: alone it gives no verdict.
     assert inspect(art(text)).verdict == VERDICTS[2]
+
+
+def test_according_openers_in_a_long_feature_are_not_a_sign() -> None:
+    from wiretrace.forensics.intrinsic import according_openers
+
+    openers = ("According to his aunt, he read early. According to a document, he wrote "
+               "often. According to his editor, he died young. ")
+    filler = "The novel sold well in its first year and was reprinted twice. " * 40
+    assert according_openers(art(openers + filler)) == []
+    assert len(according_openers(art(openers + filler[:200]))) == 1
