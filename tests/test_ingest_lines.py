@@ -218,6 +218,10 @@ def test_classify_line_never_raises(line: str) -> None:
         ("photograph: Leah Millis/AFP/Pool", "AFP", "photo", "photograph: Leah Millis/AFP/Pool"),
         ("Blinken. (AP Photo/Leah Millis, Pool)", "AP", "photo", "(AP Photo/Leah Millis, Pool)"),
         ("REUTERS/Kevin Lamarque", "Reuters", "photo", "REUTERS/Kevin Lamarque"),
+        # a caption's closing credit with the photographer first, and pooled photos
+        ("Mourners in Ramallah (Nasser Nasser/AP)", "AP", "photo", "(Nasser Nasser/AP)"),
+        ("Talks in Maryland (Pool Photo via AP)", "AP", "photo", "(Pool Photo via AP)"),
+        ("The scene (Photo by Jane Doe/AFP)", "AFP", "photo", "(Photo by Jane Doe/AFP)"),
         ("Source: Reuters", "Reuters", "source_line", "Reuters"),
         ("By The Associated Press", "AP", "byline", "By The Associated Press"),
         (
@@ -248,6 +252,7 @@ def test_find_credits(text: str, agency: str, kind: str, matched: str) -> None:
         "The PA governor told reporters in Harrisburg.",
         "reuters says ap is apt to map the approach",
         "The minister said on Sunday that the apartment was sold.",
+        "A poll (Reuters/Ipsos survey) found support fell.",
         "Michael Bloomberg told supporters in New York.",
         "",
     ],

@@ -130,6 +130,7 @@ class _Patterns:
     attribution_verb: re.Pattern[str]
     photo_paren: re.Pattern[str]
     photo_slash: re.Pattern[str] | None
+    photo_by_agency: re.Pattern[str]
     getty_via: re.Pattern[str]
     alias: re.Pattern[str]
 
@@ -157,6 +158,12 @@ def _patterns(names: frozenset[str]) -> _Patterns:
         photo_slash=re.compile(rf"\b(?P<a>{slash})/\s?[A-Z][^\s/]*(?: [A-Z][^\s/]*){{0,3}}")
         if slash
         else None,
+        # a caption's closing credit, photographer first: "(Nasser Nasser/AP)", "(Pool
+        # Photo via AP)", "(Photo by Jane Doe/AFP)" -- British and pooled styles
+        photo_by_agency=re.compile(
+            r"\((?:(?:Pool\s+)?Photo(?:\s+by)?\s+)?(?:[A-Z][\w.'\u2019-]*\s+){0,3}"
+            rf"(?:[A-Z][\w.'\u2019-]*\s?/\s?|via\s+)(?P<a>{any_})\)"
+        ),
         getty_via=re.compile(rf"\b(?P<a>{any_})\s+via\s+Getty Images\b"),
         alias=re.compile(rf"(?<![\w-])(?P<a>{any_})(?![\w-])"),
     )
@@ -266,6 +273,8 @@ def _credits_in(text: str) -> tuple[Credit, ...]:
             start = m.start() + len(line) - len(line.lstrip())
             add(normalize_agency(m.group("a")), "byline", start, m.start() + len(line.rstrip()))
         for m in pats.photo_paren.finditer(text):
+            add(normalize_agency(m.group("a")), "photo", m.start(), m.end())
+        for m in pats.photo_by_agency.finditer(text):
             add(normalize_agency(m.group("a")), "photo", m.start(), m.end())
         if any(k in low for k in ("photo", "picture", "image", "pic", "foto", "credit")):
             for m in _PHOTO_LABEL.finditer(text):
