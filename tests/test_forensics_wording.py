@@ -127,6 +127,17 @@ def test_a_paraphraser_rotates_its_verbs_for_said() -> None:
     assert spun_speech_verbs(art(honest)) == []
 
 
+def test_two_different_verbs_for_said_are_a_rotation_one_verb_twice_is_not() -> None:
+    rotated = ("Blinken claimed the talks were useful. Balakrishnan stated that the region "
+               "wanted stability. The trip lasted two days.")
+    assert quoted(rotated, spun_speech_verbs(art(rotated))) == ["claimed", "stated"]
+    same = ("The group claimed the attack. It claimed a second one a day later. The army "
+            "gave no figures.")
+    assert spun_speech_verbs(art(same)) == []
+    # With as many "said" as rotated verbs, two different ones are a writer's variety.
+    assert spun_speech_verbs(art(rotated + " Officials said so. Aides said more.")) == []
+
+
 def test_spinner_words_need_three_different_ones() -> None:
     text = "Aides were quiet, whereas the workplace was busy after the demise of the chief."
     evs = spinner_words(art(text))
