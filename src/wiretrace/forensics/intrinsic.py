@@ -100,8 +100,8 @@ CALIBRATION: dict[str, Any] = {
         "dev: the real-world set's dev clusters (v4: the news-register sign at half its "
         "surprisal beyond 4, supporting only, and no verdict on supporting signs and slips "
         "alone: honest pages 3 -> 0 of 214 with 'some signs'; v5: thresholds kept, "
-        "translation and scraping marks added, refitted per left-out dev cluster to the "
-        "same values), ECB+ topics 1-25 + 1,000 Reuters-21578 stories"
+        "translation and scraping marks and two rotated verbs for 'said' added, honest "
+        "pages still 0 of 214), ECB+ topics 1-25 + 1,000 Reuters-21578 stories"
     ),
 }
 VERDICTS = ("likely disguised copy", "some signs", "no signs found")
