@@ -553,3 +553,12 @@ def test_according_openers_in_a_long_feature_are_not_a_sign() -> None:
     filler = "The novel sold well in its first year and was reprinted twice. " * 40
     assert according_openers(art(openers + filler)) == []
     assert len(according_openers(art(openers + filler[:200]))) == 1
+
+
+def test_every_sign_type_has_a_reader_label() -> None:
+    """A sign type added to the calibration without a label would show its raw name in
+    the terminal report and the web app."""
+    from wiretrace.forensics.intrinsic import CAPS
+    from wiretrace.report.inspect import _LABELS
+
+    assert set(CAPS) <= set(_LABELS), sorted(set(CAPS) - set(_LABELS))

@@ -37,6 +37,14 @@ _LABELS = {
     "accent_variant": "a word with and without accents",
     "foreign_leftover": "foreign words left by a translation",
     "bare_name": "a surname never introduced, beside a person who is",
+    "news_register": "wording clean news rarely uses (a rewriting tool's register)",
+    "impossible_passive": "a passive no English verb allows ('were remained')",
+    "bare_day_date": "a day of the month with no month ('on the 18th')",
+    "foreign_quotes": "another language's quotation marks in English prose",
+    "unclosed_quote": "a quotation opened twice without closing",
+    "glued_letter": "a stray letter stuck to a word or a name broken by a dot",
+    "according_openers": "sentence after sentence opening 'According to'",
+    "sentence_variant": "one sentence written twice with a word changed",
 }
 
 
