@@ -220,3 +220,18 @@ def test_an_empty_span_overlaps_nothing() -> None:
     gold = [((0, 10), (0, 10))]
     assert span_pairs_f1([((5, 5), (0, 10))], gold) == (0, 1, 0, 1)
     assert span_pairs_f1([((0, 10), (0, 10))], [((0, 10), (3, 3))]) == (0, 1, 0, 1)
+
+
+def test_minhash_baseline_ranks_ties_by_id() -> None:
+    """The LSH answers a set, ordered by Python's string hashing: equal Jaccard scores must
+    still rank the same way in every run, or the baseline's row moves by itself."""
+    from wiretrace.bench.baselines import MinHashLSHBaseline
+    from wiretrace.data import Article
+
+    text = ("The harbour authority said twelve ships waited outside the port on Monday "
+            "while crews cleared the channel after the storm.")
+    ids = [f"story-{i:02d}" for i in range(30, 0, -1)]
+    base = MinHashLSHBaseline(0.5)
+    base.index([Article(id=i, text=text) for i in ids])
+    ans = base.query(Article(id="query", text=text), set())
+    assert [h for h, _ in ans.ranked] == sorted(ids)

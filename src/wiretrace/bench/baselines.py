@@ -52,7 +52,8 @@ class MinHashLSHBaseline:
     def query(self, article: Article, exclude: set[str]) -> BaselineAnswer:
         m = minhash(article.text, self.num_perm, self.shingle)
         hits = [h for h in self.lsh.query(m) if h not in exclude]
-        ranked = sorted(((h, m.jaccard(self.sigs[h])) for h in hits), key=lambda x: -x[1])
+        # ties by id: LSH answers a set, whose order changes with Python's string hashing
+        ranked = sorted(((h, m.jaccard(self.sigs[h])) for h in hits), key=lambda x: (-x[1], x[0]))
         return BaselineAnswer(ranked=ranked, asserted=bool(ranked))
 
 
