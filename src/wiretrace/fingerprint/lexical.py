@@ -17,12 +17,12 @@ import numpy as np
 from wiretrace.text.normalize import fold
 from wiretrace.text.tokens import WORD
 
-if TYPE_CHECKING:  # datasketch is imported when a signature is made (0.6 s: it loads SciPy)
+if TYPE_CHECKING:  # datasketch only for `minhash` (the LSH baselines): importing it loads SciPy
     from datasketch import LeanMinHash
 
 _MULT = 0x01000193  # FNV prime, odd: a bijective step
 SCHEME = "affine32"  # datasketch 2.x: bijective 32-bit permutations, no large-set bias
-_BATCH = 8192  # shingle hashes per update_batch: a (batch x num_perm) matrix, ~4 MB
+_BATCH = 8192  # shingle hashes a signature permutes at once: a (batch x num_perm) matrix, ~4 MB
 
 
 def shingle_hashes(tokens: list[str], n: int) -> np.ndarray:
@@ -118,18 +118,6 @@ def minhash(text: str, num_perm: int, shingle: int, seed: int = 1) -> LeanMinHas
 
     return LeanMinHash(seed=seed, hashvalues=signature(text, num_perm, shingle, seed),
                        scheme=SCHEME)
-
-
-def signature_bytes(m: LeanMinHash) -> bytes:
-    """The affine32 scheme keeps 32-bit values: a signature stores as num_perm * 4 bytes."""
-    return np.asarray(m.hashvalues, dtype=np.uint32).tobytes()
-
-
-def from_bytes(blob: bytes, seed: int = 1) -> LeanMinHash:
-    from datasketch import LeanMinHash
-
-    values = np.frombuffer(blob, dtype=np.uint32)
-    return LeanMinHash(seed=seed, hashvalues=values, scheme=SCHEME)
 
 
 #: (bands, rows) datasketch's ``MinHashLSH`` picks for (num_perm, threshold), computed by
