@@ -17,7 +17,7 @@ import numpy as np
 from wiretrace.text.normalize import fold
 from wiretrace.text.tokens import WORD
 
-if TYPE_CHECKING:  # datasketch only for `minhash` (the LSH baselines): importing it loads SciPy
+if TYPE_CHECKING:  # datasketch only for `minhash` and `from_bytes`: importing it loads SciPy
     from datasketch import LeanMinHash
 
 _MULT = 0x01000193  # FNV prime, odd: a bijective step
@@ -118,6 +118,14 @@ def minhash(text: str, num_perm: int, shingle: int, seed: int = 1) -> LeanMinHas
 
     return LeanMinHash(seed=seed, hashvalues=signature(text, num_perm, shingle, seed),
                        scheme=SCHEME)
+
+
+def from_bytes(blob: bytes, seed: int = 1) -> LeanMinHash:
+    """A stored signature (``signature(...).tobytes()``) as a datasketch ``LeanMinHash``."""
+    from datasketch import LeanMinHash
+
+    values = np.frombuffer(blob, dtype=np.uint32)
+    return LeanMinHash(seed=seed, hashvalues=values, scheme=SCHEME)
 
 
 #: (bands, rows) datasketch's ``MinHashLSH`` picks for (num_perm, threshold), computed by
