@@ -230,3 +230,35 @@ def test_a_teaser_is_retrieved_for_its_long_copy(tmp_path: Path,
     found = dict((a.id, s) for a, s in wt.neighbours(prepare(to_article(
         corpus["copy-3-machine_translated"]))))
     assert found["teaser"].get("contained", 0.0) >= 0.5, found.get("teaser")
+
+
+def _fuel_report(day: str, price: str, rise: str, week: str, month: str, streak: str,
+                 county: str, county_rise: str, days: str) -> str:
+    """A daily fuel-price report written from one template (invented figures)."""
+    return "\n\n".join([
+        f"The average price of a litre of unleaded petrol in Harrow Vale rose {rise} cents "
+        f"to ${price} on {day}, its {streak} record in a row, according to the motoring club.",
+        f"The average price is {week} cents more than one week ago and {month} cents higher "
+        "than one month ago, the club said in its daily survey of filling stations.",
+        f"The Eastmere County average price rose {county_rise} cents to ${county}, its "
+        f"{streak} increase in {days} days.",
+    ])
+
+
+MONDAY = _fuel_report("Monday", "2.114", "3.2", "11.5", "24.8", "12th", "2.087", "2.9", "15")
+TUESDAY = _fuel_report("Tuesday", "2.153", "3.9", "15.1", "27.6", "13th", "2.121", "3.4",
+                        "16")
+
+
+def test_a_daily_template_with_other_figures_is_not_a_copy(tmp_path: Path) -> None:
+    """Two days' reports from one template align sentence by sentence, but every figure
+    differs: the template is shared, not the text, so no derivation. The same report with
+    one figure updated (a later version of one story) stays a copy."""
+    wt = Wiretrace(tmp_path / "store")
+    monday, tuesday = Article(id="mon", text=MONDAY), Article(id="tue", text=TUESDAY)
+    rel = wt.compare(tuesday, monday)
+    assert not rel.derived, (rel.kind, rel.features.get("reuse_evidence"))
+    assert rel.features["template_pairs"] >= 2
+    updated = Article(id="mon-update", text=MONDAY.replace("rose 3.2 cents", "rose 3.3 cents"))
+    rel2 = wt.compare(updated, monday)
+    assert rel2.derived and rel2.features["template_pairs"] == 0

@@ -39,7 +39,7 @@ WHOLE: dict[str, Any] = {
     "semantic": 1.0, "lexical": 1.0, "exact_share": 1.0, "function_words": 1.0,
     "length_ratio": 1.0, "monotone": 1.0, "contiguous": 1.0, "names_shared": 0.7,
     "names_copy_in_source": 0.7, "numbers_shared": 1.0, "cross_language": 0.0,
-    "verbatim_words": 59, "shared_run_words": 120, "shared_words": 555, "shared_share": 1.0,
+    "template_pairs": 0, "verbatim_words": 59, "shared_run_words": 120, "shared_words": 555, "shared_share": 1.0,
     "strong_run": 16, "strong_run_words": 555,
     "strong_run_similarity": 1.0, "strong_ordered": 16, "strong_ordered_words": 555,
     "strong_coverage_source": 1.0, "strong_run_start_copy": 0, "strong_run_start_source": 0,
@@ -53,7 +53,7 @@ SAME_EVENT: dict[str, Any] = {
     "semantic": 0.65, "lexical": 0.12, "exact_share": 0.0, "function_words": 0.14,
     "length_ratio": 0.39, "monotone": 1.0, "contiguous": 1.0, "names_shared": 0.19,
     "names_copy_in_source": 0.35, "numbers_shared": 0.32, "cross_language": 0.0,
-    "verbatim_words": 0, "shared_run_words": 0, "shared_words": 0, "shared_share": 0.0,
+    "template_pairs": 0, "verbatim_words": 0, "shared_run_words": 0, "shared_words": 0, "shared_share": 0.0,
     "strong_run": 0, "strong_run_words": 0, "strong_run_similarity": 0.0,
     "strong_ordered": 0, "strong_ordered_words": 0, "strong_coverage_source": 0.0,
 }

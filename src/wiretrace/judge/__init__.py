@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import statistics
 from dataclasses import dataclass
 from functools import lru_cache
@@ -91,6 +92,7 @@ def features(
         or (p.lexical >= strong_t["lexical"] and p.similarity >= strong_t["lexical_similarity"])
         or (p.similarity >= strong_t["contained_similarity"] and contained(p))
     ]
+    strong, template = without_template_pairs(copy, source, strong, strong_t)
     q_strong = {i for p in strong for i in p.copy_idx}
     countable = [i for i in q_unquoted if len(copy.feats[i].words) >= 4] or q_unquoted
     countable_words = sum(len(copy.feats[i].words) for i in countable) or 1
@@ -133,7 +135,7 @@ def features(
     # DESIGN measurement: best match per copy passage, summed above 0.5, over copy length
     best = semantic.max(axis=1) if semantic.size else np.zeros(nq)
     soft_cov = float(np.where(best > 0.5, best, 0).sum() / max(1, nq))
-    local = local_reuse(copy, source, strong)
+    local = local_reuse(copy, source, strong, template)
     names_q, names_c = text_names(copy.article.text), text_names(source.article.text)
     nums_q, nums_c = text_numbers(copy.article.text), text_numbers(source.article.text)
     return {
@@ -162,11 +164,47 @@ def features(
         "names_copy_in_source": round(_cont(names_q, names_c), 4),
         "numbers_shared": round(_jac(nums_q, nums_c), 4),
         "cross_language": float(cross),
+        "template_pairs": len(template),
         **local,
     }
 
 
-def local_reuse(copy: PairView, source: PairView, strong: list[AlignedPair]) -> dict[str, Any]:
+_FIGURE = re.compile(r"\d+(?:[.:]\d+)*")
+
+
+def _figures(text: str) -> frozenset[str]:
+    """The figures of a text, thousands separators dropped and leading zeros cut:
+    "$5,014" and "5014 dollars" agree, and so do "1:30" and "1.30"."""
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
+    return frozenset(m.replace(":", ".").lstrip("0") or "0" for m in _FIGURE.findall(text))
+
+
+def without_template_pairs(copy: PairView, source: PairView, strong: list[AlignedPair],
+                           t: dict[str, Any]) -> tuple[list[AlignedPair], list[AlignedPair]]:
+    """The strong pairs less those that only share a template, and those.
+
+    A daily report (fuel prices, case counts, market closes) is written from one template
+    every day: its sentences align strongly with the day before's while every figure in
+    them differs. A copy keeps its source's figures, and a later version of one story
+    updates a figure or two, not all of them. So when several strong pairs hold two or more
+    figures on each side that they mostly do not share, and such pairs are half or more of
+    the strong pairs with figures, they are the template, not reuse."""
+    clash: list[bool | None] = []  # None: fewer than two figures on a side
+    for p in strong:
+        a = _figures(" ".join(copy.article.passages[i].text for i in p.copy_idx))
+        b = _figures(" ".join(source.article.passages[j].text for j in p.source_idx))
+        clash.append(len(a & b) < t["template_shared"] * min(len(a), len(b))
+                     if len(a) >= 2 and len(b) >= 2 else None)
+    n = sum(1 for c in clash if c)
+    with_figures = sum(1 for c in clash if c is not None)
+    if n < t["template_pairs"] or n < t["template_share"] * with_figures:
+        return strong, []
+    return ([p for p, c in zip(strong, clash, strict=True) if not c],
+            [p for p, c in zip(strong, clash, strict=True) if c])
+
+
+def local_reuse(copy: PairView, source: PairView, strong: list[AlignedPair],
+                template: list[AlignedPair] | None = None) -> dict[str, Any]:
     """Evidence of reuse that does not depend on how much of either page it covers.
 
     Independent reports of one event share facts, names and quotations, and now and then
@@ -209,7 +247,11 @@ def local_reuse(copy: PairView, source: PairView, strong: list[AlignedPair]) -> 
                    default=0)
     # the longest run of words both texts share outside quotation marks, found over the
     # whole texts: it survives passage splits the two pages do not share
-    runs = shared_runs(copy.article.text, source.article.text)
+    # a daily template's fixed words between its figures are no running text of the
+    # other's: its passages are blanked (offsets kept) before runs are looked for
+    runs = shared_runs(_blanked(copy.article, [i for p in template or () for i in p.copy_idx]),
+                       _blanked(source.article,
+                                [j for p in template or () for j in p.source_idx]))
     shared = runs.longest
     out: dict[str, Any] = {
         "verbatim_words": verbatim,
@@ -241,6 +283,15 @@ def local_reuse(copy: PairView, source: PairView, strong: list[AlignedPair]) -> 
         out["reused_copy_span"] = list(shared.copy_span)
         out["reused_source_span"] = list(shared.source_span)
     return out
+
+
+def _blanked(article: Article, passages: list[int]) -> str:
+    """The text with the given passages replaced by spaces, every offset kept."""
+    text = article.text
+    for k in sorted(set(passages)):
+        p = article.passages[k]
+        text = text[:p.start] + " " * (p.end - p.start) + text[p.end:]
+    return text
 
 
 VERBATIM_LEXICAL = 0.9  # word-sequence similarity of a pair reused word for word
