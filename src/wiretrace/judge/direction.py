@@ -10,9 +10,11 @@ part of the other (a copy is a subset, the source the whole); signs of machine t
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from wiretrace.data import Article
 from wiretrace.forensics.intrinsic import quick_signs
+from wiretrace.ingest.credits import Credit, find_credits
 
 
 def direction(
@@ -45,6 +47,26 @@ def days_apart(query: str | None, candidate: str | None) -> int:
         return 0
 
 
+def credit_weight(article: Article) -> tuple[float, str]:
+    """How much a credit that only this side carries says, and what it is. A credit for
+    the text (a dateline, a byline, a source line, a sign-off) is a whole vote; a page
+    whose only credits sit under its pictures says whose photographs it ran, not whose
+    text: half a vote (real-world dev: such votes pointed the right way 15 times in 20,
+    text credits 24 in 27)."""
+    kinds = [c.get("kind") for key in ("credit_spans", "credits_outside_text")
+             for c in article.meta.get(key) or () if isinstance(c, dict)]
+    if not kinds:  # an article made by hand: its credits were found in its text
+        kinds = [c.kind for c in _credits_of(article.text)]
+    if kinds and all(k == "photo" for k in kinds):
+        return 0.5, "a photo credit"
+    return 1.0, "wire credit"
+
+
+@lru_cache(maxsize=256)
+def _credits_of(text: str) -> tuple[Credit, ...]:
+    return tuple(find_credits(text))
+
+
 def direction_score(
     query: Article, candidate: Article, f: dict[str, float]
 ) -> tuple[float, list[str]]:
@@ -67,9 +89,11 @@ def direction_score(
         else:
             vote(-w, f"query published earlier ({(query.published or '')[:10]})")
     if candidate.credits and not query.credits:
-        vote(1.0, f"wire credit on the candidate only ({candidate.credits[0]})")
+        w, what = credit_weight(candidate)
+        vote(w, f"{what} on the candidate only ({candidate.credits[0]})")
     elif query.credits and not candidate.credits:
-        vote(-1.0, f"wire credit on the query only ({query.credits[0]})")
+        w, what = credit_weight(query)
+        vote(-w, f"{what} on the query only ({query.credits[0]})")
     for decl in query.declared_sources:
         if candidate.url and candidate.url in decl:
             vote(3.0, "the query links to the candidate as its source")
