@@ -562,3 +562,37 @@ def test_every_sign_type_has_a_reader_label() -> None:
     from wiretrace.report.inspect import _LABELS
 
     assert set(CAPS) <= set(_LABELS), sorted(set(CAPS) - set(_LABELS))
+
+
+# -- a spinner's forms counted as a rate ------------------------------------------------------
+
+
+_TEASER_FILL = ("The council met on Monday to discuss the budget for the coming year and the "
+                "plans for the river bridge, which engineers said would cost more than planned. "
+                "Members asked for a report on the costs and on the delays, and the mayor said "
+                "the work would begin in the spring if the money was found. ")
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        # a teaser of some 70 words preferring two spinner forms: a rate no honest page has
+        (_TEASER_FILL + "Aides were quiet, whereas the workplace was busy all week.", True),
+        # the same teaser with the news forms: nothing
+        (_TEASER_FILL + "Aides were quiet, while the office was busy all week.", False),
+        # one form only, however short the text
+        (_TEASER_FILL + "Aides were quiet, whereas the office was busy all week.", False),
+        # a long text (over 150 words) with the same two still needs three
+        (_TEASER_FILL * 3 + "Aides were quiet, whereas the workplace was busy all week.", False),
+        # one sentence is not a rate: two forms in it are a writer's choice
+        ("Aides were quiet, whereas the workplace was busy all week.", False),
+    ],
+)
+def test_two_spinner_forms_are_enough_in_a_teaser(text: str, fires: bool) -> None:
+    from wiretrace.forensics.intrinsic import spinner_words
+
+    evs = spinner_words(art(text))
+    assert bool(evs) is fires
+    if fires:
+        assert {e.words[0] for e in evs} == {"whereas", "workplace"}
+        assert all(text[a:b] in ("whereas", "workplace") for e in evs for a, b in e.spans)
