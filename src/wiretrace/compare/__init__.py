@@ -138,7 +138,8 @@ def _decided(f: dict[str, Any], copy: PairView, source: PairView, pairs: list[Al
     one-word swaps favour (``word_swaps``: a spinner's rarer synonyms), only then: the
     word statistics are not loaded for pairs that never get that far."""
     kind, conf = decide(f, settings.thresholds)
-    if kind == "machine_translated" and not f.get("cross_language"):
+    if kind in ("machine_translated", "spun") and not f.get("cross_language"):
+        # spun too: which side holds the rarer words also says which side is the copy
         f.update(word_swaps(copy, source, pairs))
         kind, conf = decide(f, settings.thresholds)
     return kind, conf

@@ -4,7 +4,8 @@ Each clue votes for one side with a weight; the sum decides, and a small sum say
 "unknown" rather than guess. Clues: an earlier publication date; a wire credit kept on one
 side only (copiers strip credits); page chrome leaked into the text; one side covering only
 part of the other (a copy is a subset, the source the whole); signs of machine translation
-(sentence fragments, one name spelled several ways); a declared link to the other article.
+(sentence fragments, one name spelled several ways); words swapped for rarer ones (a
+spinner's synonyms); a declared link to the other article.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from functools import lru_cache
 from wiretrace.data import Article
 from wiretrace.forensics.intrinsic import quick_signs
 from wiretrace.ingest.credits import Credit, find_credits
+
+SPINNER_SHIFT = -0.5  # rarity shift (judge.word_swaps) at or below which a rewrite is a spinner's
 
 
 def direction(
@@ -110,6 +113,14 @@ def direction_score(
         vote(1.0, f"the query is covered by the candidate ({cq:.0%} vs {cc:.0%}): a subset")
     elif cc - cq > 0.25:
         vote(-1.0, f"the candidate is covered by the query ({cc:.0%} vs {cq:.0%}): a subset")
+    rc, rs = f.get("swaps_rarer_in_copy", 0), f.get("swaps_rarer_in_source", 0)
+    shift = f.get("rarity_shift")
+    if (shift is not None and shift <= SPINNER_SHIFT and rc - rs >= 2
+            and rc >= 0.6 * (rc + rs)):
+        # a synonym spinner puts rarer words where the news wrote common ones; nobody
+        # turns a spinner's words back into the news's, so the rarer side is the copy
+        vote(1.0, f"the query's changed words are rarer in news than the candidate's "
+                  f"({rc} of {rc + rs} one-word swaps): a spinner's synonyms")
     sq, sc = quick_signs(query), quick_signs(candidate)
     if sq - sc >= 1.0:
         vote(min(2.0, sq - sc), "the query shows more signs of a disguised copy")
