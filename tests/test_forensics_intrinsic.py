@@ -596,3 +596,57 @@ def test_two_spinner_forms_are_enough_in_a_teaser(text: str, fires: bool) -> Non
     if fires:
         assert {e.words[0] for e in evs} == {"whereas", "workplace"}
         assert all(text[a:b] in ("whereas", "workplace") for e in evs for a, b in e.spans)
+
+
+# -- a source sentence kept beside its rewriting ----------------------------------------------
+
+_LEAD = ("At least one worker was hurt and another 9 are missing after the blast at the mill, "
+         "according to the fire service.")
+
+
+@pytest.mark.parametrize(
+    ("second", "swaps"),
+    [
+        # common words swapped for others, nothing else changed: a rewriting beside its source
+        ("At least one employee was hurt and any other 9 are lacking after the blast at the "
+         "mill, in step with the fire service.",
+         ["worker -> employee", "another -> any other", "missing -> lacking",
+          "according to -> in step with"]),
+        # a figure changed: a writer's update, not a swap of words
+        ("At least one worker was hurt and another 12 are lacking after the blast at the mill, "
+         "in step with the fire service.", []),
+        # a name changed
+        ("At least one worker was hurt and another 9 are lacking after the blast at the mill, "
+         "in step with the Coast Guard.", []),
+        # words added, not swapped: a restated lead
+        ("At least one worker was badly hurt late on Monday and another 9 are missing after "
+         "the blast at the old mill, according to the fire service.", []),
+        # one word changed: the slip that sentence_variants reads, not this sign
+        ("At least one worker was injured and another 9 are missing after the blast at the "
+         "mill, according to the fire service.", []),
+    ],
+)
+def test_reworded_sentences_kept_beside_their_source(second: str, swaps: list[str]) -> None:
+    from wiretrace.forensics.intrinsic import reworded_sentences
+
+    text = _LEAD + "\n\n" + second + "\n\nCrews worked through the night to reach the site."
+    evs = reworded_sentences(art(text))
+    assert [list(e.words) for e in evs] == ([swaps] if swaps else [])
+    if swaps:
+        (ev,) = evs
+        assert spans_text(text, ev.spans) == [_LEAD, second]
+        assert ev.weight == 1.0 and "nothing else changed" in ev.note
+        # a sign of its own, not a slip: alone it gives a verdict
+        assert inspect(art(text)).verdict != VERDICTS[2]
+
+
+def test_reworded_sentences_are_bounded_on_hostile_input() -> None:
+    import time
+
+    from wiretrace.forensics.intrinsic import reworded_sentences
+
+    line = "the cat sat on the mat and the dog sat on the rug by the door of the house. "
+    text = line * 3000
+    t0 = time.perf_counter()
+    assert reworded_sentences(art(text)) == []  # identical sentences are not a rewording
+    assert time.perf_counter() - t0 < 2.0
