@@ -650,3 +650,18 @@ def test_reworded_sentences_are_bounded_on_hostile_input() -> None:
     t0 = time.perf_counter()
     assert reworded_sentences(art(text)) == []  # identical sentences are not a rewording
     assert time.perf_counter() - t0 < 2.0
+
+
+def test_a_restated_sentence_with_grammar_edits_is_no_rewording() -> None:
+    from wiretrace.forensics.intrinsic import reworded_sentences
+
+    first = ("The quarter's results were not a complete letdown, with most of the firms "
+             "reporting steady or better sales.")
+    edited = ("The quarter's results were not a complete letdown, as most of the firms "
+              "reported steady or better sales.")
+    assert reworded_sentences(art(first + "\n\n" + edited)) == []
+    swapped = ("The quarter's results were not a complete letdown, as most of the companies "
+               "reported steady or higher sales.")
+    (ev,) = reworded_sentences(art(first + "\n\n" + swapped))
+    assert ev.words == ("with -> as", "firms reporting -> companies reported",
+                        "better -> higher")
