@@ -31,7 +31,8 @@ that one weak sign is not enough), and the lowest "some signs" threshold with at
 
 Run:  .venv/bin/python bench/intrinsic_eval.py [--split dev|test|both] [--fit] [--reuters N]
           [--rw-split dev|test|both|none] [--pages DIR]
-Writes bench/results/intrinsic.md and bench/results/intrinsic.json.
+          [--out PATH] [--pages-note TEXT]
+Writes bench/results/intrinsic.md and bench/results/intrinsic.json (or --out PATH.md/.json).
 """
 
 from __future__ import annotations
@@ -421,6 +422,7 @@ def render(summary: dict[str, Any]) -> str:
         "disjoint). Copies: the benchmark's derived copies of the split, read as a user's "
         "file would be. Every article goes through the plain-text reader first.",
         "",
+        *([f"Page texts: {summary['pages_note']}", ""] if summary.get("pages_note") else []),
         f"Verdict thresholds (calibration v{th['version']}): score >= {th['likely']} is "
         f"\"likely disguised copy\", >= {th['some']} \"some signs\"; fitted on "
         f"{th['fitted_on']}. The budget: at most 3% of honest real pages (originals, "
@@ -652,10 +654,46 @@ NOTES = """## Reading these numbers
   224; leave-one-cluster-out 12 -> 14 / 9 -> 9 / 2 -> 2; signs held out too 8 -> 9 / 6 -> 6
   / 1 -> 1 (the rewording sign is seen on one dev site so far, so it does not count there);
   ECB+ and Reuters clean dev originals unchanged (0.2% / 0.4%); thresholds kept.
+- Version 7 (issue 14, fourth pass; dev only, the test split not run). The page-text folder
+  was lost and rebuilt (494 of 586 labelled pages; dev now has 18 spun, 14 machine-translated
+  and 190 honest pages with a text, against 21 / 18 / 224 before), so the before numbers
+  below are version 6 re-run on the rebuilt folder, like with like. Before any change:
+  spun 12 of 18, MT 8 of 14 (8 of 11 English), honest 0 of 190; leave-one-cluster-out
+  12 / 8 / 2; signs held out too 8 / 5 / 1; ECB+ and Reuters clean dev 0.2% / 0.4%. The
+  missed dev MT pages: three Portuguese one-way translations (fluent; the text signs read
+  English only) and three fluent English ones. Added, as conventions of another language's
+  news that a translation keeps, each 0.5 (no verdict alone) and each silent on all 190
+  honest dev pages and on the 1,535 clean ECB+/Reuters dev texts:
+  - *number format*: a count of thousands with no separator before a unit or count noun
+    ("1300 kilometers"; not after a capitalised word, "Route 1300", nor a year, "in 2006
+    dollars") — 3 of another 10,760 Reuters-21578 texts (1987 wire copy) write one; and a
+    decimal comma ("3,5 million"), in none. Fires on 2 MT pages (two sites, one cluster)
+    and on 2 of the 181 extraction pages (neither flagged);
+  - *bracketed direction*: a compass point in brackets after a place ("Kunming
+    (southwest)"), French and Spanish agency style; 0 of 12,295 clean texts; 1 MT page;
+  - *calques*: Spanish and Portuguese phrasing word for word ("the past Monday", "in
+    statements to", "President of the Government", "the night of Tuesday", "Monday (9)");
+    in no clean text, no honest page and no real dev copy, but on 12.5% of the benchmark's
+    Apertium round trips through Spanish and Catalan (and 1.7% of its corrupted copies):
+    a mark of translation learnt from the languages, not from dev pages.
+  Tried and dropped: a pronoun that changes gender from one sentence to the next ("His
+  death ... She reported", a Spanish "su" rendered wrong): 1 MT page (already flagged)
+  against 2 honest pages (an obituary's "He was not far off. She ...", the husband of the
+  paragraph before), as version 5 found for its relative; "its" before a person's relative
+  or colleague (Reuters writes "its lawyers", "its sister agency"); a sentence with no
+  subject ("Was arrested ..."; 88 clean Reuters texts); "this Monday", "It is said that",
+  "President of the Republic", "North American" for the United States, European thousands
+  dots ("31.000 feet": an honest page quotes a tracker's tweet so). Real-world dev (rebuilt
+  folder) before -> after: spun 12 -> 12 of 18, MT 8 -> 9 of 14 (English 8 -> 9 of 11),
+  honest 0 -> 0 of 190, rewritten 0 -> 0 of 40; leave-one-cluster-out 12 -> 12 / 8 -> 9 /
+  2 -> 2; signs held out too 8 -> 8 / 5 -> 5 / 1 -> 1 (the page gained rests on two
+  signs seen in one dev cluster, so it does not count there); ECB+ and Reuters clean dev
+  originals unchanged (0.2% / 0.4%); the synthetic MT copies 35.9% -> 37.8% "some signs";
+  thresholds kept (2.0 / 1.0).
 - Fluent paraphrasing tools and fluent machine translation (the most common kinds of real
   copy here) leave few marks a reader can point to in the first 2,000 characters; tracing
-  against a store is what finds those copies. Pronoun and gender flips and literally
-  translated idioms are not detected.
+  against a store is what finds those copies. Pronoun and gender flips are not detected,
+  and literally translated phrasing only for a few Spanish and Portuguese calques.
 - Pages in other languages get only the page-level signs (chrome, sources, markers): the
   text signs read English prose, so one-way translations into Portuguese or Spanish are
   not found by inspection.
@@ -681,6 +719,11 @@ def main(argv: list[str] | None = None) -> int:
                         default=Path(os.environ.get("WIRETRACE_REALWORLD_PAGES",
                                                     ROOT.parent / "realworld-pages")),
                         help="folder of real-world page texts (see bench/realworld/README.md)")
+    parser.add_argument("--out", type=Path, default=OUT / "intrinsic",
+                        help="output path without suffix (.md and .json are written); "
+                        "default bench/results/intrinsic")
+    parser.add_argument("--pages-note", default="",
+                        help="a line on the page-text folder, printed in the results header")
     args = parser.parse_args(argv)
     if not (DATA / "ecbplus" / "articles.jsonl").exists():
         print(f"{DATA}: data folder not found (see ../shared/data/README.md)", file=sys.stderr)
@@ -736,10 +779,13 @@ def main(argv: list[str] | None = None) -> int:
         r = summary["pages"]
         print(f"pages n={r['n']} likely={_pct(r['likely'])} some={_pct(r['some_or_more'])} "
               f"{r['types']}", file=sys.stderr)
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "intrinsic.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    (OUT / "intrinsic.md").write_text(render(summary), encoding="utf-8")
-    print(f"wrote {OUT / 'intrinsic.md'}", file=sys.stderr)
+    if args.pages_note:
+        summary["pages_note"] = args.pages_note
+    out = args.out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    out.with_suffix(".md").write_text(render(summary), encoding="utf-8")
+    print(f"wrote {out.with_suffix('.md')}", file=sys.stderr)
     return 0
 
 

@@ -665,3 +665,70 @@ def test_a_restated_sentence_with_grammar_edits_is_no_rewording() -> None:
     (ev,) = reworded_sentences(art(first + "\n\n" + swapped))
     assert ev.words == ("with -> as", "firms reporting -> companies reported",
                         "better -> higher")
+
+
+# -- version 7: conventions of another language's news, kept by a translation ----------------
+
+
+def test_number_formats_of_another_language() -> None:
+    from wiretrace.forensics.intrinsic import inspect, number_formats
+
+    text = ("The ferry left the port of Valmont for Arcadia, some 1300 kilometers away, "
+            "with 2450 passengers; the fund grew to 3,5 million euros.")
+    ev = number_formats(art(text))
+    assert [e.words for e in ev] == [("1300 kilometers", "2450 passengers"),
+                                     ("3,5 million",)]
+    for e in ev:
+        for (a, b), w in zip(e.spans, e.words, strict=True):
+            assert text[a:b] == w
+    # one bare figure alone is no verdict
+    assert inspect(art("The ferry sailed some 1300 kilometers to Arcadia on Monday, the "
+                       "company said.")).verdict == VERDICTS[2]
+    for honest in ("The ferry sailed 1,300 kilometers with 2,450 passengers.",
+                   "The dam cost $76 million (in 2006 dollars) to build.",
+                   "Flight 5735 left at 1300 GMT; the Boeing 737 carried 132 people.",
+                   "Prices rose 3.5 percent to 1.25 million tonnes, or 1,5 and 2,7.",
+                   "Take Route 1300 miles north, then Highway 2210 people call the old road."):
+        assert number_formats(art(honest)) == [], honest
+
+
+def test_bracketed_direction_after_a_place() -> None:
+    from wiretrace.forensics.intrinsic import bracketed_directions
+
+    text = "The plane took off from Valmont (southwest) bound for Arcadia (north-east)."
+    (ev,) = bracketed_directions(art(text))
+    assert ev.words == ("Valmont (southwest)", "Arcadia (north-east)")
+    assert text[slice(*ev.spans[0])] == "Valmont (southwest)"
+    for honest in ("The plane took off from southwestern Valmont.",
+                   "The (central) Bank of Arcadia fixed the rate.",
+                   "Valmont (North) Holdings said profit rose.",
+                   "He spoke at the Arcadia (East) Ltd meeting."):
+        assert bracketed_directions(art(honest)) == [], honest
+
+
+def test_calques_of_spanish_and_portuguese_news() -> None:
+    from wiretrace.forensics.intrinsic import calques
+
+    text = ("The minister said the past Tuesday, in statements to the radio, that the vote "
+            "held on Sunday (9) was valid.")
+    found = sorted(e.words[0] for e in calques(art(text)))
+    assert found == ["Sunday (9)", "in statements to", "the past Tuesday"]
+    for e in calques(art(text)):
+        assert text[slice(*e.spans[0])] == e.words[0]
+    for honest in ("The minister said last Tuesday, in a statement, that the vote held on "
+                   "Sunday (June 9) was valid.",
+                   "Over the past week the Government's president resigned.",
+                   "She told the radio on Tuesday night that she would run."):
+        assert calques(art(honest)) == [], honest
+
+
+def test_translation_conventions_are_bounded_on_hostile_input() -> None:
+    from wiretrace.forensics.intrinsic import (
+        bracketed_directions,
+        calques,
+        number_formats,
+    )
+
+    hostile = ("Sunday (" * 2000 + "1300 " * 3000 + "Valmont (north" * 2000 + "3,5" * 2000)
+    for detect in (number_formats, bracketed_directions, calques):
+        detect(art(hostile))  # returns, in linear time
