@@ -1704,6 +1704,9 @@ CAPS: dict[str, float] = {
     "glued_letter": 1.0,
     "according_openers": 1.0,
     "sentence_variant": 1.0,
+    "number_format": 1.0,
+    "bracketed_direction": 0.5,
+    "calque": 1.0,
 }
 
 

@@ -45,6 +45,10 @@ _LABELS = {
     "glued_letter": "a stray letter stuck to a word or a name broken by a dot",
     "according_openers": "sentence after sentence opening 'According to'",
     "sentence_variant": "one sentence written twice with a word changed",
+    "number_format": "numbers written as another language writes them ('1300 kilometers')",
+    "bracketed_direction": "a compass point in brackets after a place, an agency style of "
+                           "other languages",
+    "calque": "another language's news phrasing rendered word for word ('the past Monday')",
 }
 
 
