@@ -192,6 +192,14 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
     ("rarer new words, 8.75% unknown to news", WHOLE,
      {**MACHINE, **RARER_WORDS, "rarity_shift": -1.0, "unknown_new_words": 0.0875},
      "machine_translated"),
+    # a cut of the source whose swaps lean to rarer words: a spinner's partial copy
+    ("cut of the source, 4 more swaps to rarer words", WHOLE,
+     {**SUMMARY, **RARER_WORDS, "rarity_shift": -1.0, "swaps_rarer_in_copy": 4,
+      "swaps_rarer_in_source": 0}, "spun"),
+    ("cut of the source, 3 more swaps to rarer words", WHOLE,
+     {**SUMMARY, **RARER_WORDS, "rarity_shift": -1.0, "swaps_rarer_in_copy": 3,
+      "swaps_rarer_in_source": 0},
+     "summarised"),
     # local proof of reuse inside a page that is mostly something else
     ("3-pair run of 60 words", LOCAL,
      {"strong_pairs": 3, "strong_run": 3, "strong_run_words": 60}, "summarised"),
@@ -307,6 +315,9 @@ BOUNDARIES: dict[tuple[str, str], tuple[str, str]] = {
     ("kinds", "spun_rarity_swap_share"):
         ("rarer new words, 60% of the lopsided swaps",
          "rarer new words, 59.3% of the lopsided swaps"),
+    ("kinds", "spun_partial_rarer_swaps"):
+        ("cut of the source, 4 more swaps to rarer words",
+         "cut of the source, 3 more swaps to rarer words"),
     ("kinds", "spun_unknown_new_words"):
         ("rarer new words, 8.75% unknown to news", "rarer new words, 8% unknown to news"),
     ("local", "run"): ("3-pair run of 60 words", "2 long passages in a row, similarity 0.845"),

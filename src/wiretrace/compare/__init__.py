@@ -138,10 +138,15 @@ def _decided(f: dict[str, Any], copy: PairView, source: PairView, pairs: list[Al
     one-word swaps favour (``word_swaps``: a spinner's rarer synonyms), only then: the
     word statistics are not loaded for pairs that never get that far."""
     kind, conf = decide(f, settings.thresholds)
-    if kind in ("machine_translated", "spun") and not f.get("cross_language"):
-        # spun too: which side holds the rarer words also says which side is the copy
-        f.update(word_swaps(copy, source, pairs))
-        kind, conf = decide(f, settings.thresholds)
+    if kind in ("machine_translated", "spun", "summarised") and not f.get("cross_language"):
+        # spun too: which side holds the rarer words also says which side is the copy; a
+        # summary keeps its swaps only when they make it a spinner's partial copy (an
+        # editor's cut leans to rarer words now and then, and its direction stays as it was)
+        swaps = word_swaps(copy, source, pairs)
+        kind2, conf2 = decide({**f, **swaps}, settings.thresholds)
+        if kind != "summarised" or kind2 == "spun":
+            f.update(swaps)
+            kind, conf = kind2, conf2
     return kind, conf
 
 

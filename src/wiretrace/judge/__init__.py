@@ -579,7 +579,9 @@ def _kind(f: dict[str, float], t: dict[str, Any]) -> str:
             and f["changed_words"] <= k["partial_changed"]
         ):
             return "partial"
-        return "summarised"
+        # a spinner's cut of its source: many more one-word swaps to rarer words than a
+        # whole spun copy needs, as an editor's cut swaps a word or two now and then
+        return "spun" if _rarer_words(f, k, k["spun_partial_rarer_swaps"]) else "summarised"
     if (
         f["changed_words"] <= k["verbatim_changed"]
         and f["coverage_source_words"] >= k["verbatim_coverage_source"]
@@ -593,12 +595,20 @@ def _kind(f: dict[str, float], t: dict[str, Any]) -> str:
     rc, rs = f.get("swaps_rarer_in_copy", 0), f.get("swaps_rarer_in_source", 0)
     if rc - rs >= k["spun_rarer_swaps"] and rc >= k["spun_rarer_share"] * (rc + rs):
         return "spun"
-    shift = f.get("rarity_shift")
-    if (shift is not None and shift <= k["spun_rarity_shift"]
-            and rc - rs >= k["spun_rarer_swaps"] and rc >= k["spun_rarity_swap_share"] * (rc + rs)
-            and f.get("unknown_new_words", 1.0) <= k["spun_unknown_new_words"]):
+    if _rarer_words(f, k, k["spun_rarer_swaps"]):
         return "spun"
     return "machine_translated"
+
+
+def _rarer_words(f: dict[str, float], k: dict[str, Any], swaps: int) -> bool:
+    """A paraphrasing tool's mark: the words the copy brings in are rarer in news than those
+    it drops, and its one-word swaps lean the same way."""
+    rc, rs = f.get("swaps_rarer_in_copy", 0), f.get("swaps_rarer_in_source", 0)
+    shift = f.get("rarity_shift")
+    return bool(shift is not None and shift <= k["spun_rarity_shift"]
+                and rc - rs >= swaps
+                and rc >= k["spun_rarity_swap_share"] * (rc + rs)
+                and f.get("unknown_new_words", 1.0) <= k["spun_unknown_new_words"])
 
 
 def _squash(x: float, scale: float) -> float:
