@@ -23,6 +23,7 @@ Writes bench/results/realworld_<split>.md and .json.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -73,6 +74,9 @@ def main() -> None:
     missing = [p.url for p in pages if p.url not in texts]
     log(f"{len(pages)} labelled pages in {len({p.cluster for p in pages})} clusters; "
         f"{len(texts)} with text, {len(missing)} missing")
+    hashes = text_hashes(texts)
+    stem = f"realworld_{args.split}{('_' + args.tag) if args.tag else ''}"
+    log(compare_texts(hashes, args.out / f"{stem}.json"))
     dates = {p.url: p.published for p in pages} if args.page_dates else {}
     arts = {u: page_article(t, id=u, published=dates.get(u)) for u, t in texts.items()}
     chosen = [p for p in pages if p.url in texts
@@ -129,6 +133,7 @@ def main() -> None:
         "generated": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "pages_dir_files": len(texts),
         "missing_texts": len(missing),
+        "texts": {"fingerprint": fingerprint(hashes), "sha1": hashes},
         "clusters": sorted({p.cluster for p in chosen}),
         "labels": {lab: sum(1 for p in chosen if p.label == lab)
                    for lab in sorted({p.label for p in chosen})},
@@ -141,7 +146,6 @@ def main() -> None:
         res["seed"] = seed_check(engine, seed[0], pages, arts)
     engine.store.close()
     args.out.mkdir(parents=True, exist_ok=True)
-    stem = f"realworld_{args.split}{('_' + args.tag) if args.tag else ''}"
     (args.out / f"{stem}.json").write_text(json.dumps(res, indent=2))
     md = render(res)
     (args.out / f"{stem}.md").write_text(md)
@@ -182,6 +186,31 @@ def seed_check(engine: Any, seed: Any, pages: list[Any], arts: dict[str, Any]) -
     return out
 
 
+def text_hashes(texts: dict[str, str]) -> dict[str, str]:
+    """The first 12 hex digits of each page text's SHA-1: the results say which texts they
+    were made from without holding any."""
+    return {u: hashlib.sha1(t.encode("utf-8")).hexdigest()[:12] for u, t in sorted(texts.items())}
+
+
+def fingerprint(hashes: dict[str, str]) -> str:
+    """One digest of the whole set of texts: two runs with the same fingerprint read the same
+    pages, character for character."""
+    return hashlib.sha1(json.dumps(sorted(hashes.items())).encode()).hexdigest()[:16]
+
+
+def compare_texts(hashes: dict[str, str], previous: Path) -> str:
+    """How this folder's texts differ from those the results at ``previous`` were made from
+    (a refilled folder rarely holds every page, or the same version of each)."""
+    try:
+        old = json.loads(previous.read_text())["texts"]["sha1"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"no text hashes in {previous.name} to compare the pages folder with"
+    same = sum(1 for u, h in hashes.items() if old.get(u) == h)
+    changed = sum(1 for u, h in hashes.items() if u in old and old[u] != h)
+    return (f"against {previous.name}: {same} page texts the same, {changed} changed, "
+            f"{len(set(hashes) - set(old))} new, {len(set(old) - set(hashes))} missing here")
+
+
 def render(res: dict[str, Any]) -> str:
     lines = [f"# Real pages — {res['split']} split", "",
              f"Generated {res['generated']}. Pages traced: "
@@ -192,6 +221,9 @@ def render(res: dict[str, Any]) -> str:
              "other page of their family with a text (nothing to find: left out of the recall "
              "columns, still counted for false sources). "
              f"Trace time {res['trace_seconds']} s. "
+             + (f"Page texts: fingerprint `{res['texts']['fingerprint']}` "
+                f"({len(res['texts']['sha1'])} texts; per-page SHA-1 in the .json). "
+                if res.get("texts") else "")
              + ("Each page carries the publication date its label records (`--page-dates`)."
                 if res.get("page_dates") else "Texts alone: no page carries a date or a URL."),
              "",
