@@ -134,9 +134,9 @@ def compare(query: Profile, candidate: Profile, settings: Settings,
 
 def _decided(f: dict[str, Any], copy: PairView, source: PairView, pairs: list[AlignedPair],
              settings: Settings) -> tuple[str, float]:
-    """``decide``; a copy it would call machine-translated is first asked which side its
-    one-word swaps favour (``word_swaps``: a spinner's rarer synonyms), only then: the
-    word statistics are not loaded for pairs that never get that far."""
+    """``decide``; a copy it would call machine-translated, spun or summarised is then asked
+    which side its one-word swaps favour (``word_swaps``: a spinner's rarer synonyms), only
+    then: the word statistics are not loaded for pairs that never get that far."""
     kind, conf = decide(f, settings.thresholds)
     if kind in ("machine_translated", "spun", "summarised") and not f.get("cross_language"):
         # spun too: which side holds the rarer words also says which side is the copy; a
