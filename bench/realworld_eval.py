@@ -23,7 +23,6 @@ Writes bench/results/realworld_<split>.md and .json.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -60,7 +59,15 @@ def main() -> None:
         sys.exit(f"--pages {args.pages}: not a folder (see bench/realworld/README.md)")
 
     from wiretrace.bench.baselines import MinHashLSHBaseline
-    from wiretrace.bench.realworld import load_labels, read_page_text, score, split_of
+    from wiretrace.bench.realworld import (
+        compare_texts,
+        fingerprint,
+        load_labels,
+        read_page_text,
+        score,
+        split_of,
+        text_hashes,
+    )
     from wiretrace.engine import Wiretrace, prepare
     from wiretrace.ingest.plaintext import page_article
 
@@ -190,31 +197,6 @@ def seed_check(engine: Any, seed: Any, pages: list[Any], arts: dict[str, Any]) -
             out[f"source_first_{n}_paragraphs{tag}"] = verdict(wt, src.id)
             wt.store.close()
     return out
-
-
-def text_hashes(texts: dict[str, str]) -> dict[str, str]:
-    """The first 12 hex digits of each page text's SHA-1: the results say which texts they
-    were made from without holding any."""
-    return {u: hashlib.sha1(t.encode("utf-8")).hexdigest()[:12] for u, t in sorted(texts.items())}
-
-
-def fingerprint(hashes: dict[str, str]) -> str:
-    """One digest of the whole set of texts: two runs with the same fingerprint read the same
-    pages, character for character."""
-    return hashlib.sha1(json.dumps(sorted(hashes.items())).encode()).hexdigest()[:16]
-
-
-def compare_texts(hashes: dict[str, str], previous: Path) -> str:
-    """How this folder's texts differ from those the results at ``previous`` were made from
-    (a refilled folder rarely holds every page, or the same version of each)."""
-    try:
-        old = json.loads(previous.read_text())["texts"]["sha1"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return f"no text hashes in {previous.name} to compare the pages folder with"
-    same = sum(1 for u, h in hashes.items() if old.get(u) == h)
-    changed = sum(1 for u, h in hashes.items() if u in old and old[u] != h)
-    return (f"against {previous.name}: {same} page texts the same, {changed} changed, "
-            f"{len(set(hashes) - set(old))} new, {len(set(old) - set(hashes))} missing here")
 
 
 def render(res: dict[str, Any]) -> str:

@@ -11,11 +11,14 @@ from wiretrace.bench.realworld import (
     LabelError,
     Page,
     PageOutcome,
+    compare_texts,
+    fingerprint,
     load_labels,
     page_key,
     read_page_text,
     score,
     split_of,
+    text_hashes,
 )
 
 LABELS = Path(__file__).resolve().parents[1] / "bench" / "realworld" / "clusters"
@@ -127,3 +130,27 @@ def test_a_derived_page_with_no_family_in_the_store_is_not_scored_for_recall() -
     assert s["family_recall"] == 1.0 and s["exact_recall"] == 1.0
     # naming another family is still a false source
     assert s["false_source_pages"] == 1
+
+
+def test_text_fingerprint_says_which_texts_a_run_read_without_holding_them(
+        tmp_path: Path) -> None:
+    texts = {"https://a.example/1": "First page.", "https://b.example/2": "Second page."}
+    hashes = text_hashes(texts)
+    assert set(hashes) == set(texts) and all(len(h) == 12 for h in hashes.values())
+    assert "First page" not in json.dumps(hashes)
+    # the fingerprint depends on the texts, not on the order they were read in
+    assert fingerprint(hashes) == fingerprint(dict(reversed(list(hashes.items()))))
+    edited = text_hashes({**texts, "https://b.example/2": "Second page!"})
+    assert fingerprint(edited) != fingerprint(hashes)
+
+    previous = tmp_path / "realworld_dev.json"
+    assert "no text hashes" in compare_texts(hashes, previous)  # no earlier results
+    previous.write_text(json.dumps({"texts": {"sha1": {
+        "https://a.example/1": hashes["https://a.example/1"],
+        "https://b.example/2": "000000000000",
+        "https://c.example/3": "111111111111"}}}))
+    assert compare_texts({**hashes, "https://d.example/4": "222222222222"}, previous) == (
+        "against realworld_dev.json: 1 page texts the same, 1 changed, 1 new, "
+        "1 missing here")
+    previous.write_text("{not json")
+    assert "no text hashes" in compare_texts(hashes, previous)

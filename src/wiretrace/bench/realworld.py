@@ -115,6 +115,31 @@ class PageOutcome:
     decided: set[str] = field(default_factory=set)  # named with the direction decided
 
 
+def text_hashes(texts: dict[str, str]) -> dict[str, str]:
+    """The first 12 hex digits of each page text's SHA-1: the results say which texts they
+    were made from without holding any."""
+    return {u: hashlib.sha1(t.encode("utf-8")).hexdigest()[:12] for u, t in sorted(texts.items())}
+
+
+def fingerprint(hashes: dict[str, str]) -> str:
+    """One digest of the whole set of texts: two runs with the same fingerprint read the same
+    pages, character for character."""
+    return hashlib.sha1(json.dumps(sorted(hashes.items())).encode()).hexdigest()[:16]
+
+
+def compare_texts(hashes: dict[str, str], previous: Path) -> str:
+    """How this folder's texts differ from those the results at ``previous`` were made from
+    (a refilled folder rarely holds every page, or the same version of each)."""
+    try:
+        old = json.loads(previous.read_text())["texts"]["sha1"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"no text hashes in {previous.name} to compare the pages folder with"
+    same = sum(1 for u, h in hashes.items() if old.get(u) == h)
+    changed = sum(1 for u, h in hashes.items() if u in old and old[u] != h)
+    return (f"against {previous.name}: {same} page texts the same, {changed} changed, "
+            f"{len(set(hashes) - set(old))} new, {len(set(old) - set(hashes))} missing here")
+
+
 def score(pages: list[Page], outcomes: dict[str, PageOutcome]) -> dict[str, Any]:
     """Family recall, exact-source recall, false sources and kind agreement."""
     fam = {p.url: p.fid for p in pages}
