@@ -600,15 +600,22 @@ def _kind(f: dict[str, float], t: dict[str, Any]) -> str:
     return "machine_translated"
 
 
-def _rarer_words(f: dict[str, float], k: dict[str, Any], swaps: int) -> bool:
-    """A paraphrasing tool's mark: the words the copy brings in are rarer in news than those
-    it drops, and its one-word swaps lean the same way."""
+def leans_rarer(f: dict[str, float], shift_max: float, swaps: int, share: float) -> bool:
+    """A paraphrasing tool's mark (``word_swaps`` features): the words the copy brings in
+    are rarer in news than those it drops (rarity shift at or below ``shift_max``), and its
+    one-word swaps lean the same way (``swaps`` more to rarer words than back, ``share`` of
+    them). The kind and the direction vote both ask it."""
     rc, rs = f.get("swaps_rarer_in_copy", 0), f.get("swaps_rarer_in_source", 0)
     shift = f.get("rarity_shift")
-    return bool(shift is not None and shift <= k["spun_rarity_shift"]
-                and rc - rs >= swaps
-                and rc >= k["spun_rarity_swap_share"] * (rc + rs)
-                and f.get("unknown_new_words", 1.0) <= k["spun_unknown_new_words"])
+    return bool(shift is not None and shift <= shift_max and rc - rs >= swaps
+                and rc >= share * (rc + rs))
+
+
+def _rarer_words(f: dict[str, float], k: dict[str, Any], swaps: int) -> bool:
+    """``leans_rarer`` at the kind thresholds, with few words news never uses (a rule-based
+    translation's leftovers, not a spinner's)."""
+    return (leans_rarer(f, k["spun_rarity_shift"], swaps, k["spun_rarity_swap_share"])
+            and f.get("unknown_new_words", 1.0) <= k["spun_unknown_new_words"])
 
 
 def _squash(x: float, scale: float) -> float:

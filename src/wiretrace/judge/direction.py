@@ -11,13 +11,15 @@ spinner's synonyms); a declared link to the other article.
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 
 from wiretrace.data import Article
 from wiretrace.forensics.intrinsic import quick_signs
-from wiretrace.ingest.credits import Credit, find_credits
+from wiretrace.ingest.credits import find_credits
+from wiretrace.judge import leans_rarer
 
-SPINNER_SHIFT = -0.5  # rarity shift (judge.word_swaps) at or below which a rewrite is a spinner's
+# a spinner's rewrite for the direction vote: the rarity shift (``judge.word_swaps``) at or
+# below which, the one-word swaps to rarer words beyond those the other way, and their share
+SPINNER_SHIFT, SPINNER_SWAPS, SPINNER_SHARE = -0.5, 2, 0.6
 
 
 def direction(
@@ -59,15 +61,10 @@ def credit_weight(article: Article) -> tuple[float, str]:
     kinds = [c.get("kind") for key in ("credit_spans", "credits_outside_text")
              for c in article.meta.get(key) or () if isinstance(c, dict)]
     if not kinds:  # an article made by hand: its credits were found in its text
-        kinds = [c.kind for c in _credits_of(article.text)]
+        kinds = [c.kind for c in find_credits(article.text)]  # kept: asked once a pair
     if kinds and all(k == "photo" for k in kinds):
         return 0.5, "a photo credit"
     return 1.0, "wire credit"
-
-
-@lru_cache(maxsize=256)
-def _credits_of(text: str) -> tuple[Credit, ...]:
-    return tuple(find_credits(text))
 
 
 def direction_score(
@@ -113,12 +110,10 @@ def direction_score(
         vote(1.0, f"the query is covered by the candidate ({cq:.0%} vs {cc:.0%}): a subset")
     elif cc - cq > 0.25:
         vote(-1.0, f"the candidate is covered by the query ({cc:.0%} vs {cq:.0%}): a subset")
-    rc, rs = f.get("swaps_rarer_in_copy", 0), f.get("swaps_rarer_in_source", 0)
-    shift = f.get("rarity_shift")
-    if (shift is not None and shift <= SPINNER_SHIFT and rc - rs >= 2
-            and rc >= 0.6 * (rc + rs)):
+    if leans_rarer(f, SPINNER_SHIFT, SPINNER_SWAPS, SPINNER_SHARE):
         # a synonym spinner puts rarer words where the news wrote common ones; nobody
         # turns a spinner's words back into the news's, so the rarer side is the copy
+        rc, rs = f.get("swaps_rarer_in_copy", 0), f.get("swaps_rarer_in_source", 0)
         vote(1.0, f"the query's changed words are rarer in news than the candidate's "
                   f"({rc} of {rc + rs} one-word swaps): a spinner's synonyms")
     sq, sc = quick_signs(query), quick_signs(candidate)
