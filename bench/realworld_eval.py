@@ -187,7 +187,7 @@ def seed_check(engine: Any, seed: Any, pages: list[Any], arts: dict[str, Any]) -
     out["excerpt_of"] = src.id
     paras = [b for b in src.text.split("\n\n") if b.strip()]
     family = {p.url for p in pages if p.fid == seed.fid}
-    for n in (2, 4):
+    for n in (2, 3, 4):  # a title and its lede: a feed item; then one and two more
         cut = replace(src, text="\n\n".join(paras[:n]), passages=[])
         # with every other page, then with no other copy of the source's story at all
         for tag, keep in (("", lambda a: True), ("_alone", lambda a: a.id not in family)):

@@ -182,8 +182,88 @@ def test_each_threshold_moves_its_own_rows(field: str) -> None:
         assert {n for n in base if moved[n] != base[n]} == rows, (field, step)
 
 
+# Broken sentences scored by their joined text: ``joined`` is given as a table of cosines
+# of joined passages (copy indices, source indices); any other join scores 0.
+JOIN_ROWS: list[tuple[str, list[str], list[str], dict[tuple[int, int], float],
+                      dict[tuple[tuple[int, ...], tuple[int, ...]], float],
+                      list[tuple[list[int], list[int], str, float]]]] = [
+    ("broken sentence at 0.79 joins its fragment", [ES[0], *ES1_SPLIT], EN[:2],
+     {(0, 0): 0.85, (1, 1): 0.79}, {((1, 2), (1,)): 0.9},
+     [([0], [0], "translated", 0.85), ([1, 2], [1], "split", 0.9)]),
+    ("strong pair at 0.8 is left as it is", [ES[0], *ES1_SPLIT], EN[:2],
+     {(0, 0): 0.85, (1, 1): 0.8}, {((1, 2), (1,)): 0.9},
+     [([0], [0], "translated", 0.85), ([1], [1], "translated", 0.8)]),
+    ("merged sentence at 0.7 joins the source's next one", [ES[0], ES12_MERGED], EN[:3],
+     {(0, 0): 0.85, (1, 1): 0.7}, {((1,), (1, 2)): 0.88},
+     [([0], [0], "translated", 0.85), ([1], [1, 2], "merged", 0.88)]),
+    ("joining gains 0.03: attached", [ES[0], *ES1_SPLIT], EN[:2],
+     {(0, 0): 0.85, (1, 1): 0.7}, {((1, 2), (1,)): 0.73},
+     [([0], [0], "translated", 0.85), ([1, 2], [1], "split", 0.73)]),
+    ("joining gains 0.01: not attached", [ES[0], *ES1_SPLIT], EN[:2],
+     {(0, 0): 0.85, (1, 1): 0.7}, {((1, 2), (1,)): 0.71},
+     [([0], [0], "translated", 0.85), ([1], [1], "translated", 0.7)]),
+    ("fragment attached at 0.5 is scored by the joined text", [ES[0], *ES1_SPLIT], EN[:2],
+     {(0, 0): 0.85, (1, 1): 0.7, (2, 1): 0.5}, {((1, 2), (1,)): 0.82},
+     [([0], [0], "translated", 0.85), ([1, 2], [1], "split", 0.82)]),
+    ("joined text scoring lower keeps the best half", [ES[0], *ES1_SPLIT], EN[:2],
+     {(0, 0): 0.85, (1, 1): 0.7, (2, 1): 0.5}, {((1, 2), (1,)): 0.6},
+     [([0], [0], "translated", 0.85), ([1, 2], [1], "split", 0.7)]),
+    # a pair aligned on its words whose cosine is low (0.5 / 0.49): the join floor
+    ("word-for-word pair at cosine 0.5 joins", [EN[0], ADDED], EN[:1],
+     {(0, 0): 0.5}, {((0, 1), (0,)): 0.7}, [([0, 1], [0], "split", 0.7)]),
+    ("word-for-word pair at cosine 0.49 does not", [EN[0], ADDED], EN[:1],
+     {(0, 0): 0.49}, {((0, 1), (0,)): 0.7}, [([0], [0], "same", 0.49)]),
+]
+
+
+def _joined_aligned(config: AlignConfig) -> dict[str, list[tuple[list[int], list[int], str,
+                                                                  float]]]:
+    out = {}
+    for name, copy, source, cells, table, _ in JOIN_ROWS:
+        cp, sp = _passages(copy), _passages(source)
+        pairs = align(cp, sp, _sem(len(cp), len(sp), cells), config,
+                      joined=lambda qi, js, t=table: t.get((tuple(qi), tuple(js)), 0.0))
+        out[name] = [(p.copy_idx, p.source_idx, p.kind, round(p.similarity, 4)) for p in pairs]
+    return out
+
+
+def test_joined_text_scores_broken_sentences() -> None:
+    got = _joined_aligned(AlignConfig())
+    for name, *_, expected in JOIN_ROWS:
+        assert got[name] == expected, name
+
+
+JOIN_BOUNDARIES: dict[str, tuple[set[str], set[str]]] = {
+    "join_from": ({"word-for-word pair at cosine 0.5 joins"},
+                  {"word-for-word pair at cosine 0.49 does not"}),
+    "join_below": ({"strong pair at 0.8 is left as it is"},
+                   {"broken sentence at 0.79 joins its fragment"}),
+    "join_gain": ({"joining gains 0.03: attached"}, {"joining gains 0.01: not attached"}),
+}
+
+
+@pytest.mark.parametrize("field", list(JOIN_BOUNDARIES))
+def test_each_join_threshold_moves_its_own_rows(field: str) -> None:
+    base = _joined_aligned(AlignConfig())
+    for step, rows in ((0.015, JOIN_BOUNDARIES[field][0]),
+                       (-0.015, JOIN_BOUNDARIES[field][1])):
+        config = replace(AlignConfig(), **{field: getattr(AlignConfig(), field) + step})
+        moved = _joined_aligned(config)
+        assert {n for n in base if moved[n] != base[n]} == rows, (field, step)
+
+
+def test_without_joined_scores_nothing_is_joined() -> None:
+    """No encoder at hand (``joined`` None): the join thresholds change nothing."""
+    for name, copy, source, cells, _, _ in JOIN_ROWS:
+        cp, sp = _passages(copy), _passages(source)
+        sem = _sem(len(cp), len(sp), cells)
+        base = align(cp, sp, sem, AlignConfig())
+        assert align(cp, sp, sem, replace(AlignConfig(), join_below=1.0,
+                                          join_from=0.0, join_gain=0.0)) == base, name
+
+
 def test_every_align_threshold_has_boundary_rows() -> None:
-    assert set(BOUNDARIES) == set(AlignConfig.__dataclass_fields__)
+    assert set(BOUNDARIES) | set(JOIN_BOUNDARIES) == set(AlignConfig.__dataclass_fields__)
 
 
 def test_spanish_rows_share_no_word_with_english() -> None:

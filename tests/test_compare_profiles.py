@@ -10,7 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from wiretrace.compare import Settings, build_profile, compare, compare_seated, full_vectors
+from wiretrace.compare import (
+    _JOINED,
+    Settings,
+    build_profile,
+    compare,
+    compare_seated,
+    full_vectors,
+)
 from wiretrace.data import Article
 from wiretrace.demo import CORPUS, load_jsonl, to_article
 from wiretrace.engine import Wiretrace
@@ -208,3 +215,47 @@ def test_codec_rows_are_unit_and_stable_under_rounding_again() -> None:
     assert (np.sum(unit * np.delete(y, 7, axis=0), axis=1) > 0.999).all()
     with pytest.raises(ValueError):
         codec.unpack(b"\0" * 513)
+
+
+SPLIT_SOURCE = [
+    "The harbour authority published its annual report on Monday.",
+    "Port workers in Rotterdam began an indefinite strike on Tuesday over plans to automate "
+    "the terminals, halting most container traffic at Europe's largest harbour and stranding "
+    "dozens of ships.",
+    "Union leaders said talks with the employers would resume next week.",
+]
+SPLIT_COPY = [
+    "The harbour authority released its yearly report on Monday.",
+    "Dock employees in Rotterdam launched an open-ended walkout on Tuesday against terminal "
+    "automation plans.",
+    "Most container traffic at the biggest harbour in Europe stopped, leaving dozens of "
+    "vessels stuck.",
+    "Union leaders said negotiations with the employers would restart next week.",
+]
+
+
+def test_a_broken_sentence_is_scored_by_its_joined_halves(fingerprinter) -> None:  # type: ignore[no-untyped-def]
+    """A translation broke the source's second sentence in two: each half says part of it
+    (cosine ~0.6), the two joined say all of it; the pair is scored as joined, and every
+    way of calling the comparer agrees."""
+    full = fingerprinter.full
+    src = build_profile(Article(id="src", text=" ".join(SPLIT_SOURCE)), full)
+    copy = build_profile(Article(id="copy", text=" ".join(SPLIT_COPY)), full)
+    halves = [i for i, p in enumerate(copy.article.passages) if "Rotterdam" in p.text
+              or "vessels stuck" in p.text]
+    target = next(j for j, p in enumerate(src.article.passages) if "Rotterdam" in p.text)
+    assert len(halves) == 2
+    best_half = max(float(copy.full[i] @ src.full[target]) for i in halves)
+    joined_text = " ".join(copy.article.passages[i].text for i in halves)
+    whole = float(codec.rounded(full.encode([joined_text]))[0] @ src.full[target])
+    assert best_half < 0.8 <= whole  # the halves alone would not make a strong pair
+    rel = compare(copy, src, Settings(encoder=full))
+    pair = next(p for p in rel.alignment if target in p.source_idx)
+    assert pair.copy_idx == halves and pair.kind == "split"
+    assert pair.similarity == pytest.approx(whole, abs=1e-3)
+    # the comparer's own model (none passed), with nothing kept from the call above, gives
+    # the same pair
+    _JOINED.clear()
+    again = compare(copy, src, Settings())
+    assert [(p.copy_idx, p.source_idx, p.similarity) for p in again.alignment] == [
+        (p.copy_idx, p.source_idx, p.similarity) for p in rel.alignment]

@@ -43,7 +43,8 @@ WHOLE: dict[str, Any] = {
     "shared_share": 1.0,
     "strong_run": 16, "strong_run_words": 555,
     "strong_run_similarity": 1.0, "strong_ordered": 16, "strong_ordered_words": 555,
-    "strong_coverage_source": 1.0, "strong_run_start_copy": 0, "strong_run_start_source": 0,
+    "strong_coverage_source": 1.0, "source_countable": 16, "strong_run_start_copy": 0,
+    "strong_run_start_source": 0,
 }
 # Another outlet's report of the same event: one sentence alike, names shared, no run.
 SAME_EVENT: dict[str, Any] = {
@@ -58,6 +59,7 @@ SAME_EVENT: dict[str, Any] = {
     "shared_share": 0.0,
     "strong_run": 0, "strong_run_words": 0, "strong_run_similarity": 0.0,
     "strong_ordered": 0, "strong_ordered_words": 0, "strong_coverage_source": 0.0,
+    "source_countable": 16,
 }
 SPUN = {"content_overlap": 0.6, "changed_words": 0.12, "lexical": 0.87, "exact_share": 0.0,
         "function_words": 0.99, "semantic": 0.92, "strong_run_similarity": 0.92}
@@ -234,8 +236,17 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
      {"strong_pairs": 2, "strong_coverage_source": 0.695, "strong_run_words": 30},
      "independent"),
     ("source 90% inside, one strong pair", LOCAL,
-     {"strong_pairs": 1, "strong_coverage_source": 0.9, "strong_run_words": 40},
-     "independent"),
+     {"strong_pairs": 1, "strong_coverage_source": 0.9, "strong_run_words": 40,
+      "shared_run_words": 12}, "independent"),
+    # a feed item or teaser of one passage (besides its title), whole inside a longer page:
+    # its one strong pair proves reuse when it also keeps running words, as a one-sentence
+    # copy must
+    ("a one-passage source whole inside the copy, 12 words shared", LOCAL,
+     {"strong_pairs": 1, "strong_coverage_source": 1.0, "strong_run_words": 40,
+      "source_countable": 1, "shared_run_words": 12}, "summarised"),
+    ("a one-passage source whole inside the copy, 3 words shared", LOCAL,
+     {"strong_pairs": 1, "strong_coverage_source": 1.0, "strong_run_words": 40,
+      "source_countable": 1, "shared_run_words": 3}, "independent"),
     ("source 90% inside, 25 words in its run", LOCAL,
      {"strong_pairs": 3, "strong_coverage_source": 0.9, "strong_run_words": 25},
      "summarised"),

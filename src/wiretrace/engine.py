@@ -98,7 +98,7 @@ class Wiretrace:
     @property
     def settings(self) -> Settings:
         """What ``compare`` judges with (the alignment settings and judge thresholds)."""
-        return Settings(self.align_config, self.thresholds)
+        return Settings(self.align_config, self.thresholds, self.fingerprinter.full)
 
     # -- ingest -----------------------------------------------------------------------
     def add(self, articles: Iterable[Article], stats: IngestStats | None = None,

@@ -5,11 +5,18 @@ cosine and the word overlap), with skips on either side; then two repairs that c
 a sentence moved within the text (edited copies) is re-attached when it matches strongly,
 and a sentence that a translation broke in two ("... from Washington. Became a senior
 official.") is attached to its neighbour's partner when it matches it (split / merged).
+
+A broken sentence's halves each say only part of what their partner says, so the best half
+alone understates the pair. Given ``joined`` (the cosine of the passages' joined texts,
+which needs the encoder: ``compare`` supplies it), a pair that is not yet strong is scored
+by its joined text, and an unaligned neighbour whose joined text matches the partner better
+is attached.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +31,13 @@ class AlignConfig:
     match: float = 0.62  # pair similarity that pays for itself in the DP
     moved: float = 0.8  # a non-monotone pair must be at least this similar
     split: float = 0.5  # a fragment attached to its neighbour's partner
+    join_from: float = 0.5  # pairs at least this alike are scored by their joined text ...
+    join_below: float = 0.8  # ... unless they are this alike already (a strong pair)
+    join_gain: float = 0.02  # a neighbour is attached when joining it gains this much
+
+
+#: Cosine of the joined texts of some copy passages and some source passages (indices).
+JoinedSimilarity = Callable[[list[int], list[int]], float]
 
 
 @dataclass(slots=True)
@@ -123,8 +137,10 @@ def align(
     config: AlignConfig,
     copy_feats: list[PassageFeatures] | None = None,
     source_feats: list[PassageFeatures] | None = None,
+    joined: JoinedSimilarity | None = None,
 ) -> list[AlignedPair]:
-    """Align copy passages to source passages; ``semantic`` is their cosine matrix."""
+    """Align copy passages to source passages; ``semantic`` is their cosine matrix;
+    ``joined`` scores split and merged sentences by their joined text (module docstring)."""
     if not copy or not source:
         return []
     qf = copy_feats or passage_features(copy)
@@ -164,10 +180,12 @@ def align(
                 groups[anchor][1].add(j)
                 used_c.add(j)
                 break
+    scores = ({} if joined is None else
+              _rejoin(groups, used_q, used_c, semantic, len(copy), len(source), config, joined))
     out: list[AlignedPair] = []
-    for qs, cs in groups.values():
+    for anchor, (qs, cs) in groups.items():
         qi, js = sorted(qs), sorted(cs)
-        s = float(max(semantic[a, b] for a in qi for b in js))
+        s = scores.get(anchor, float(max(semantic[a, b] for a in qi for b in js)))
         lx = _word_overlap(
             [w for a in qi for w in qf[a].words], [w for b in js for w in cf[b].words]
         )
@@ -184,6 +202,45 @@ def align(
         )
     out.sort(key=lambda p: p.copy_idx[0])
     return out
+
+
+def _rejoin(groups: dict[int, tuple[set[int], set[int]]], used_q: set[int], used_c: set[int],
+            semantic: np.ndarray, n_copy: int, n_source: int, config: AlignConfig,
+            joined: JoinedSimilarity) -> dict[int, float]:
+    """Score the pairs that are alike but not strong by their joined text: a pair of two
+    passages against one as the two joined, a one-to-one pair with the unaligned neighbour
+    (on either side) whose joining gains most, if any gains ``join_gain``. ``groups`` and
+    the used sets are updated; returns the new similarity of each rescored group. Larger
+    groups keep their best single cosine: the more passages joined, the more any two
+    reports of one event look alike."""
+    scores: dict[int, float] = {}
+    for anchor in sorted(groups):
+        qs, cs = groups[anchor]
+        best = float(max(semantic[a, b] for a in qs for b in cs))
+        if not config.join_from <= best < config.join_below:
+            continue
+        qi, js = sorted(qs), sorted(cs)
+        if len(qi) + len(js) == 3:
+            scores[anchor] = max(best, joined(qi, js))
+            continue
+        if len(qi) + len(js) != 2:
+            continue
+        options = [([*qi, nb], js) for nb in (qi[0] - 1, qi[0] + 1)
+                   if 0 <= nb < n_copy and nb not in used_q]
+        options += [(qi, [*js, nb]) for nb in (js[0] - 1, js[0] + 1)
+                    if 0 <= nb < n_source and nb not in used_c]
+        gained, grown = best + config.join_gain, None
+        for q2, c2 in options:
+            s = joined(sorted(q2), sorted(c2))
+            if s >= gained:
+                gained, grown = s, (q2, c2)
+        if grown is not None:
+            qs.update(grown[0])
+            cs.update(grown[1])
+            used_q.update(grown[0])
+            used_c.update(grown[1])
+            scores[anchor] = gained
+    return scores
 
 
 def _word_overlap(a: list[str], b: list[str]) -> float:

@@ -11,12 +11,13 @@ the story builder and the Spark scan all judge pairs here, with explicit ``Setti
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from wiretrace.align import AlignConfig, PassageFeatures, align
+from wiretrace.align import AlignConfig, JoinedSimilarity, PassageFeatures, align
 from wiretrace.align.anchors import AnchorPair
 from wiretrace.data import DERIVED_KINDS, AlignedPair, Article, Relation
 from wiretrace.fingerprint import codec
@@ -42,10 +43,13 @@ __all__ = ["Profile", "Settings", "build_profile", "compare", "compare_seated", 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """How pairs are judged: the alignment's settings and the judge's thresholds."""
+    """How pairs are judged: the alignment's settings and the judge's thresholds, and the
+    full model that encodes a broken sentence's joined halves (the caller's, so a process
+    loads one; the process's fingerprinter's when None)."""
 
     align: AlignConfig = field(default_factory=AlignConfig)
     thresholds: dict[str, Any] = field(default_factory=load_thresholds)
+    encoder: FullEncoder | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(slots=True)
@@ -96,7 +100,8 @@ def compare(query: Profile, candidate: Profile, settings: Settings,
     eq, ec = query.full, candidate.full
     sem = eq @ ec.T if len(eq) and len(ec) else np.zeros((len(eq), len(ec)))
     qf, cf = query.feats, candidate.feats
-    pairs = align(q.passages, c.passages, sem, settings.align, qf, cf)
+    pairs = align(q.passages, c.passages, sem, settings.align, qf, cf,
+                  joined=_joined_similarity(query, candidate, settings.encoder))
     f = features(PairView(q, qf), PairView(c, cf), pairs, sem)
     by_anchors = alignment_basis(q, c) == "anchors"
     if by_anchors:
@@ -130,6 +135,47 @@ def compare(query: Profile, candidate: Profile, settings: Settings,
             rel.alterations = alterations(q, c, pairs, cross_language=cross)
     rel.evidence = evidence(q, c, pairs)
     return rel
+
+
+#: Vectors of joined passage texts, by text: a trace's query meets every candidate with the
+#: same broken sentences, and the story builder meets each article in many pairs.
+_JOINED: OrderedDict[str, np.ndarray] = OrderedDict()
+_JOINED_KEEP = 20_000
+
+
+def _joined_vector(text: str, encoder: FullEncoder | None) -> np.ndarray:
+    """The full-model vector of a joined text, rounded as stored vectors are (a pair gets
+    the same verdict from any entry point)."""
+    vec = _JOINED.get(text)
+    if vec is not None:
+        _JOINED.move_to_end(text)
+        return vec
+    if encoder is None:
+        from wiretrace.fingerprint import process_fingerprinter
+
+        encoder = process_fingerprinter().full
+    vec = codec.rounded(encoder.encode([text]))[0]
+    _JOINED[text] = vec
+    if len(_JOINED) > _JOINED_KEEP:
+        _JOINED.popitem(last=False)
+    return vec
+
+
+def _joined_similarity(query: Profile, candidate: Profile,
+                       encoder: FullEncoder | None) -> JoinedSimilarity:
+    """``align``'s cosine of joined passages: a single passage reads its profile's vector,
+    two or more are encoded as one text."""
+
+    def side(profile: Profile, idx: list[int]) -> np.ndarray:
+        if len(idx) == 1:
+            return profile.full[idx[0]]
+        ps = profile.article.passages
+        return _joined_vector(" ".join(ps[k].text for k in idx), encoder)
+
+    def joined(qi: list[int], js: list[int]) -> float:
+        return round(float(side(query, qi) @ side(candidate, js)), 4)
+
+    return joined
 
 
 def _decided(f: dict[str, Any], copy: PairView, source: PairView, pairs: list[AlignedPair],

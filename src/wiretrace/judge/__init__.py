@@ -268,6 +268,7 @@ def local_reuse(copy: PairView, source: PairView, strong: list[AlignedPair],
         "strong_ordered_words": _run_words(copy, ordered),
         "strong_coverage_source": round(
             sum(len(source.feats[j].words) for j in c_countable if j in c_strong) / c_words, 4),
+        "source_countable": len(c_countable),
     }
     if best:
         cp, sp = copy.article.passages, source.article.passages
@@ -502,8 +503,7 @@ def decide(f: dict[str, float], t: dict[str, Any] | None = None) -> tuple[str, f
         # the one-language bar
         is_derived = False
     elif (is_derived and f["strong_pairs"] <= 1 and f["cross_language"] < 1
-          and f.get("shared_run_words", 0) < d["one_pair_shared_words"]
-          and f["semantic"] < d["one_pair_similarity"]):
+          and not _one_pair_kept_words(f, t)):
         # a one-passage text derived on its one pair must share some running words too:
         # two one-sentence reports of one event say the same thing alike (ECB+ dev: 8 of
         # 18 false derivations), a one-sentence copy keeps its source's words
@@ -554,8 +554,9 @@ def reuse_evidence(f: dict[str, float], t: dict[str, Any]) -> str:
     if n >= loc["ordered"] and ow >= loc["ordered_words"]:
         return f"{n} strong passage pairs in the same order on both sides ({ow} words)"
     if (f.get("strong_coverage_source", 0.0) >= loc["source_coverage"]
-            and f["strong_pairs"] >= loc["source_pairs"]
-            and f.get("strong_run_words", 0) >= loc["source_words"]):
+            and f["strong_pairs"] >= min(loc["source_pairs"], f.get("source_countable", 2))
+            and f.get("strong_run_words", 0) >= loc["source_words"]
+            and (f["strong_pairs"] >= 2 or _one_pair_kept_words(f, t))):
         return (f"{f['strong_coverage_source']:.0%} of the source's words are in strong pairs "
                 "inside the copy")
     if loc.get("shared_words") and f.get("shared_run_words", 0) >= loc["shared_words"]:
@@ -566,6 +567,16 @@ def reuse_evidence(f: dict[str, float], t: dict[str, Any]) -> str:
         return (f"{int(f['shared_words'])} words ({f['shared_share']:.0%} of the copy) in runs "
                 "of eight or more shared word for word outside quotation marks")
     return ""
+
+
+def _one_pair_kept_words(f: dict[str, float], t: dict[str, Any]) -> bool:
+    """What one strong pair must also show to prove reuse of a one-passage text (a
+    one-sentence copy, or a feed item's lede whole inside a longer page): running words
+    shared outside quotation marks, or near-identical meaning. Two one-sentence reports of
+    one event say the same thing alike; a copy of one sentence keeps some of its words."""
+    d = t["derived"]
+    return (f.get("shared_run_words", 0) >= d["one_pair_shared_words"]
+            or f["semantic"] >= d["one_pair_similarity"])
 
 
 def _kind(f: dict[str, float], t: dict[str, Any]) -> str:

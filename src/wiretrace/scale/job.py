@@ -225,9 +225,9 @@ def verify_partition(items: Iterable[tuple[dict[str, Any], dict[str, Any], dict[
     """Verify the pairs of one partition from the articles' rows and vectors, with the
     store-free comparer. A pair that raises is a statistic."""
     from wiretrace.compare import Settings, build_profile
-    from wiretrace.scale.verify import verify_profiles
+    from wiretrace.scale.verify import verify_profiles, worker_encoder
 
-    settings = Settings()
+    settings = Settings(encoder=worker_encoder())
     profiles: dict[str, Any] = {}
 
     def profile(row: dict[str, Any]) -> Any:
