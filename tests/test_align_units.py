@@ -222,7 +222,8 @@ def _joined_aligned(config: AlignConfig) -> dict[str, list[tuple[list[int], list
     for name, copy, source, cells, table, _ in JOIN_ROWS:
         cp, sp = _passages(copy), _passages(source)
         pairs = align(cp, sp, _sem(len(cp), len(sp), cells), config,
-                      joined=lambda qi, js, t=table: t.get((tuple(qi), tuple(js)), 0.0))
+                      joined=lambda opts, t=table: [t.get((tuple(q), tuple(j)), 0.0)
+                                                    for q, j in opts])
         out[name] = [(p.copy_idx, p.source_idx, p.kind, round(p.similarity, 4)) for p in pairs]
     return out
 

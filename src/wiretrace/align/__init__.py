@@ -36,8 +36,8 @@ class AlignConfig:
     join_gain: float = 0.02  # a neighbour is attached when joining it gains this much
 
 
-#: Cosine of the joined texts of some copy passages and some source passages (indices).
-JoinedSimilarity = Callable[[list[int], list[int]], float]
+#: Cosines of joined texts, one per (copy passage indices, source passage indices).
+JoinedSimilarity = Callable[[list[tuple[list[int], list[int]]]], list[float]]
 
 
 @dataclass(slots=True)
@@ -212,8 +212,9 @@ def _rejoin(groups: dict[int, tuple[set[int], set[int]]], used_q: set[int], used
     (on either side) whose joining gains most, if any gains ``join_gain``. ``groups`` and
     the used sets are updated; returns the new similarity of each rescored group. Larger
     groups keep their best single cosine: the more passages joined, the more any two
-    reports of one event look alike."""
-    scores: dict[int, float] = {}
+    reports of one event look alike. Every join is scored in one call (the encoder is ~20x
+    faster on a batch than text by text)."""
+    todo: list[tuple[int, float, list[tuple[list[int], list[int]]]]] = []
     for anchor in sorted(groups):
         qs, cs = groups[anchor]
         best = float(max(semantic[a, b] for a in qs for b in cs))
@@ -221,18 +222,28 @@ def _rejoin(groups: dict[int, tuple[set[int], set[int]]], used_q: set[int], used
             continue
         qi, js = sorted(qs), sorted(cs)
         if len(qi) + len(js) == 3:
-            scores[anchor] = max(best, joined(qi, js))
+            todo.append((anchor, best, [(qi, js)]))
+        elif len(qi) + len(js) == 2:
+            options = [(sorted([*qi, nb]), js) for nb in (qi[0] - 1, qi[0] + 1)
+                       if 0 <= nb < n_copy and nb not in used_q]
+            options += [(qi, sorted([*js, nb])) for nb in (js[0] - 1, js[0] + 1)
+                        if 0 <= nb < n_source and nb not in used_c]
+            if options:
+                todo.append((anchor, best, options))
+    if not todo:
+        return {}
+    flat = [o for _, _, options in todo for o in options]
+    sims = iter(joined(flat))
+    scores: dict[int, float] = {}
+    for anchor, best, options in todo:
+        scored = [(o, next(sims)) for o in options]
+        qs, cs = groups[anchor]
+        if len(qs) + len(cs) == 3:
+            scores[anchor] = max(best, scored[0][1])
             continue
-        if len(qi) + len(js) != 2:
-            continue
-        options = [([*qi, nb], js) for nb in (qi[0] - 1, qi[0] + 1)
-                   if 0 <= nb < n_copy and nb not in used_q]
-        options += [(qi, [*js, nb]) for nb in (js[0] - 1, js[0] + 1)
-                    if 0 <= nb < n_source and nb not in used_c]
         gained, grown = best + config.join_gain, None
-        for q2, c2 in options:
-            s = joined(sorted(q2), sorted(c2))
-            if s >= gained:
+        for (q2, c2), s in scored:
+            if s >= gained and not (set(q2) - qs) & used_q and not (set(c2) - cs) & used_c:
                 gained, grown = s, (q2, c2)
         if grown is not None:
             qs.update(grown[0])

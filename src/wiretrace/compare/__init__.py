@@ -11,6 +11,7 @@ the story builder and the Spark scan all judge pairs here, with explicit ``Setti
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,39 +142,54 @@ def compare(query: Profile, candidate: Profile, settings: Settings,
 #: same broken sentences, and the story builder meets each article in many pairs.
 _JOINED: OrderedDict[str, np.ndarray] = OrderedDict()
 _JOINED_KEEP = 20_000
+_JOINED_LOCK = threading.Lock()
 
 
-def _joined_vector(text: str, encoder: FullEncoder | None) -> np.ndarray:
-    """The full-model vector of a joined text, rounded as stored vectors are (a pair gets
-    the same verdict from any entry point)."""
-    vec = _JOINED.get(text)
-    if vec is not None:
-        _JOINED.move_to_end(text)
-        return vec
-    if encoder is None:
-        from wiretrace.fingerprint import process_fingerprinter
+def _joined_vectors(texts: list[str], encoder: FullEncoder | None) -> list[np.ndarray]:
+    """Full-model vectors of joined texts, rounded as stored vectors are (a pair gets the
+    same verdict from any entry point); the ones not kept are encoded in one call."""
+    with _JOINED_LOCK:  # the web app compares in several threads
+        found = {t: _JOINED[t] for t in texts if t in _JOINED}
+        for t in found:
+            _JOINED.move_to_end(t)
+    missing = list(dict.fromkeys(t for t in texts if t not in found))
+    if missing:
+        if encoder is None:
+            from wiretrace.fingerprint import process_fingerprinter
 
-        encoder = process_fingerprinter().full
-    vec = codec.rounded(encoder.encode([text]))[0]
-    _JOINED[text] = vec
-    if len(_JOINED) > _JOINED_KEEP:
-        _JOINED.popitem(last=False)
-    return vec
+            encoder = process_fingerprinter().full
+        new = codec.rounded(encoder.encode(missing))
+        with _JOINED_LOCK:
+            for t, v in zip(missing, new, strict=True):
+                found[t] = _JOINED[t] = v
+            while len(_JOINED) > _JOINED_KEEP:
+                _JOINED.popitem(last=False)
+    return [found[t] for t in texts]
 
 
 def _joined_similarity(query: Profile, candidate: Profile,
                        encoder: FullEncoder | None) -> JoinedSimilarity:
-    """``align``'s cosine of joined passages: a single passage reads its profile's vector,
+    """``align``'s cosines of joined passages: a single passage reads its profile's vector,
     two or more are encoded as one text."""
 
-    def side(profile: Profile, idx: list[int]) -> np.ndarray:
-        if len(idx) == 1:
-            return profile.full[idx[0]]
+    def text(profile: Profile, idx: list[int]) -> str:
         ps = profile.article.passages
-        return _joined_vector(" ".join(ps[k].text for k in idx), encoder)
+        return " ".join(ps[k].text for k in idx)
 
-    def joined(qi: list[int], js: list[int]) -> float:
-        return round(float(side(query, qi) @ side(candidate, js)), 4)
+    def joined(options: list[tuple[list[int], list[int]]]) -> list[float]:
+        texts = [text(p, idx) for qi, js in options
+                 for p, idx in ((query, qi), (candidate, js)) if len(idx) > 1]
+        vecs = iter(_joined_vectors(texts, encoder))
+
+        def side(profile: Profile, idx: list[int]) -> np.ndarray:
+            return profile.full[idx[0]] if len(idx) == 1 else next(vecs)
+
+        out = []
+        for qi, js in options:
+            a = side(query, qi)
+            b = side(candidate, js)
+            out.append(round(float(a @ b), 4))
+        return out
 
     return joined
 
