@@ -97,7 +97,8 @@ class Wiretrace:
 
     @property
     def settings(self) -> Settings:
-        """What ``compare`` judges with (the alignment settings and judge thresholds)."""
+        """What ``compare`` judges with (the alignment settings, judge thresholds, and this
+        engine's full model for a broken sentence's joined halves)."""
         return Settings(self.align_config, self.thresholds, self.fingerprinter.full)
 
     # -- ingest -----------------------------------------------------------------------
