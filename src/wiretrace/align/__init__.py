@@ -214,7 +214,8 @@ def _rejoin(groups: dict[int, tuple[set[int], set[int]]], used_q: set[int], used
     groups keep their best single cosine: the more passages joined, the more any two
     reports of one event look alike. Every join is scored in one call (the encoder is ~20x
     faster on a batch than text by text)."""
-    todo: list[tuple[int, float, list[tuple[list[int], list[int]]]]] = []
+    # (group, its best single cosine, whether it may grow, the joins to score)
+    todo: list[tuple[int, float, bool, list[tuple[list[int], list[int]]]]] = []
     for anchor in sorted(groups):
         qs, cs = groups[anchor]
         best = float(max(semantic[a, b] for a in qs for b in cs))
@@ -222,25 +223,24 @@ def _rejoin(groups: dict[int, tuple[set[int], set[int]]], used_q: set[int], used
             continue
         qi, js = sorted(qs), sorted(cs)
         if len(qi) + len(js) == 3:
-            todo.append((anchor, best, [(qi, js)]))
+            todo.append((anchor, best, False, [(qi, js)]))
         elif len(qi) + len(js) == 2:
             options = [(sorted([*qi, nb]), js) for nb in (qi[0] - 1, qi[0] + 1)
                        if 0 <= nb < n_copy and nb not in used_q]
             options += [(qi, sorted([*js, nb])) for nb in (js[0] - 1, js[0] + 1)
                         if 0 <= nb < n_source and nb not in used_c]
             if options:
-                todo.append((anchor, best, options))
+                todo.append((anchor, best, True, options))
     if not todo:
         return {}
-    flat = [o for _, _, options in todo for o in options]
-    sims = iter(joined(flat))
+    sims = iter(joined([o for *_, options in todo for o in options]))
     scores: dict[int, float] = {}
-    for anchor, best, options in todo:
+    for anchor, best, grows, options in todo:
         scored = [(o, next(sims)) for o in options]
-        qs, cs = groups[anchor]
-        if len(qs) + len(cs) == 3:
+        if not grows:
             scores[anchor] = max(best, scored[0][1])
             continue
+        qs, cs = groups[anchor]
         gained, grown = best + config.join_gain, None
         for (q2, c2), s in scored:
             if s >= gained and not (set(q2) - qs) & used_q and not (set(c2) - cs) & used_c:
