@@ -188,19 +188,19 @@ JOIN_ROWS: list[tuple[str, list[str], list[str], dict[tuple[int, int], float],
                       dict[tuple[tuple[int, ...], tuple[int, ...]], float],
                       list[tuple[list[int], list[int], str, float]]]] = [
     ("broken sentence at 0.79 joins its fragment", [ES[0], *ES1_SPLIT], EN[:2],
-     {(0, 0): 0.85, (1, 1): 0.79}, {((1, 2), (1,)): 0.9},
+     {(0, 0): 0.85, (1, 1): 0.79, (2, 1): 0.4}, {((1, 2), (1,)): 0.9},
      [([0], [0], "translated", 0.85), ([1, 2], [1], "split", 0.9)]),
     ("strong pair at 0.8 is left as it is", [ES[0], *ES1_SPLIT], EN[:2],
-     {(0, 0): 0.85, (1, 1): 0.8}, {((1, 2), (1,)): 0.9},
+     {(0, 0): 0.85, (1, 1): 0.8, (2, 1): 0.4}, {((1, 2), (1,)): 0.9},
      [([0], [0], "translated", 0.85), ([1], [1], "translated", 0.8)]),
     ("merged sentence at 0.7 joins the source's next one", [ES[0], ES12_MERGED], EN[:3],
-     {(0, 0): 0.85, (1, 1): 0.7}, {((1,), (1, 2)): 0.88},
+     {(0, 0): 0.85, (1, 1): 0.7, (1, 2): 0.4}, {((1,), (1, 2)): 0.88},
      [([0], [0], "translated", 0.85), ([1], [1, 2], "merged", 0.88)]),
     ("joining gains 0.03: attached", [ES[0], *ES1_SPLIT], EN[:2],
-     {(0, 0): 0.85, (1, 1): 0.7}, {((1, 2), (1,)): 0.73},
+     {(0, 0): 0.85, (1, 1): 0.7, (2, 1): 0.4}, {((1, 2), (1,)): 0.73},
      [([0], [0], "translated", 0.85), ([1, 2], [1], "split", 0.73)]),
     ("joining gains 0.01: not attached", [ES[0], *ES1_SPLIT], EN[:2],
-     {(0, 0): 0.85, (1, 1): 0.7}, {((1, 2), (1,)): 0.71},
+     {(0, 0): 0.85, (1, 1): 0.7, (2, 1): 0.4}, {((1, 2), (1,)): 0.71},
      [([0], [0], "translated", 0.85), ([1], [1], "translated", 0.7)]),
     ("fragment attached at 0.5 is scored by the joined text", [ES[0], *ES1_SPLIT], EN[:2],
      {(0, 0): 0.85, (1, 1): 0.7, (2, 1): 0.5}, {((1, 2), (1,)): 0.82},
@@ -210,9 +210,17 @@ JOIN_ROWS: list[tuple[str, list[str], list[str], dict[tuple[int, int], float],
      [([0], [0], "translated", 0.85), ([1, 2], [1], "split", 0.7)]),
     # a pair aligned on its words whose cosine is low (0.5 / 0.49): the join floor
     ("word-for-word pair at cosine 0.5 joins", [EN[0], ADDED], EN[:1],
-     {(0, 0): 0.5}, {((0, 1), (0,)): 0.7}, [([0, 1], [0], "split", 0.7)]),
+     {(0, 0): 0.5, (1, 0): 0.4}, {((0, 1), (0,)): 0.7}, [([0, 1], [0], "split", 0.7)]),
     ("word-for-word pair at cosine 0.49 does not", [EN[0], ADDED], EN[:1],
-     {(0, 0): 0.49}, {((0, 1), (0,)): 0.7}, [([0], [0], "same", 0.49)]),
+     {(0, 0): 0.49, (1, 0): 0.4}, {((0, 1), (0,)): 0.7}, [([0], [0], "same", 0.49)]),
+    # the neighbour tried must be somewhat alike to the partner itself (a broken half
+    # carries part of its meaning): 0.3 / 0.29, the join floor for neighbours
+    ("half alike at 0.3 to the partner is tried", [ES[0], *ES1_SPLIT], EN[:2],
+     {(0, 0): 0.85, (1, 1): 0.7, (2, 1): 0.3}, {((1, 2), (1,)): 0.82},
+     [([0], [0], "translated", 0.85), ([1, 2], [1], "split", 0.82)]),
+    ("half alike at 0.29 to the partner is not", [ES[0], *ES1_SPLIT], EN[:2],
+     {(0, 0): 0.85, (1, 1): 0.7, (2, 1): 0.29}, {((1, 2), (1,)): 0.82},
+     [([0], [0], "translated", 0.85), ([1], [1], "translated", 0.7)]),
 ]
 
 
@@ -240,6 +248,8 @@ JOIN_BOUNDARIES: dict[str, tuple[set[str], set[str]]] = {
     "join_below": ({"strong pair at 0.8 is left as it is"},
                    {"broken sentence at 0.79 joins its fragment"}),
     "join_gain": ({"joining gains 0.03: attached"}, {"joining gains 0.01: not attached"}),
+    "join_neighbour": ({"half alike at 0.3 to the partner is tried"},
+                       {"half alike at 0.29 to the partner is not"}),
 }
 
 
@@ -259,8 +269,8 @@ def test_without_joined_scores_nothing_is_joined() -> None:
         cp, sp = _passages(copy), _passages(source)
         sem = _sem(len(cp), len(sp), cells)
         base = align(cp, sp, sem, AlignConfig())
-        assert align(cp, sp, sem, replace(AlignConfig(), join_below=1.0,
-                                          join_from=0.0, join_gain=0.0)) == base, name
+        assert align(cp, sp, sem, replace(AlignConfig(), join_below=1.0, join_from=0.0,
+                                          join_gain=0.0, join_neighbour=0.0)) == base, name
 
 
 def test_every_align_threshold_has_boundary_rows() -> None:

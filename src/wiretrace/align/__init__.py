@@ -34,6 +34,7 @@ class AlignConfig:
     join_from: float = 0.5  # pairs at least this alike are scored by their joined text ...
     join_below: float = 0.8  # ... unless they are this alike already (a strong pair)
     join_gain: float = 0.02  # a neighbour is attached when joining it gains this much
+    join_neighbour: float = 0.3  # ... and is tried only if it is this alike to the partner
 
 
 #: Cosines of joined texts, one per (copy passage indices, source passage indices).
@@ -209,7 +210,9 @@ def _rejoin(groups: dict[int, tuple[set[int], set[int]]], used_q: set[int], used
             joined: JoinedSimilarity) -> dict[int, float]:
     """Score the pairs that are alike but not strong by their joined text: a pair of two
     passages against one as the two joined, a one-to-one pair with the unaligned neighbour
-    (on either side) whose joining gains most, if any gains ``join_gain``. ``groups`` and
+    (on either side) whose joining gains most, if any gains ``join_gain``; a neighbour is
+    tried only if it is ``join_neighbour`` alike to the partner (a broken half carries part
+    of its meaning; trying every neighbour doubled the joins encoded). ``groups`` and
     the used sets are updated; returns the new similarity of each rescored group. Larger
     groups keep their best single cosine: the more passages joined, the more any two
     reports of one event look alike. Every join is scored in one call (the encoder is ~20x
@@ -225,10 +228,13 @@ def _rejoin(groups: dict[int, tuple[set[int], set[int]]], used_q: set[int], used
         if len(qi) + len(js) == 3:
             todo.append((anchor, best, False, [(qi, js)]))
         elif len(qi) + len(js) == 2:
-            options = [(sorted([*qi, nb]), js) for nb in (qi[0] - 1, qi[0] + 1)
-                       if 0 <= nb < n_copy and nb not in used_q]
-            options += [(qi, sorted([*js, nb])) for nb in (js[0] - 1, js[0] + 1)
-                        if 0 <= nb < n_source and nb not in used_c]
+            i, j = qi[0], js[0]
+            options = [(sorted([i, nb]), js) for nb in (i - 1, i + 1)
+                       if 0 <= nb < n_copy and nb not in used_q
+                       and semantic[nb, j] >= config.join_neighbour]
+            options += [(qi, sorted([j, nb])) for nb in (j - 1, j + 1)
+                        if 0 <= nb < n_source and nb not in used_c
+                        and semantic[i, nb] >= config.join_neighbour]
             if options:
                 todo.append((anchor, best, True, options))
     if not todo:

