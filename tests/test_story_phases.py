@@ -116,27 +116,3 @@ def test_batched_vectors_are_close_to_one_article_alone(store: Path) -> None:
         alone = full_vectors(wt.fingerprinter.full, art)
         assert kept.shape == alone.shape
         assert float(np.min(np.sum(kept * alone, axis=1))) > 0.9999
-
-
-def _blas_threads(_: int) -> list[int]:
-    from threadpoolctl import threadpool_info
-
-    return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
-
-
-def test_a_story_worker_runs_one_blas_thread(store: Path) -> None:
-    """Two workers on two cores must not each spin two BLAS threads: the worker caps its
-    BLAS at one thread for its whole life, not only inside the encoder."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from wiretrace.align import AlignConfig
-    from wiretrace.judge import load_thresholds
-    from wiretrace.retrieve import RetrieveConfig
-    from wiretrace.story import parallel
-
-    init = (str(store), RetrieveConfig(), AlignConfig(), load_thresholds())
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=parallel._init, initargs=init) as pool:
-        threads = pool.submit(_blas_threads, 0).result()
-    assert threads and set(threads) == {1}

@@ -61,11 +61,6 @@ def _init(path: str, retrieve: Any, align: Any, thresholds: dict[str, Any]) -> N
     """A worker: one engine over the store, the caller's settings, one thread each."""
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
-    # numpy is loaded by now (the settings were unpickled): its BLAS read those variables
-    # already, so it is capped here, for the worker's whole life
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(1)
     global _ENGINE
     from wiretrace.engine import Wiretrace
 
