@@ -242,7 +242,7 @@ def _lineage_scores(clusters: list[list[str]], verdicts: list[Any],
 
 def cost(size: int, sample: int | None = None, seed: int = 0,
          update: int | None = None, from_store: Path | None = None,
-         extra_file: Path | None = None) -> dict[str, Any]:
+         extra_file: Path | None = None, keep: Path | None = None) -> dict[str, Any]:
     """Stories over ``size`` articles: ECB+ (both splits) + copies + Reuters distractors.
 
     With ``from_store`` (and ``extra_file``, a pickle of the update's articles), the build
@@ -373,7 +373,10 @@ def cost(size: int, sample: int | None = None, seed: int = 0,
     update_cpu = _cpu() - cpu0
     load_end = os.getloadavg()
     engine.store.close()
-    shutil.rmtree(tmp, ignore_errors=True)
+    if keep is not None:  # the built store, its kept vectors and stories (e.g. for trace_scale)
+        shutil.move(str(tmp), str(keep))
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
     return {
         "size": size,
         "commit": _commit(),
@@ -449,6 +452,8 @@ def main() -> None:
                    help="start from a copy of this store (holding the SIZE articles)")
     c.add_argument("--extra", type=Path, default=None,
                    help="with --from-store: the update's articles, pickled")
+    c.add_argument("--keep", type=Path, default=None,
+                   help="move the built store here instead of deleting it")
     sub.add_parser("render")
     args = ap.parse_args()
     if args.cmd == "quality":
@@ -457,7 +462,7 @@ def main() -> None:
     elif args.cmd == "cost":
         res = _merge(f"cost_{args.size}", cost(args.size, args.sample, update=args.update,
                                                from_store=args.from_store,
-                                               extra_file=args.extra))
+                                               extra_file=args.extra, keep=args.keep))
     res = json.loads(OUT_JSON.read_text())
     OUT_MD.write_text(render(res))
     log(f"wrote {OUT_MD}")
