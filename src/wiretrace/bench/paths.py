@@ -7,11 +7,12 @@ and generated files live in a user cache, never in git.
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 from wiretrace.text.wordnet import cache_root  # the runtime's cache folder rule
 
-__all__ = ["cache_root", "default_data_dir"]
+__all__ = ["cache_root", "default_data_dir", "git_commit"]
 
 _REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -22,3 +23,11 @@ def default_data_dir() -> Path:
     if env:
         return Path(env).expanduser()
     return (_REPO_ROOT.parent / "shared" / "data").resolve()
+
+
+def git_commit() -> str:
+    """The checkout's short commit, for a results file to say what code it measured
+    ("unknown" outside a git checkout)."""
+    r = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                       cwd=_REPO_ROOT, check=False)
+    return r.stdout.strip() or "unknown"
