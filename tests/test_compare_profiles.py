@@ -253,9 +253,56 @@ def test_a_broken_sentence_is_scored_by_its_joined_halves(fingerprinter) -> None
     pair = next(p for p in rel.alignment if target in p.source_idx)
     assert pair.copy_idx == halves and pair.kind == "split"
     assert pair.similarity == pytest.approx(whole, abs=1e-3)
+    assert set(copy.joins) == {halves[0]}  # the profile keeps the joined vector it needed
     # the comparer's own model (none passed), with nothing kept from the call above, gives
     # the same pair
     _JOINED.clear()
-    again = compare(copy, src, Settings())
+    again = compare(build_profile(copy.article, full=copy.full),
+                    build_profile(src.article, full=src.full), Settings())
     assert [(p.copy_idx, p.source_idx, p.similarity) for p in again.alignment] == [
         (p.copy_idx, p.source_idx, p.similarity) for p in rel.alignment]
+
+
+def test_joined_vectors_are_kept_in_the_store_so_a_new_process_loads_no_model(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A trace in a new process reads every vector a pair needs, the broken sentence's
+    joined halves included (encoding them meant loading the model: ~1 s a trace)."""
+    src = Article(id="src", text=" ".join(SPLIT_SOURCE))
+    copy = Article(id="copy", text=" ".join(SPLIT_COPY))
+    first = Wiretrace(tmp_path / "store")
+    first.add([src, copy])
+    s1, c1 = first.store.get("src"), first.store.get("copy")
+    assert s1 is not None and c1 is not None
+    rel1 = first.compare(c1, s1)
+    assert any(p.kind == "split" for p in rel1.alignment)
+    rowid = first.store.rowid_of("copy")
+    kept = first.store.db.execute("SELECT first FROM joins WHERE article=?",
+                                  (rowid,)).fetchall()
+    assert len(kept) == 1
+    first.store.close()
+
+    _JOINED.clear()
+    second = Wiretrace(tmp_path / "store")
+    counting = _Counting(second.fingerprinter.full)
+    monkeypatch.setattr(second.fingerprinter, "full", counting)
+    s2, c2 = second.store.get("src"), second.store.get("copy")
+    assert s2 is not None and c2 is not None
+    rel2 = second.compare(c2, s2)
+    assert counting.passages == 0
+    assert [(p.copy_idx, p.source_idx, p.similarity) for p in rel2.alignment] == [
+        (p.copy_idx, p.source_idx, p.similarity) for p in rel1.alignment]
+
+
+def test_joined_vectors_of_another_text_under_a_stored_id_are_not_kept(
+        tmp_path: Path) -> None:
+    """A query that reuses a stored article's id with other text must not leave its joined
+    vectors under the stored article."""
+    src = Article(id="src", text=" ".join(SPLIT_SOURCE))
+    engine = Wiretrace(tmp_path / "store")
+    engine.add([src, Article(id="copy", text="An unrelated stored text about the weather. "
+                             "It rained all day in the north of the country.")])
+    stored = engine.store.get("src")
+    assert stored is not None
+    rel = engine.compare(Article(id="copy", text=" ".join(SPLIT_COPY)), stored)
+    assert any(p.kind == "split" for p in rel.alignment)
+    assert engine.store.db.execute("SELECT count(*) FROM joins").fetchone()[0] == 0

@@ -93,6 +93,7 @@ class Wiretrace:
         self.align_config = AlignConfig()
         self.thresholds = load_thresholds()
         self._full_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._joins: OrderedDict[str, _Joins] = OrderedDict()
         self._lexical: LexicalIndex | None = None
 
     @property
@@ -187,7 +188,39 @@ class Wiretrace:
         per store rather than once per process. ``reuse`` maps passage texts to vectors
         already made (a part of a page reuses the page's)."""
         art = prepared(article)
-        return build_profile(art, full=self._full(art, reuse))
+        return build_profile(art, full=self._full(art, reuse), joins=self._joins_of(art).vecs)
+
+    def _joins_of(self, art: Article) -> _Joins:
+        """The joined-passage vectors known for a prepared article (``Profile.joins``): from
+        memory, else those its stored text has kept; one dict per text, which comparisons
+        add to."""
+        digest, key = _full_key(art)
+        got = self._joins.get(key)
+        if got is None:
+            rowid = self.store.rowid_of(art.id) if art.id else None
+            vecs = self.store.load_joins(rowid, digest) if rowid is not None else {}
+            got = self._joins[key] = _Joins(rowid, digest, vecs, set(vecs))
+            if len(self._joins) > 4000:
+                self._joins.popitem(last=False)
+        else:
+            self._joins.move_to_end(key)
+        return got
+
+    def _keep_joins(self, *profiles: Profile) -> None:
+        """Keep in the store the joined vectors ``compare`` encoded for stored articles, so
+        a later trace, in any process, reads them instead of loading the model."""
+        for p in profiles:
+            got = self._joins.get(_full_key(p.article)[1])
+            if got is None or got.rowid is None or got.vecs is not p.joins:
+                continue
+            new = {i: v for i, v in list(p.joins.items()) if i not in got.kept}
+            if not new:
+                continue
+            if got.stored_text is None:
+                got.stored_text = self.store.holds_text(
+                    got.rowid, p.article.text, head="truncated" in p.article.meta)
+            if got.stored_text and self.store.save_joins(got.rowid, got.digest, new):
+                got.kept.update(new)
 
     def keep_profiles(self, articles: Sequence[Article]) -> int:
         """Encode the full-model vectors of those stored ``articles`` that have none kept,
@@ -256,15 +289,19 @@ class Wiretrace:
     def compare(self, query: Article, candidate: Article,
                 signals: dict[str, float] | None = None, *, explain: bool = True) -> Relation:
         """Judge one pair with ``query`` in the copy's seat (``compare.compare``)."""
-        return compare(self.profile(query), self.profile(candidate), self.settings, signals,
-                       explain=explain)
+        qp, cp = self.profile(query), self.profile(candidate)
+        rel = compare(qp, cp, self.settings, signals, explain=explain)
+        self._keep_joins(qp, cp)
+        return rel
 
     def compare_seated(self, query: Article, candidate: Article,
                        signals: dict[str, float] | None = None, *,
                        explain: bool = True) -> Relation:
         """Judge one pair in either seating (``compare.compare_seated``)."""
-        return compare_seated(self.profile(query), self.profile(candidate), self.settings,
-                              signals, explain=explain)
+        qp, cp = self.profile(query), self.profile(candidate)
+        rel = compare_seated(qp, cp, self.settings, signals, explain=explain)
+        self._keep_joins(qp, cp)
+        return rel
 
     def neighbours(self, article: Article, exclude_ids: Iterable[str] = (),
                    limit: int | None = None, *, fingerprint: Fingerprint | None = None
@@ -396,7 +433,9 @@ class Wiretrace:
             lo, hi = idx[0], idx[-1]
             start, end = art.passages[lo].start, art.passages[hi].end
             part = replace(art, text=art.text[start:end], passages=[])
-            rel = compare(self.profile(part, reuse), self.profile(cand), self.settings, scores)
+            cp = self.profile(cand)
+            rel = compare(self.profile(part, reuse), cp, self.settings, scores)
+            self._keep_joins(cp)
             if rel.derived:
                 judged.append((k, lo, hi, start, end, rel))
         # one story per part: a same-event report that also aligns there gives way to the
@@ -421,6 +460,18 @@ class Wiretrace:
             )
             if relations[k].direction == "unknown":  # a compiler, unless other votes disagree
                 relations[k].direction = "candidate_is_source"
+
+
+@dataclass(slots=True)
+class _Joins:
+    """An article's joined-passage vectors as the engine holds them: the dict its profiles
+    share, which of them the store has, and where to keep new ones."""
+
+    rowid: int | None
+    digest: str
+    vecs: dict[int, np.ndarray]
+    kept: set[int]
+    stored_text: bool | None = None  # the stored text is the compared one (checked once)
 
 
 def _full_key(art: Article) -> tuple[str, str]:

@@ -58,11 +58,14 @@ class Settings:
 @dataclass(slots=True)
 class Profile:
     """One article as comparison sees it: prepared (capped) passages, their word features,
-    and one full-model vector per passage (float32, L2-normalised)."""
+    one full-model vector per passage (float32, L2-normalised), and the vectors of adjacent
+    passages joined (``joins[i]``: passages i and i + 1 as one text) that comparisons have
+    needed so far: ``compare`` adds the ones it encodes, the engine keeps them."""
 
     article: Article
     feats: list[PassageFeatures]
     full: np.ndarray
+    joins: dict[int, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if len(self.full) != len(self.article.passages):
@@ -71,16 +74,19 @@ class Profile:
 
 
 def build_profile(article: Article, encoder: FullEncoder | None = None,
-                  *, full: np.ndarray | None = None) -> Profile:
+                  *, full: np.ndarray | None = None,
+                  joins: dict[int, np.ndarray] | None = None) -> Profile:
     """The profile of ``article``: prepared as comparison sees it, with vectors either
     given (``full``: ``full_vectors`` of the same prepared article, maybe kept in a store
-    or shipped between Spark stages) or made by ``encoder``."""
+    or shipped between Spark stages) or made by ``encoder``; ``joins`` are joined-passage
+    vectors known already (kept in a store; the dict is shared, and grows)."""
     art = prepared(article)
     if full is None:
         if encoder is None:
             raise ValueError("build_profile needs the full model or the article's vectors")
         full = full_vectors(encoder, art)
-    return Profile(art, features_of(art), np.asarray(full, dtype=np.float32))
+    return Profile(art, features_of(art), np.asarray(full, dtype=np.float32),
+                   {} if joins is None else joins)
 
 
 def full_vectors(encoder: FullEncoder, article: Article) -> np.ndarray:
@@ -172,26 +178,32 @@ def _joined_vectors(texts: list[str], encoder: FullEncoder | None) -> list[np.nd
 def _joined_similarity(query: Profile, candidate: Profile,
                        encoder: FullEncoder | None) -> JoinedSimilarity:
     """``align``'s cosines of joined passages: a single passage reads its profile's vector,
-    two or more are encoded as one text."""
+    two adjacent ones their profile's joined vector, encoded (and added to the profile)
+    when the profile has none yet."""
 
-    def text(profile: Profile, idx: list[int]) -> str:
-        ps = profile.article.passages
-        return " ".join(ps[k].text for k in idx)
+    def known(profile: Profile, idx: list[int]) -> np.ndarray | None:
+        if len(idx) == 1:
+            return profile.full[idx[0]]
+        if len(idx) == 2 and idx[1] == idx[0] + 1:
+            return profile.joins.get(idx[0])
+        return None
 
     def joined(options: list[tuple[list[int], list[int]]]) -> list[float]:
-        texts = [text(p, idx) for qi, js in options
-                 for p, idx in ((query, qi), (candidate, js)) if len(idx) > 1]
-        vecs = iter(_joined_vectors(texts, encoder))
+        todo = [(p, idx) for qi, js in options for p, idx in ((query, qi), (candidate, js))
+                if known(p, idx) is None]
+        texts = [" ".join(p.article.passages[k].text for k in idx) for p, idx in todo]
+        made = _joined_vectors(texts, encoder)
+        encoded = {}
+        for (p, idx), vec in zip(todo, made, strict=True):
+            encoded[id(p), tuple(idx)] = vec
+            if len(idx) == 2 and idx[1] == idx[0] + 1:
+                p.joins[idx[0]] = vec
 
         def side(profile: Profile, idx: list[int]) -> np.ndarray:
-            return profile.full[idx[0]] if len(idx) == 1 else next(vecs)
+            vec = known(profile, idx)
+            return encoded[id(profile), tuple(idx)] if vec is None else vec
 
-        out = []
-        for qi, js in options:
-            a = side(query, qi)
-            b = side(candidate, js)
-            out.append(round(float(a @ b), 4))
-        return out
+        return [round(float(side(query, qi) @ side(candidate, js)), 4) for qi, js in options]
 
     return joined
 

@@ -128,6 +128,13 @@ CREATE TABLE IF NOT EXISTS profiles (
     digest TEXT NOT NULL,
     full BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS joins (
+    article INTEGER NOT NULL REFERENCES articles(rowid),
+    first INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    vec BLOB NOT NULL,
+    PRIMARY KEY (article, first)
+) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, text, content='articles', content_rowid='rowid'
 );
@@ -884,6 +891,36 @@ class Store:
                                 (rowid, digest, blob))
         except (StoreError, sqlite3.Error) as e:
             log.debug("%s: full vectors of article %s not kept (%s)", self.path, rowid, e)
+            return False
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout={int(lock_timeout() * 1000)}")
+        return True
+
+    def load_joins(self, rowid: int, digest: str) -> dict[int, np.ndarray]:
+        """The kept full-model vectors of article ``rowid``'s adjacent passages joined (passage
+        ``first`` with ``first + 1``: a sentence a copy broke in two, scored whole), for the
+        text with this ``digest``; empty when none are kept."""
+        try:
+            rows = self.db.execute("SELECT first, vec FROM joins WHERE article=? AND digest=?",
+                                   (rowid, digest)).fetchall()
+        except sqlite3.OperationalError:
+            return {}  # a read-only store made before joins were kept
+        return {int(first): codec.unpack(vec, 1)[0] for first, vec in rows
+                if len(vec) == codec.ROW_BYTES}
+
+    def save_joins(self, rowid: int, digest: str, vectors: dict[int, np.ndarray]) -> bool:
+        """Keep joined-passage vectors (``load_joins``) for later comparisons in any process:
+        a trace then reads every vector it needs and loads no model. Best effort, as
+        ``save_full``: a read-only or busy store means they are encoded again when needed."""
+        if self.readonly or not vectors:
+            return False
+        self.db.execute("PRAGMA busy_timeout=0")
+        try:
+            with self._tx():
+                self.db.executemany("INSERT OR REPLACE INTO joins VALUES (?,?,?,?)", (
+                    (rowid, first, digest, codec.pack(vec)) for first, vec in vectors.items()))
+        except (StoreError, sqlite3.Error) as e:
+            log.debug("%s: joined vectors of article %s not kept (%s)", self.path, rowid, e)
             return False
         finally:
             self.db.execute(f"PRAGMA busy_timeout={int(lock_timeout() * 1000)}")
