@@ -9,13 +9,15 @@ texts, not over aligned passages, so it survives passage splits the two pages do
 
 from __future__ import annotations
 
-import bisect
 import re
 from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
-from wiretrace.text.tokens import word_spans
+import numpy as np
+
+from wiretrace.text.normalize import fold
+from wiretrace.text.tokens import WORD
 
 SEED = 8  # words: the shortest run looked for (runs grow from a shared 8-word window)
 _MAX_SEEDS = 4  # a window found more often than this in the source seeds no run
@@ -41,47 +43,89 @@ class _Words:
     quoted: bytes  # 1 for a word inside quotation marks
 
 
-# a query is compared with every candidate, a candidate with a few queries. Texts are capped
-# at prepare.MAX_COMPARED_CHARS (~40,000 words, ~3 MB here), so 64 texts are a bound, not a
-# typical size: a news page of 800 words takes ~60 KB
-@lru_cache(maxsize=64)
+# a query is compared with every candidate, a candidate with a few queries, and the story
+# builder meets an article in ~20 pairs. Texts are capped at prepare.MAX_COMPARED_CHARS
+# (~40,000 words, ~3 MB here), so 256 texts are a bound, not a typical size: a news page
+# of 800 words takes ~60 KB
+@lru_cache(maxsize=256)
 def _words(text: str) -> _Words:
-    """A text's words with their offsets and whether each lies inside quotation marks.
+    """A text's words (folded) with their offsets and whether each lies inside quotation
+    marks.
 
     A quotation that is never closed ends at the paragraph's end (a quote running over
     paragraphs reopens with a new mark), so one stray mark cannot hide the rest of a text.
     """
-    marks = []  # (offset, inside after it)
+    offsets: list[int] = []  # each mark's offset, and whether a quote is open after it
+    states: list[bool] = []
     state = False
     for m in _MARK.finditer(text):
         ch = m.group()
         state = (False if ch == "\n" or ch in _CLOSE else True if ch in _OPEN
                  else not state)
-        marks.append((m.start(), state))
-    ws = word_spans(text)
-    offsets = [o for o, _ in marks]
-    quoted = bytearray(len(ws))
-    for n, (start, _, _) in enumerate(ws):
-        k = bisect.bisect_right(offsets, start) - 1
-        quoted[n] = k >= 0 and marks[k][1]
-    return _Words(tuple(w for _, _, w in ws), array("i", (a for a, _, _ in ws)),
-                  array("i", (b for _, b, _ in ws)), bytes(quoted))
+        offsets.append(m.start())
+        states.append(state)
+    if text.isascii():  # folding ASCII is lowering: once for the text, not once a word
+        found = list(WORD.finditer(text.lower()))
+        words = tuple(m.group() for m in found)
+    else:
+        found = list(WORD.finditer(text))
+        words = tuple(fold(m.group()) for m in found)
+    starts = array("i", (m.start() for m in found))
+    ends = array("i", (m.end() for m in found))
+    if offsets and found:
+        k = np.searchsorted(np.asarray(offsets), np.frombuffer(starts, dtype=np.int32),
+                            side="right") - 1
+        inside = (k >= 0) & np.asarray(states, dtype=bool)[np.maximum(k, 0)]
+        quoted = inside.astype(np.uint8).tobytes()
+    else:
+        quoted = bytes(len(found))
+    return _Words(words, starts, ends, quoted)
 
 
-@lru_cache(maxsize=16)
-def _windows(text: str) -> dict[tuple[str, ...], list[int]]:
-    """Start positions of every unquoted ``SEED``-word window of a text, for windows found
-    at most ``_MAX_SEEDS`` times in it. A window repeated more often (a phrase the page
-    repeats) seeds nothing: each word of the other text then lies on at most that many
-    diagonals, which keeps the search linear."""
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it mixes a window's word hashes
+
+
+@lru_cache(maxsize=128)
+def _windows(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Every unquoted ``SEED``-word window of a text as (its start, a 64-bit hash of its
+    words), in text order. Hashing the windows with numpy, instead of keeping each as a
+    tuple of eight strings, is ~10x cheaper; a seed found by its hash is checked word for
+    word, so a hash collision finds nothing false."""
     w = _words(text)
-    out: dict[tuple[str, ...], list[int]] = {}
-    clear = 0  # unquoted words in a row ending at position i
-    for i in range(len(w.words)):
-        clear = 0 if w.quoted[i] else clear + 1
-        if clear >= SEED:
-            out.setdefault(w.words[i - SEED + 1:i + 1], []).append(i - SEED + 1)
-    return {k: v for k, v in out.items() if len(v) <= _MAX_SEEDS}
+    n = len(w.words) - SEED + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+    ids = np.fromiter(map(hash, w.words), dtype=np.int64, count=len(w.words)).view(np.uint64)
+    h = np.zeros(n, dtype=np.uint64)
+    for k in range(SEED):  # wraps modulo 2**64, as meant
+        h = h * _MIX + ids[k:k + n]
+    quoted = np.frombuffer(w.quoted, dtype=np.uint8).astype(np.int64)
+    inside = np.concatenate(([0], np.cumsum(quoted)))
+    clear = inside[SEED:] - inside[:n] == 0  # no quoted word in the window
+    starts = np.flatnonzero(clear)
+    return starts, h[starts]
+
+
+def _seeds(copy_text: str, source_text: str) -> list[tuple[int, list[int]]]:
+    """Each window of the copy that the source has too, in text order: its start in the
+    copy and its starts in the source. A window the source repeats more than ``_MAX_SEEDS``
+    times seeds nothing: each word of the copy then lies on at most that many diagonals,
+    which keeps the search linear."""
+    q_starts, q_hash = _windows(copy_text)
+    c_starts, c_hash = _windows(source_text)
+    if not len(q_hash) or not len(c_hash):
+        return []
+    hit = np.isin(q_hash, c_hash)
+    if not hit.any():
+        return []
+    wanted = np.unique(q_hash[hit])
+    mine = np.isin(c_hash, wanted)
+    index: dict[int, list[int]] = {}
+    for start, key in zip(c_starts[mine].tolist(), c_hash[mine].tolist(), strict=True):
+        index.setdefault(key, []).append(start)
+    index = {k: v for k, v in index.items() if len(v) <= _MAX_SEEDS}
+    return [(i, index[k]) for i, k in zip(q_starts[hit].tolist(), q_hash[hit].tolist(),
+                                          strict=True) if k in index]
 
 
 def shared_run(copy_text: str, source_text: str) -> SharedRun | None:
@@ -108,22 +152,17 @@ def shared_runs(copy_text: str, source_text: str) -> SharedRuns:
     if not copy_text or not source_text:
         return SharedRuns(None, 0, 0)
     q, c = _words(copy_text), _words(source_text)
-    index = _windows(source_text)
-    if not index:
-        return SharedRuns(None, 0, len(q.words))
     best: tuple[int, int, int] | None = None  # (length, copy start, source start)
     covered: dict[int, int] = {}  # diagonal (i - j) -> end of the run already taken on it
     spans: list[tuple[int, int]] = []  # every run's words in the copy
-    clear = 0
     nq, nc = len(q.words), len(c.words)
-    for end in range(nq):
-        clear = 0 if q.quoted[end] else clear + 1
-        if clear < SEED:
-            continue
-        i = end - SEED + 1
-        for j in index.get(q.words[i:end + 1], ()):
+    for i, found in _seeds(copy_text, source_text):
+        seed = q.words[i:i + SEED]
+        for j in found:
             if covered.get(i - j, -1) > i:
                 continue  # inside a run already measured on this diagonal
+            if c.words[j:j + SEED] != seed:
+                continue  # another window with the same hash
             n = SEED
             while (i + n < nq and j + n < nc and q.words[i + n] == c.words[j + n]
                    and not q.quoted[i + n] and not c.quoted[j + n]):

@@ -56,7 +56,7 @@ log = logging.getLogger("wiretrace.wordstats")
 
 # A word: letters with inner apostrophes or hyphens ("don't", "co-founder"); anything else
 # (digits, punctuation, line breaks) ends a run of adjacent words.
-_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*|[^\w\s]|\d[\d.,]*|\n\s*\n")
+TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*|[^\w\s]|\d[\d.,]*|\n\s*\n")
 _SENTENCE_END = frozenset('.!?:;"\u201c\u201d')
 
 
@@ -81,7 +81,7 @@ def tokens(text: str) -> Iterator[Token]:
     prev_word = False
     prev_end = 0
     initial = True
-    for m in _TOKEN.finditer(text):
+    for m in TOKEN.finditer(text):
         s = m.group()
         if s[0].isalpha():
             gap = text[prev_end : m.start()]
