@@ -80,7 +80,7 @@ def detect_language(text: str | None, *, min_chars: int = 20) -> str | None:
     return _iso(got[1][0][1])
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)  # a text meets ~20 others in the story builder
 def language_mix(text: str) -> tuple[tuple[str, int], ...]:
     """The languages CLD2 reads in ``text`` with the share of the text (percent) each
     holds, largest first: ``(("en", 73), ("hr", 26))`` for a half-translated page whose
