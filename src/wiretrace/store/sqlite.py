@@ -401,6 +401,7 @@ class Store:
         self.readonly = readonly
         self._lock = threading.RLock()
         self._index: Any = None
+        self._held: tuple[Any, int, np.ndarray] | None = None  # the index, its size, its ids
         self._index_rows = 0
         self._index_last: int | None = None  # the last passage rowid the index holds
         self._ivf_record: str | None = None  # what the inverted file was trained for
@@ -1206,7 +1207,7 @@ class Store:
             else:
                 todo.append(i)
         if from_old:
-            held = _index_ids(old)
+            held = self._held_ids(old)
             want = np.array([rows[i][0] for i in from_old], dtype=np.int64)
             pos = np.minimum(np.searchsorted(held, want), len(held) - 1)
             inside = held[pos] == want
@@ -1218,6 +1219,17 @@ class Store:
             texts = self._passage_texts([rows[i] for i in todo])
             out[todo] = self.encoder().encode(texts, dtype=np.float16)
         return out
+
+    def _held_ids(self, index: Any) -> np.ndarray:
+        """``_index_ids`` of ``index``, kept while it is the store's index and holds as many
+        vectors (listing and sorting 144,000 ids took 4.5 ms of every trace at 20k
+        articles); an index being replaced is listed each time."""
+        if index is not self._index:
+            return _index_ids(index)
+        held = self._held
+        if held is None or held[0] is not index or held[1] != index.ntotal:
+            held = self._held = (index, index.ntotal, _index_ids(index))
+        return held[2]
 
     def _passage_texts(self, rows: list[Any]) -> list[str]:
         """The text of each passage row (rowid, article, start, end, ...)."""
