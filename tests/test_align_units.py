@@ -208,11 +208,19 @@ JOIN_ROWS: list[tuple[str, list[str], list[str], dict[tuple[int, int], float],
     ("joined text scoring lower keeps the best half", [ES[0], *ES1_SPLIT], EN[:2],
      {(0, 0): 0.85, (1, 1): 0.7, (2, 1): 0.5}, {((1, 2), (1,)): 0.6},
      [([0], [0], "translated", 0.85), ([1, 2], [1], "split", 0.7)]),
-    # a pair aligned on its words whose cosine is low (0.5 / 0.49): the join floor
-    ("word-for-word pair at cosine 0.5 joins", [EN[0], ADDED], EN[:1],
-     {(0, 0): 0.5, (1, 0): 0.4}, {((0, 1), (0,)): 0.7}, [([0, 1], [0], "split", 0.7)]),
-    ("word-for-word pair at cosine 0.49 does not", [EN[0], ADDED], EN[:1],
-     {(0, 0): 0.49, (1, 0): 0.4}, {((0, 1), (0,)): 0.7}, [([0], [0], "same", 0.49)]),
+    # a pair aligned on its words whose cosine is low (0.5 / 0.49): the join floor (a
+    # later strong pair makes the texts worth joining at all)
+    ("word-for-word pair at cosine 0.5 joins", [EN[0], ADDED, EN[2]], [EN[0], EN[2]],
+     {(0, 0): 0.5, (1, 0): 0.4, (2, 1): 0.85}, {((0, 1), (0,)): 0.7},
+     [([0, 1], [0], "split", 0.7), ([2], [1], "same", 0.85)]),
+    ("word-for-word pair at cosine 0.49 does not", [EN[0], ADDED, EN[2]], [EN[0], EN[2]],
+     {(0, 0): 0.49, (1, 0): 0.4, (2, 1): 0.85}, {((0, 1), (0,)): 0.7},
+     [([0], [0], "same", 0.49), ([2], [1], "same", 0.85)]),
+    # texts with no strong pair are not joined: joins make broken sentences of a copy
+    # whole, and a copy keeps some sentences whole (a story build's same-event pairs
+    # encoded twice the joined texts without this)
+    ("no strong pair: nothing is joined", [EN[0], ADDED], EN[:1],
+     {(0, 0): 0.5, (1, 0): 0.4}, {((0, 1), (0,)): 0.7}, [([0], [0], "same", 0.5)]),
     # the neighbour tried must be somewhat alike to the partner itself (a broken half
     # carries part of its meaning): 0.3 / 0.29, the join floor for neighbours
     ("half alike at 0.3 to the partner is tried", [ES[0], *ES1_SPLIT], EN[:2],
@@ -263,6 +271,19 @@ def test_each_join_threshold_moves_its_own_rows(field: str) -> None:
         assert {n for n in base if moved[n] != base[n]} == rows, (field, step)
 
 
+#: AlignConfig switches -> the rows that change when each is turned the other way
+JOIN_SWITCHES: dict[str, set[str]] = {
+    "join_needs_strong": {"no strong pair: nothing is joined"},
+}
+
+
+@pytest.mark.parametrize("field", list(JOIN_SWITCHES))
+def test_each_join_switch_moves_its_own_rows(field: str) -> None:
+    base = _joined_aligned(AlignConfig())
+    moved = _joined_aligned(replace(AlignConfig(), **{field: not getattr(AlignConfig(), field)}))
+    assert {n for n in base if moved[n] != base[n]} == JOIN_SWITCHES[field]
+
+
 def test_without_joined_scores_nothing_is_joined() -> None:
     """No encoder at hand (``joined`` None): the join thresholds change nothing."""
     for name, copy, source, cells, _, _ in JOIN_ROWS:
@@ -274,7 +295,8 @@ def test_without_joined_scores_nothing_is_joined() -> None:
 
 
 def test_every_align_threshold_has_boundary_rows() -> None:
-    assert set(BOUNDARIES) | set(JOIN_BOUNDARIES) == set(AlignConfig.__dataclass_fields__)
+    assert (set(BOUNDARIES) | set(JOIN_BOUNDARIES) | set(JOIN_SWITCHES)
+            == set(AlignConfig.__dataclass_fields__))
 
 
 def test_spanish_rows_share_no_word_with_english() -> None:

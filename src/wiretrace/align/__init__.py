@@ -35,6 +35,7 @@ class AlignConfig:
     join_below: float = 0.8  # ... unless they are this alike already (a strong pair)
     join_gain: float = 0.02  # a neighbour is attached when joining it gains this much
     join_neighbour: float = 0.3  # ... and is tried only if it is this alike to the partner
+    join_needs_strong: bool = True  # ... and only in a pair of texts with a strong pair already
 
 
 #: Cosines of joined texts, one per (copy passage indices, source passage indices).
@@ -217,6 +218,10 @@ def _rejoin(groups: dict[int, tuple[set[int], set[int]]], used_q: set[int], used
     groups keep their best single cosine: the more passages joined, the more any two
     reports of one event look alike. Every join is scored in one call (the encoder is ~20x
     faster on a batch than text by text)."""
+    if config.join_needs_strong and not any(
+            semantic[a, b] >= config.join_below for qs, cs in groups.values()
+            for a in qs for b in cs):
+        return {}
     # (group, its best single cosine, whether it may grow, the joins to score)
     todo: list[tuple[int, float, bool, list[tuple[list[int], list[int]]]]] = []
     for anchor in sorted(groups):
