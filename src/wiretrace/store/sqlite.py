@@ -885,13 +885,19 @@ class Store:
         if self.readonly:
             return False
         blob = _PROFILE_INT8 + codec.pack(vectors)
+        return self._write_unless_busy(
+            f"full vectors of article {rowid}", "INSERT OR REPLACE INTO profiles VALUES (?,?,?)",
+            [(rowid, digest, blob)])
+
+    def _write_unless_busy(self, what: str, sql: str, rows: list[tuple[Any, ...]]) -> bool:
+        """Run ``sql`` for ``rows`` in one transaction if the store is free now: a cache
+        write never waits for another process's lock (it is made again when needed)."""
         self.db.execute("PRAGMA busy_timeout=0")
         try:
             with self._tx():
-                self.db.execute("INSERT OR REPLACE INTO profiles VALUES (?,?,?)",
-                                (rowid, digest, blob))
+                self.db.executemany(sql, rows)
         except (StoreError, sqlite3.Error) as e:
-            log.debug("%s: full vectors of article %s not kept (%s)", self.path, rowid, e)
+            log.debug("%s: %s not kept (%s)", self.path, what, e)
             return False
         finally:
             self.db.execute(f"PRAGMA busy_timeout={int(lock_timeout() * 1000)}")
@@ -915,17 +921,9 @@ class Store:
         ``save_full``: a read-only or busy store means they are encoded again when needed."""
         if self.readonly or not vectors:
             return False
-        self.db.execute("PRAGMA busy_timeout=0")
-        try:
-            with self._tx():
-                self.db.executemany("INSERT OR REPLACE INTO joins VALUES (?,?,?,?)", (
-                    (rowid, first, digest, codec.pack(vec)) for first, vec in vectors.items()))
-        except (StoreError, sqlite3.Error) as e:
-            log.debug("%s: joined vectors of article %s not kept (%s)", self.path, rowid, e)
-            return False
-        finally:
-            self.db.execute(f"PRAGMA busy_timeout={int(lock_timeout() * 1000)}")
-        return True
+        return self._write_unless_busy(
+            f"joined vectors of article {rowid}", "INSERT OR REPLACE INTO joins VALUES (?,?,?,?)",
+            [(rowid, first, digest, codec.pack(vec)) for first, vec in vectors.items()])
 
     def compact(self) -> dict[str, int]:
         """Rewrite a store made by an older wiretrace in the current, smaller form, then
