@@ -7,8 +7,10 @@ store). ``compare`` aligns two profiles, judges the pair, turns it when the dire
 the query is the source, and explains a derivation; ``compare_seated`` also tries the other
 seating for pairs that have no query of their own. The CLI, the Python API, the web app,
 the story builder and the Spark scan all judge pairs here, with explicit ``Settings``.
-The one thing a profile cannot hold is the vector of a sentence a copy broke in two, joined
-again: ``Settings.encoder`` encodes it when a pair needs it (kept per process, by text).
+What a profile cannot know in advance is which of its sentences a copy broke in two: the
+vector of two adjacent passages joined is encoded (``Settings.encoder``) the first time a
+pair needs it, added to the profile's ``joins`` (the engine keeps them in the store) and
+kept per process by text.
 """
 
 from __future__ import annotations
