@@ -505,6 +505,15 @@ DIRECTIONS: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, float], st
     ("a dateline credit found at ingest, on the query only",
      {"credits": ["AP"], "meta": {"credit_spans": [{"agency": "AP", "kind": "dateline"}]}},
      {}, {}, "query_is_source"),
+    # a dateline agency no wire list knows may be the publisher's own ("TEHRAN (MNA) -"):
+    # half a vote, which decides nothing alone
+    ("an unknown agency's dateline on the candidate only", {}, {"credits": ["MNA"]}, {},
+     "unknown"),
+    ("an unknown agency's dateline and the query's chrome agree", {"boilerplate": ["a", "b",
+                                                                               "c"]},
+     {"credits": ["MNA"]}, {}, "candidate_is_source"),
+    ("a known agency's dateline on the candidate only", {}, {"credits": ["AFP"]}, {},
+     "candidate_is_source"),
     ("query links to the candidate", {"declared_sources": ["https://wire.example/a"]},
      {"url": "https://wire.example/a"}, {}, "candidate_is_source"),
     ("candidate links to the query", {"url": "https://wire.example/a"},
