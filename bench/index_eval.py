@@ -51,12 +51,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from wiretrace.bench import paths  # its git_commit: the imported code's checkout
 
 OUT = Path(__file__).with_name("results")
 
@@ -143,9 +144,7 @@ def main() -> None:
         "queries": len(queries), "k_passages": cfg.k_passages, "floor": cfg.floor,
         "exhaustive_ms_per_article": round(1000 * flat_s, 1), "runs": [],
         "date": time.strftime("%Y-%m-%d %H:%M"), "load_before": round(load0, 1),
-        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                                 text=True, cwd=Path(__file__).parent,
-                                 check=False).stdout.strip(),
+        "commit": getattr(paths, "git_commit", lambda: "unknown")(),
     }
     for nlist in [int(x) or _ivf_lists(n) for x in a.lists.split(",")]:
         fp16 = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(_DIM), _DIM, nlist,
@@ -344,8 +343,7 @@ def disk(store_dir: Path, note: str = "", profiles_from: Path | None = None) -> 
     engine.store.close()
     states["compacted, every article's full vectors kept"] = _measure(store_dir)
     print(states["compacted, every article's full vectors kept"], flush=True)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True, cwd=Path(__file__).parent, check=False).stdout.strip()
+    commit = getattr(paths, "git_commit", lambda: "unknown")()
     out = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "commit": commit,
            "store": str(store_dir), "compact_s": round(compact_s, 1),
            "profiles_filled": n, "fill_s": round(fill_s, 1), "load_before": round(load0, 1),
@@ -410,8 +408,7 @@ def traces(stores: list[Path], labels: list[str], n: int, append: bool) -> None:
         same["candidate set"] += x["candidates"] == y["candidates"]
         if x["sources"] != y["sources"]:
             moved.append({"id": aid, labels[0]: x["sources"], labels[1]: y["sources"]})
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True, cwd=Path(__file__).parent, check=False).stdout.strip()
+    commit = getattr(paths, "git_commit", lambda: "unknown")()
     row = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "commit": commit,
            "a": f"{labels[0]} ({stores[0]})", "b": f"{labels[1]} ({stores[1]})",
            "articles": len(ids), "queries": len(picks), "same": same,

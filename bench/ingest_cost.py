@@ -41,6 +41,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from wiretrace.bench import paths  # its git_commit: the imported code's checkout
+
 OUT = Path(__file__).with_name("results")
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 REUTERS = SHARED / "reuters21578" / "articles.jsonl.gz"
@@ -270,8 +272,7 @@ def main() -> None:
         return
 
     stories = _stories()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True, cwd=Path(__file__).parent, check=False).stdout.strip()
+    commit = getattr(paths, "git_commit", lambda: "unknown")()
     run: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M"), "commit": commit,
         "python": platform.python_version(), "cpus": os.cpu_count(), "note": a.note,

@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from wiretrace.bench import paths  # its git_commit: the imported code's checkout
+
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
 
@@ -140,8 +142,7 @@ def main() -> None:
         ingest = [_ingest(source, Path(tmp) / f"store-{w}", w)
                   for w in (int(x) for x in args.workers.split(","))]
         minhash = _minhash(texts)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
-                            capture_output=True, text=True).stdout.strip()
+    commit = getattr(paths, "git_commit", lambda: "unknown")()
     report = {
         "commit": commit,
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),

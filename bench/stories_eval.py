@@ -33,13 +33,13 @@ import os
 import random
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from wiretrace.bench import paths  # its git_commit: the imported code's checkout
 from wiretrace.bench.metrics import adjusted_rand_index, bcubed, edge_prf
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -422,8 +422,7 @@ def _cpu() -> float:
 
 
 def _commit() -> str:
-    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                          text=True, cwd=ROOT, check=False).stdout.strip()
+    return getattr(paths, "git_commit", lambda: "unknown")()
 
 
 def _merge(key: str, value: Any) -> dict[str, Any]:

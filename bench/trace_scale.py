@@ -35,6 +35,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from wiretrace.bench import paths  # its git_commit: the imported code's checkout
+
 OUT = Path(__file__).with_name("results")
 
 
@@ -113,8 +115,7 @@ def main() -> None:
         t = time.perf_counter()
         engine.trace(art)
         warm.append(time.perf_counter() - t)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True, cwd=Path(__file__).parent, check=False).stdout.strip()
+    commit = getattr(paths, "git_commit", lambda: "unknown")()
     res: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "commit": commit,
         "store": str(a.store), "articles": len(engine.store),

@@ -61,6 +61,7 @@ from typing import Any
 
 import httpx
 
+from wiretrace.bench import paths  # its git_commit: the imported code's checkout
 from wiretrace.demo import CORPUS, load_jsonl
 
 OUT = Path(__file__).with_name("results")
@@ -454,11 +455,7 @@ def main() -> None:
 
 
 def _commit() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, cwd=Path(__file__).parent, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "?"
+    return getattr(paths, "git_commit", lambda: "unknown")()
 
 
 def _ms(st: dict[str, Any]) -> str:
