@@ -306,3 +306,16 @@ def test_joined_vectors_of_another_text_under_a_stored_id_are_not_kept(
     rel = engine.compare(Article(id="copy", text=" ".join(SPLIT_COPY)), stored)
     assert any(p.kind == "split" for p in rel.alignment)
     assert engine.store.db.execute("SELECT count(*) FROM joins").fetchone()[0] == 0
+
+
+def test_the_engines_full_vectors_are_its_profiles(tmp_path: Path, corpus: list[dict]) -> None:
+    """The benchmark's document-embedding baseline reads ``Wiretrace.full_vectors``: the
+    vectors a comparison of the same article uses."""
+    src, _ = _pair(corpus)
+    engine = Wiretrace(tmp_path / "store")
+    engine.add([src])
+    stored = engine.store.get(src.id)
+    assert stored is not None
+    got = engine.full_vectors(prepared(stored))
+    assert got.shape == (len(prepared(stored).passages), 512)
+    assert np.array_equal(got, engine.profile(stored).full)

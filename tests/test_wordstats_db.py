@@ -94,3 +94,11 @@ def test_a_damaged_copy_is_not_used(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     again = wordstats.load.__wrapped__()  # made again by the load that found it damaged
     assert again is not None and isinstance(again._uni, wordstats._Lookup)
     assert again.lower("said") == stats.lower("said")
+
+
+def test_words_are_the_words_tokens_yields() -> None:
+    """``words`` (the unknown-English check's fast path) cuts a text as ``tokens`` does."""
+    text = ("Gov. Josh Green's co-founder didn’t say 3,5 or ²x; «Müller» ½ über_alles\n\n"
+            "A new paragraph — with 2 numbers, 10.5% and ʼapostrophes’ here.")
+    assert wordstats.words(text) == [t.text for t in wordstats.tokens(text)]
+    assert "didn’t" in wordstats.words(text) and "3,5" not in wordstats.words(text)

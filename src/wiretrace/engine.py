@@ -188,13 +188,14 @@ class Wiretrace:
         per store rather than once per process. ``reuse`` maps passage texts to vectors
         already made (a part of a page reuses the page's)."""
         art = prepared(article)
-        return build_profile(art, full=self._full(art, reuse), joins=self._joins_of(art).vecs)
+        digest, key = _full_key(art)
+        return build_profile(art, full=self._full(art, digest, key, reuse),
+                             joins=self._joins_of(art, digest, key).vecs)
 
-    def _joins_of(self, art: Article) -> _Joins:
+    def _joins_of(self, art: Article, digest: str, key: str) -> _Joins:
         """The joined-passage vectors known for a prepared article (``Profile.joins``): from
         memory, else those its stored text has kept; one dict per text, which comparisons
         add to."""
-        digest, key = _full_key(art)
         got = self._joins.get(key)
         if got is None:
             rowid = self.store.rowid_of(art.id) if art.id else None
@@ -210,6 +211,8 @@ class Wiretrace:
         """Keep in the store the joined vectors ``compare`` encoded for stored articles, so
         a later trace, in any process, reads them instead of loading the model."""
         for p in profiles:
+            if not p.joins:  # most pairs need none: no digest of the text to look them up
+                continue
             got = self._joins.get(_full_key(p.article)[1])
             if got is None or got.rowid is None or got.vecs is not p.joins:
                 continue
@@ -267,10 +270,18 @@ class Wiretrace:
         if len(self._full_cache) > 4000:
             self._full_cache.popitem(last=False)
 
-    def _full(self, art: Article, reuse: dict[str, np.ndarray] | None = None) -> np.ndarray:
-        """Full-model vectors of a prepared article's passages: from memory, from the
-        store (a stored article whose text is the stored text), or encoded and saved."""
+    def full_vectors(self, art: Article) -> np.ndarray:
+        """The full-model vectors of a prepared article's passages, as comparison reads them
+        (kept in memory and in the store; the benchmark's document-embedding baseline
+        averages them)."""
         digest, key = _full_key(art)
+        return self._full(art, digest, key)
+
+    def _full(self, art: Article, digest: str, key: str,
+              reuse: dict[str, np.ndarray] | None = None) -> np.ndarray:
+        """Full-model vectors of a prepared article's passages (``_full_key``'s digest and
+        key): from memory, from the store (a stored article whose text is the stored
+        text), or encoded and saved."""
         if key in self._full_cache:
             self._full_cache.move_to_end(key)
             return self._full_cache[key]

@@ -49,7 +49,7 @@ def calibrate(index_size: int = 1000, data_dir: Path | None = None) -> dict[str,
     engine = Wiretrace(Path(tempfile.mkdtemp(prefix="wiretrace-calib-")))
     systems = {
         "bm25_top1": BM25Baseline(),
-        "doc_embedding_top1": DocEmbeddingBaseline(lambda a: engine._full(prepare(a))),
+        "doc_embedding_top1": DocEmbeddingBaseline(lambda a: engine.full_vectors(prepare(a))),
     }
     partners: dict[str, set[str]] = defaultdict(set)
     for p in ds.negatives:

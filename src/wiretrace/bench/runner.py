@@ -177,7 +177,7 @@ def evaluate_quality(ds: Any, index_size: int, baselines: bool = True,
             "minhash_lsh_0.5": MinHashLSHBaseline(0.5),
             "bm25_top1": BM25Baseline(thresholds["bm25_top1"]),
             "doc_embedding_top1": DocEmbeddingBaseline(
-                lambda a: engine._full(prepare(a)), thresholds["doc_embedding_top1"]
+                lambda a: engine.full_vectors(prepare(a)), thresholds["doc_embedding_top1"]
             ),
         }
         for name, s in systems.items():

@@ -110,9 +110,7 @@ def unknown_english(text: str) -> float:
     stats = wordstats.load()
     if stats is None:
         return 0.0
-    # ``wordstats.tokens``' words, without building a Token each (a third of the time)
-    seen = list(dict.fromkeys(s for s in wordstats.TOKEN.findall(text)
-                              if s[0].isalpha() and s.islower()))
+    seen = list(dict.fromkeys(w for w in wordstats.words(text) if w.islower()))
     if not seen:
         return 0.0
     sample = seen[::max(1, len(seen) // _SAMPLE_WORDS)][:_SAMPLE_WORDS]

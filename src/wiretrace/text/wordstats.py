@@ -47,7 +47,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["TABLE_PATH", "Token", "WordStats", "build_db", "load", "tokens"]
+__all__ = ["TABLE_PATH", "Token", "WordStats", "build_db", "load", "tokens", "words"]
 
 TABLE_PATH = Path(__file__).resolve().parents[1] / "forensics" / "data" / "newsstats.json.gz"
 _DB_FORMAT = 1  # bump when the SQLite layout below changes: the cached file is rebuilt
@@ -56,7 +56,7 @@ log = logging.getLogger("wiretrace.wordstats")
 
 # A word: letters with inner apostrophes or hyphens ("don't", "co-founder"); anything else
 # (digits, punctuation, line breaks) ends a run of adjacent words.
-TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*|[^\w\s]|\d[\d.,]*|\n\s*\n")
+_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*|[^\w\s]|\d[\d.,]*|\n\s*\n")
 _SENTENCE_END = frozenset('.!?:;"\u201c\u201d')
 
 
@@ -76,12 +76,18 @@ class Token:
         return self.text.lower().replace("\u2019", "'")
 
 
+def words(text: str) -> list[str]:
+    """The words ``tokens`` yields, as written, without building a ``Token`` for each (a
+    third of the time, for a caller that needs only the words)."""
+    return [s for s in _TOKEN.findall(text) if s[0].isalpha()]
+
+
 def tokens(text: str) -> Iterator[Token]:
     """The words of ``text`` in order (punctuation and numbers break adjacency)."""
     prev_word = False
     prev_end = 0
     initial = True
-    for m in TOKEN.finditer(text):
+    for m in _TOKEN.finditer(text):
         s = m.group()
         if s[0].isalpha():
             gap = text[prev_end : m.start()]
