@@ -237,7 +237,9 @@ def render(res: dict[str, Any]) -> str:
               "pages have their family linked, but as the page's own copy (turned the wrong "
               "way).", ""]
     lines += ["Kinds named for pages whose family was found (label -> kind): "
-              + ", ".join(f"{k}: {v}" for k, v in w["kind_confusion"].items()), ""]
+              + ", ".join(f"{k}: {v}" for k, v in w["kind_confusion"].items())
+              + f". Found republications called spun or machine-translated (a false "
+              f"accusation of disguise): {w.get('republication_called_disguised')}.", ""]
     if "seed" in res:
         lines += ["## The seed page", ""]
         for k, v in res["seed"].items():

@@ -88,7 +88,12 @@ def test_score_by_family() -> None:
     assert s["exact_recall"] == round(1 / 3, 4)
     assert s["false_source_pages"] == 1
     assert s["kind_match_spun_mt"] == 1.0
+    assert s["republication_called_disguised"] == 0.0
     assert {e["url"] for e in s["errors"]} == {"ind", "ind-copy"}
+    # the licensee's copy called machine-translated: a false accusation of disguise
+    outcomes["repub"] = PageOutcome("repub", named={"orig": "machine_translated"},
+                                    linked={"orig": "machine_translated"})
+    assert score(pages, outcomes)["republication_called_disguised"] == 1.0
     assert s["direction_decided"] == 0.0 and s["turned_the_wrong_way"] == 0
 
 

@@ -20,6 +20,7 @@ from wiretrace.forensics.intrinsic import (
     inspect,
     odd_collocations,
     quick_signs,
+    spinner_score,
     spinner_words,
     spun_speech_verbs,
 )
@@ -113,6 +114,19 @@ def test_spinner_speech_verbs_need_two_or_no_said() -> None:
               "Aides said little.")
     assert spun_speech_verbs(art(honest)) == []
     assert spun_speech_verbs(art("He mentioned the weather in passing.")) == []
+
+
+def test_the_spinner_score_counts_a_spinners_words_not_a_translators_marks() -> None:
+    """What the pairwise judge asks once a source proves a copy was changed: which tool.
+    Rare words for common ones are a spinner's; a common word inside a name, or a pair news
+    never writes, a translation makes too, so they do not count here."""
+    spun = ("The minister mentioned that talks would go on. A spokesman informed AFP the plan "
+            "was ready, the company mentioned.")
+    assert spinner_score(art(spun)) >= 1.0
+    translated = "Gov. Josh Inexperienced visited the site, where the demise toll rose on Monday."
+    assert common_words_in_names(art(translated)) or odd_collocations(art(translated))
+    assert spinner_score(art(translated)) == 0.0
+    assert spinner_score(Article(id="t", text=spun, language="fr")) == 0.0
 
 
 def test_a_paraphraser_rotates_its_verbs_for_said() -> None:

@@ -188,6 +188,12 @@ def score(pages: list[Page], outcomes: dict[str, PageOutcome]) -> dict[str, Any]
                   if (lab == "spun" and k == "spun")
                   or (lab == "machine_translated" and k in ("machine_translated", "translated")))
     kind_n = sum(v for (lab, _), v in kinds.items() if lab in ("spun", "machine_translated"))
+    # the other side of the kind: a faithful republication (a licensee's copy, another
+    # version of the wire story) called a disguised copy is a false accusation
+    disguised = ("spun", "machine_translated")
+    repub_n = sum(v for (lab, _), v in kinds.items() if lab == "republication")
+    repub_disguised = sum(v for (lab, k), v in kinds.items()
+                          if lab == "republication" and k in disguised)
     return {
         "pages": sum(1 for p in pages if p.url in outcomes),
         "derived_pages": len(found_family),
@@ -204,6 +210,7 @@ def score(pages: list[Page], outcomes: dict[str, PageOutcome]) -> dict[str, Any]
         "recall_by_label": {lab: {"n": len(v), "recall": _rate(sum(v), len(v))}
                             for lab, v in sorted(by_label.items())},
         "kind_match_spun_mt": _rate(kind_ok, kind_n),
+        "republication_called_disguised": _rate(repub_disguised, repub_n),
         "kind_confusion": {f"{lab} -> {k}": v for (lab, k), v in sorted(kinds.items())},
         "errors": errors,
     }

@@ -28,6 +28,7 @@ from wiretrace.data import DERIVED_KINDS, AlignedPair, Article, Relation
 from wiretrace.fingerprint import codec
 from wiretrace.fingerprint.embed import FullEncoder
 from wiretrace.forensics.alterations import alterations
+from wiretrace.forensics.intrinsic import spinner_score
 from wiretrace.judge import (
     PairView,
     alignment_basis,
@@ -222,6 +223,11 @@ def _decided(f: dict[str, Any], copy: PairView, source: PairView, pairs: list[Al
         # editor's cut leans to rarer words now and then, and its direction stays as it was)
         swaps = word_swaps(copy, source, pairs)
         kind2, conf2 = decide({**f, **swaps}, settings.thresholds)
+        if kind2 in ("machine_translated", "summarised"):
+            # which tool: a spinner's marks in the copy's own text ("whereas" for *while*,
+            # "mentioned" for *said*) where the swaps between the two are too few to say
+            swaps["copy_spinner_signs"] = spinner_score(copy.article)
+            kind2, conf2 = decide({**f, **swaps}, settings.thresholds)
         if kind != "summarised" or kind2 == "spun":
             f.update(swaps)
             kind, conf = kind2, conf2

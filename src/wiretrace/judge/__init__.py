@@ -488,8 +488,10 @@ def decide(f: dict[str, float], t: dict[str, Any] | None = None) -> tuple[str, f
 
     Derived when strong pairs cover enough of the copy's words; then, in order: another
     language -> translated; little of the source reused -> partial (contiguous, unchanged)
-    or summarised; unchanged and complete -> verbatim; content words kept -> edited;
-    function words kept while content words changed -> spun; else machine_translated.
+    or summarised (spun, when a spinner's marks say so); unchanged and complete -> verbatim;
+    content words kept -> edited; function words kept while content words changed, or a
+    spinner's rarer words -> spun; words news never writes brought in -> machine_translated;
+    else edited (another version of the story).
     """
     t = t or load_thresholds()
     d = t["derived"]
@@ -591,8 +593,10 @@ def _kind(f: dict[str, float], t: dict[str, Any]) -> str:
         ):
             return "partial"
         # a spinner's cut of its source: many more one-word swaps to rarer words than a
-        # whole spun copy needs, as an editor's cut swaps a word or two now and then
-        return "spun" if _rarer_words(f, k, k["spun_partial_rarer_swaps"]) else "summarised"
+        # whole spun copy needs, as an editor's cut swaps a word or two now and then; or
+        # the spinner's marks in the copy's own text
+        return ("spun" if _rarer_words(f, k, k["spun_partial_rarer_swaps"])
+                or _spinner_marked(f, k) else "summarised")
     if (
         f["changed_words"] <= k["verbatim_changed"]
         and f["coverage_source_words"] >= k["verbatim_coverage_source"]
@@ -606,9 +610,21 @@ def _kind(f: dict[str, float], t: dict[str, Any]) -> str:
     rc, rs = f.get("swaps_rarer_in_copy", 0), f.get("swaps_rarer_in_source", 0)
     if rc - rs >= k["spun_rarer_swaps"] and rc >= k["spun_rarer_share"] * (rc + rs):
         return "spun"
-    if _rarer_words(f, k, k["spun_rarer_swaps"]):
+    if _rarer_words(f, k, k["spun_rarer_swaps"]) or _spinner_marked(f, k):
         return "spun"
+    unknown = f.get("unknown_new_words")
+    if unknown is not None and unknown < k["mt_unknown_new_words"]:
+        # no word the copy brings in is one news never writes: a translation respells
+        # names ("Brinken", "Ching") and leaves words behind; another version of the story
+        # (a first take against its write-through) is an editor's work
+        return "edited"
     return "machine_translated"
+
+
+def _spinner_marked(f: dict[str, float], k: dict[str, Any]) -> bool:
+    """The copy's own text carries a spinner's marks (``forensics.intrinsic.spinner_score``)
+    at the score ``inspect`` calls "some signs"."""
+    return f.get("copy_spinner_signs", 0.0) >= k["spun_text_signs"]
 
 
 def leans_rarer(f: dict[str, float], shift_max: float, swaps: int, share: float) -> bool:
