@@ -491,6 +491,8 @@ def test_strong_run(name: str, copy_positions: list[int], run: int) -> None:
 
 # -- direction --------------------------------------------------------------------------------
 
+SPUN_SAID = ("The minister mentioned that talks would go on. A spokesman informed AFP the "
+             "plan was ready, the company mentioned.")
 PLAIN = ("The city council approved the budget on Monday after a long debate. "
          "The mayor said the vote showed broad support for the new plan.")
 # machine-translation leftovers: a stub "said." and a subjectless capitalised fragment
@@ -574,6 +576,11 @@ DIRECTIONS: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, float], st
     ("wording levelled towards common words (a round trip): no vote", {}, {},
      {"rarity_shift": 0.7, "swaps_rarer_in_copy": 1, "swaps_rarer_in_source": 6}, "unknown"),
     ("candidate shows translation fragments", {}, {"text": GARBLED}, {}, "query_is_source"),
+    # nobody turns a spinner's words back into the news's: the side that has them is the copy
+    ("query says 'mentioned' where news writes 'said'", {"text": SPUN_SAID}, {}, {},
+     "candidate_is_source"),
+    ("candidate says 'mentioned' where news writes 'said'", {}, {"text": SPUN_SAID}, {},
+     "query_is_source"),
     ("earlier date outvotes a credit on the query", {"published": "2026-03-12",
                                                      "credits": ["AP"]},
      {"published": "2026-03-10"}, {}, "candidate_is_source"),

@@ -1813,8 +1813,9 @@ def inspect(article: Article, raw_html: str | None = None) -> Inspection:
 
 
 def quick_signs(article: Article) -> float:
-    """A rough text-only count of signs (fragments, name variants, a declared source), for
-    telling which side of a pair is the copy; cheap enough to run on every trace."""
+    """A rough text-only count of signs (fragments, name variants, a spinner's words, a
+    declared source), for telling which side of a pair is the copy; cheap enough to run on
+    every trace."""
     if not article.text:
         return 0.0
     return _text_signs(article.text) + (1.0 if article.declared_sources else 0.0)
@@ -1826,7 +1827,8 @@ def _text_signs(text: str) -> float:
     twenty candidates, and a 1,000-passage query's name variants took 1.6 s over them."""
     article = Article(id="-", text=text)
     return (min(2.0, 0.5 * len(fragments(article)))
-            + min(2.0, 1.0 * len(name_variants(article))))
+            + min(2.0, 1.0 * len(name_variants(article)))
+            + _spinner_score(text))
 
 
 #: A synonym spinner's own marks, the ones that say which tool changed a copy: rare words

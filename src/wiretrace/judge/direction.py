@@ -4,8 +4,9 @@ Each clue votes for one side with a weight; the sum decides, and a small sum say
 "unknown" rather than guess. Clues: an earlier publication date; a wire credit kept on one
 side only (copiers strip credits); page chrome leaked into the text; one side covering only
 part of the other (a copy is a subset, the source the whole); signs of machine translation
-(sentence fragments, one name spelled several ways); words swapped for rarer ones (a
-spinner's synonyms); a declared link to the other article.
+(sentence fragments, one name spelled several ways) or of a spinner in a text's own words
+("mentioned" for *said*); words swapped for rarer ones (a spinner's synonyms); a declared
+link to the other article.
 """
 
 from __future__ import annotations
