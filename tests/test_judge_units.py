@@ -212,13 +212,6 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
      {**SUMMARY, "copy_spinner_signs": 1.5}, "spun"),
     ("cut of the source whose text has few spinner's words", WHOLE,
      {**SUMMARY, "copy_spinner_signs": 0.8}, "summarised"),
-    # a translation's mark: new words news never writes (names respelt, words left behind);
-    # without one, a rewrite of the whole source is another version, an editor's work
-    ("rewrite, 2% of its new words unknown to news", WHOLE,
-     {**MACHINE, "unknown_new_words": 0.02}, "machine_translated"),
-    ("rewrite, 1.25% of its new words unknown to news", WHOLE,
-     {**MACHINE, "unknown_new_words": 0.0125}, "edited"),
-    ("rewrite, no word counts to say", WHOLE, MACHINE, "machine_translated"),
     # local proof of reuse inside a page that is mostly something else
     ("3-pair run of 60 words", LOCAL,
      {"strong_pairs": 3, "strong_run": 3, "strong_run_words": 60}, "summarised"),
@@ -351,9 +344,6 @@ BOUNDARIES: dict[tuple[str, str], tuple[str, str]] = {
     ("kinds", "spun_text_signs"):
         ("rewrite whose text has a spinner's words, score 1.0",
          "rewrite whose text has a spinner's words, score 0.9925"),
-    ("kinds", "mt_unknown_new_words"):
-        ("rewrite, 2% of its new words unknown to news",
-         "rewrite, 1.25% of its new words unknown to news"),
     ("local", "run"): ("3-pair run of 60 words", "2 long passages in a row, similarity 0.845"),
     ("local", "run_words"): ("3-pair run of 60 words", "3-pair run of 59 words"),
     ("local", "pair_run_words"):

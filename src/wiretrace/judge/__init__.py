@@ -490,8 +490,7 @@ def decide(f: dict[str, float], t: dict[str, Any] | None = None) -> tuple[str, f
     language -> translated; little of the source reused -> partial (contiguous, unchanged)
     or summarised (spun, when a spinner's marks say so); unchanged and complete -> verbatim;
     content words kept -> edited; function words kept while content words changed, or a
-    spinner's rarer words -> spun; words news never writes brought in -> machine_translated;
-    else edited (another version of the story).
+    spinner's rarer words -> spun; else machine_translated.
     """
     t = t or load_thresholds()
     d = t["derived"]
@@ -612,12 +611,6 @@ def _kind(f: dict[str, float], t: dict[str, Any]) -> str:
         return "spun"
     if _rarer_words(f, k, k["spun_rarer_swaps"]) or _spinner_marked(f, k):
         return "spun"
-    unknown = f.get("unknown_new_words")
-    if unknown is not None and unknown < k["mt_unknown_new_words"]:
-        # no word the copy brings in is one news never writes: a translation respells
-        # names ("Brinken", "Ching") and leaves words behind; another version of the story
-        # (a first take against its write-through) is an editor's work
-        return "edited"
     return "machine_translated"
 
 
