@@ -88,7 +88,7 @@ ONE_SENTENCE = {"copy_passages": 1, "strong_pairs": 1, "strong_coverage": 1.0, "
                 "verbatim_words": 0, "shared_run_words": 0, "shared_words": 0,
                 "shared_share": 0.0, "semantic": 0.85,
                 "strong_coverage_source": 0.2, "coverage_source_words": 0.2,
-                "contiguous": 1.0, "changed_words": 0.5}
+                "contiguous": 1.0, "changed_words": 0.5, "content_overlap": 0.5}
 # Not derived from the copy's share, yet a local proof of reuse may hold: a one-strong-pair
 # baseline to add local evidence to (strong_coverage far below "derived").
 LOCAL = {**SAME_EVENT, "strong_pairs": 1, "strong_coverage": 0.05, "strong_run": 1,
@@ -150,9 +150,16 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
     ("excerpt 99% contiguous", WHOLE, {**PARTIAL, "contiguous": 0.99}, "partial"),
     ("excerpt 98.5% contiguous", WHOLE, {**PARTIAL, "contiguous": 0.985},
      "summarised"),
-    ("excerpt with 3% of words changed", WHOLE, {**PARTIAL, "changed_words": 0.03}, "partial"),
-    ("excerpt with 3.5% of words changed", WHOLE, {**PARTIAL, "changed_words": 0.035},
+    ("excerpt with 3% of words changed", WHOLE,
+     {**PARTIAL, "changed_words": 0.03, "content_overlap": 0.8}, "partial"),
+    ("excerpt with 3.5% of words changed", WHOLE,
+     {**PARTIAL, "changed_words": 0.035, "content_overlap": 0.8},
      "summarised"),
+    # a lightly edited excerpt keeps its content words; a summary picks and rewrites
+    ("excerpt with 10% of words changed, 82% of content words kept", WHOLE,
+     {**PARTIAL, "changed_words": 0.1, "content_overlap": 0.82}, "partial"),
+    ("excerpt with 10% of words changed, 81.5% of content words kept", WHOLE,
+     {**PARTIAL, "changed_words": 0.1, "content_overlap": 0.815}, "summarised"),
     # verbatim or edited
     ("whole copy with 2% of words changed", WHOLE, {"changed_words": 0.02}, "verbatim"),
     ("whole copy with 2.5% of words changed", WHOLE, {"changed_words": 0.025}, "edited"),
@@ -318,6 +325,9 @@ BOUNDARIES: dict[tuple[str, str], tuple[str, str]] = {
         ("excerpt 99% contiguous", "excerpt 98.5% contiguous"),
     ("kinds", "partial_changed"):
         ("excerpt with 3.5% of words changed", "excerpt with 3% of words changed"),
+    ("kinds", "partial_content_overlap"):
+        ("excerpt with 10% of words changed, 82% of content words kept",
+         "excerpt with 10% of words changed, 81.5% of content words kept"),
     ("kinds", "verbatim_changed"):
         ("whole copy with 2.5% of words changed", "whole copy with 2% of words changed"),
     ("kinds", "verbatim_coverage_source"):

@@ -487,10 +487,11 @@ def decide(f: dict[str, float], t: dict[str, Any] | None = None) -> tuple[str, f
     """Relation kind and confidence from the features and the calibrated thresholds.
 
     Derived when strong pairs cover enough of the copy's words; then, in order: another
-    language -> translated; little of the source reused -> partial (contiguous, unchanged)
-    or summarised (spun, when a spinner's marks say so); unchanged and complete -> verbatim;
-    content words kept -> edited; function words kept while content words changed, or a
-    spinner's rarer words -> spun; else machine_translated.
+    language -> translated; little of the source reused -> partial (contiguous, unchanged
+    or keeping its content words) or summarised (spun, when a spinner's marks say so);
+    unchanged and complete -> verbatim; content words kept -> edited; function words kept
+    while content words changed, or a spinner's rarer words -> spun; else
+    machine_translated.
     """
     t = t or load_thresholds()
     d = t["derived"]
@@ -586,10 +587,12 @@ def _kind(f: dict[str, float], t: dict[str, Any]) -> str:
     if f["cross_language"] >= 1:
         return "translated"
     if f["coverage_source_words"] < k["partial_coverage_source"]:
-        if (
-            f["contiguous"] >= k["partial_contiguous"]
-            and f["changed_words"] <= k["partial_changed"]
+        if f["contiguous"] >= k["partial_contiguous"] and (
+            f["changed_words"] <= k["partial_changed"]
+            or f["content_overlap"] >= k["partial_content_overlap"]
         ):
+            # one stretch of the source, unchanged or lightly edited: a feed item, a first
+            # screen, a licensee's cut of a longer version; a summary picks and rewrites
             return "partial"
         # a spinner's cut of its source: many more one-word swaps to rarer words than a
         # whole spun copy needs, as an editor's cut swaps a word or two now and then; or
