@@ -212,9 +212,15 @@ def test_a_spun_paragraph_is_flagged_and_its_clean_original_is_not() -> None:
     assert inspect(art(clean)).verdict == "no signs found"
 
 
-def test_new_signs_leave_quick_signs_alone() -> None:
-    spun = "The demise toll rose, whereas the workplace was shut, the White Home mentioned."
-    assert quick_signs(art(spun)) == 0.0
+def test_quick_signs_count_a_spinners_words_not_pairs_a_translation_makes_too() -> None:
+    """The direction vote's quick signs hold a spinner's words (nobody turns them back into
+    the news's), not the odd collocations and name words a translation also leaves."""
+    broken = "The demise toll rose and the workplace was shut at the White Home on Monday."
+    assert odd_collocations(art(broken))
+    assert quick_signs(art(broken)) == 0.0
+    spun = ("The minister mentioned that talks would go on. A spokesman informed AFP the plan "
+            "was ready, the company mentioned.")
+    assert quick_signs(art(spun)) == spinner_score(art(spun)) >= 1.0
 
 
 def test_wording_signs_are_linear_and_fast() -> None:
