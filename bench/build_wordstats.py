@@ -22,6 +22,13 @@ register (those verbs against "said", the rare synonyms per 100 words, sentences
 a connective) are spread over clean news — the reference a page is compared with.
 
 Run:  .venv/bin/python bench/build_wordstats.py [--data ../shared/data] [--out PATH]
+
+The committed table was built with symspellpy 6.10.1 on the path (its bigram list is what
+keeps general-English pairs out); it is no dependency of wiretrace. To rebuild it as
+committed (same content, checked 2026-12-01):
+  .venv/bin/pip install --target /tmp/ssp symspellpy==6.10.1
+  PYTHONPATH=/tmp/ssp .venv/bin/python bench/build_wordstats.py
+Without it the build says ``general_pairs: 0`` and keeps about 80 more broken pairs.
 """
 
 from __future__ import annotations
