@@ -319,3 +319,27 @@ def test_the_engines_full_vectors_are_its_profiles(tmp_path: Path, corpus: list[
     got = engine.full_vectors(prepared(stored))
     assert got.shape == (len(prepared(stored).passages), 512)
     assert np.array_equal(got, engine.profile(stored).full)
+
+
+def test_the_copys_own_spinner_words_name_the_tool_of_a_cut(
+        corpus: list[dict], fingerprinter, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A cut of its source (every other paragraph) with too few swaps to say which tool
+    changed it is a summary, unless the copy's own text carries a spinner's words: the
+    comparer asks ``spinner_score`` of the copy, not of the source."""
+    import wiretrace.compare as comparer
+
+    src = to_article(next(d for d in corpus if d["role"] == "wire_original"))
+    cut = Article(id="cut", text="\n\n".join(src.text.split("\n\n")[0:8:2]))
+    full = fingerprinter.full
+    asked: list[str] = []
+
+    def judged(score: float) -> str:
+        def fake(article: Article) -> float:
+            asked.append(article.id)
+            return score
+        monkeypatch.setattr(comparer, "spinner_score", fake)
+        return compare(build_profile(cut, full), build_profile(src, full), Settings()).kind
+
+    assert judged(0.0) == "summarised"
+    assert judged(1.0) == "spun"
+    assert set(asked) == {"cut"}
