@@ -108,7 +108,7 @@ def main() -> None:
     for aid in picks:
         art = engine.store.get(aid)
         assert art is not None
-        engine._full_cache.clear()  # nothing about this article (or others) in memory
+        engine.forget_vectors()  # nothing about this article (or others) in memory
         t = time.perf_counter()
         engine.trace(art)
         first.append(time.perf_counter() - t)

@@ -156,7 +156,7 @@ def main() -> None:
         def forget() -> None:
             # a new article: no full-model embedding cached, of it or of its candidates
             # (in memory, nor kept in the store's profiles since issue 12)
-            engine._full_cache.clear()
+            engine.forget_vectors()
             with engine.store._lock:
                 engine.store.db.execute("DELETE FROM profiles")
 

@@ -107,7 +107,7 @@ def test_a_part_of_a_stored_article_does_not_replace_its_vectors(
     rowid = engine.store.rowid_of(src.id)
     assert rowid is not None
     head = replace(whole, text=whole.text[: whole.passages[1].end], passages=[])
-    engine._full_cache.clear()
+    engine.forget_vectors()
     engine.profile(head)
     row = engine.store.db.execute("SELECT length(full) FROM profiles WHERE article=?",
                                   (rowid,)).fetchone()

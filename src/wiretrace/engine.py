@@ -41,6 +41,12 @@ __all__ = ["MAX_COMPARED_CHARS", "MAX_COMPARED_PASSAGES", "TraceResult", "Wiretr
            "prepare"]
 
 SCHEMA_VERSION = "wiretrace.trace/1"
+#: Bytes of full-model vectors an engine keeps in memory (float32, most recent first out):
+#: the story builder meets each article in ~20 pairs spread over the build, so the bound
+#: is in bytes, not articles (~16,000 short news pages of 8 passages, ~4,000 long ones)
+FULL_CACHE_BYTES = 256 * 2**20
+#: Articles whose joined-passage vectors (mostly none) an engine remembers
+JOINS_CACHED = 20_000
 
 @dataclass(slots=True)
 class TraceResult:
@@ -93,6 +99,7 @@ class Wiretrace:
         self.align_config = AlignConfig()
         self.thresholds = load_thresholds()
         self._full_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._full_bytes = 0
         self._joins: OrderedDict[str, _Joins] = OrderedDict()
         self._lexical: LexicalIndex | None = None
 
@@ -201,7 +208,7 @@ class Wiretrace:
             rowid = self.store.rowid_of(art.id) if art.id else None
             vecs = self.store.load_joins(rowid, digest) if rowid is not None else {}
             got = self._joins[key] = _Joins(rowid, digest, vecs, set(vecs))
-            if len(self._joins) > 4000:
+            if len(self._joins) > JOINS_CACHED:
                 self._joins.popitem(last=False)
         else:
             self._joins.move_to_end(key)
@@ -265,10 +272,20 @@ class Wiretrace:
                 time.sleep(0.01)
         return len(todo)
 
+    def forget_vectors(self) -> None:
+        """Drop the full-model vectors kept in memory (the store keeps its own): a benchmark
+        measuring a first trace, a test of what the store holds."""
+        self._full_cache.clear()
+        self._full_bytes = 0
+
     def _remember(self, key: str, vecs: np.ndarray) -> None:
+        old = self._full_cache.pop(key, None)
+        if old is not None:
+            self._full_bytes -= old.nbytes
         self._full_cache[key] = vecs
-        if len(self._full_cache) > 4000:
-            self._full_cache.popitem(last=False)
+        self._full_bytes += vecs.nbytes
+        while self._full_bytes > FULL_CACHE_BYTES and len(self._full_cache) > 1:
+            self._full_bytes -= self._full_cache.popitem(last=False)[1].nbytes
 
     def full_vectors(self, art: Article) -> np.ndarray:
         """The full-model vectors of a prepared article's passages, as comparison reads them

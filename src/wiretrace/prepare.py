@@ -7,15 +7,13 @@ the article: a reader, the store, the Python API, a benchmark generator.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 from wiretrace.align import DATELINE_CREDIT, PassageFeatures, passage_features
 from wiretrace.data import Article
 from wiretrace.ingest.credits import find_credits
 from wiretrace.store.sqlite import content_hash
+from wiretrace.text.cache import TextCache
 from wiretrace.text.lang import detect_language
 from wiretrace.text.normalize import normalize
 from wiretrace.text.segment import split_sentences
@@ -86,31 +84,10 @@ def prepare(article: Article, max_passages: int | None = None,
     return art
 
 
-class _TextCache:
-    """Recent results keyed by a text, bounded by the characters of the keys it holds: a
-    trace compares one query with twenty candidates, and redoing the query's text work for
-    each was about 40% of the cost of a long query."""
-
-    def __init__(self, max_chars: int = 20_000_000) -> None:
-        self.max_chars = max_chars
-        self.chars = 0
-        self.items: OrderedDict[str, Any] = OrderedDict()
-
-    def get(self, text: str, make: Callable[[], Any]) -> Any:
-        if text in self.items:
-            self.items.move_to_end(text)
-            return self.items[text]
-        value = make()
-        self.items[text] = value
-        self.chars += len(text)
-        while self.chars > self.max_chars and len(self.items) > 1:
-            old, _ = self.items.popitem(last=False)
-            self.chars -= len(old)
-        return value
-
-
-_PREPARED = _TextCache()
-_FEATURES = _TextCache()
+# a trace compares one query with twenty candidates, and redoing the query's text work for
+# each was about 40% of the cost of a long query
+_PREPARED = TextCache()
+_FEATURES = TextCache()
 
 
 def prepared(article: Article) -> Article:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from array import array
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
+from wiretrace.text.cache import per_text
 from wiretrace.text.normalize import fold
 from wiretrace.text.tokens import WORD
 
@@ -43,11 +43,9 @@ class _Words:
     quoted: bytes  # 1 for a word inside quotation marks
 
 
-# a query is compared with every candidate, a candidate with a few queries, and the story
-# builder meets an article in ~20 pairs. Texts are capped at prepare.MAX_COMPARED_CHARS
-# (~40,000 words, ~3 MB here), so 256 texts are a bound, not a typical size: a news page
-# of 800 words takes ~60 KB
-@lru_cache(maxsize=256)
+# a query is compared with every candidate, and the story builder meets an article in ~20
+# pairs: once per text while the texts fit ``text.cache``'s budget
+@per_text
 def _words(text: str) -> _Words:
     """A text's words (folded) with their offsets and whether each lies inside quotation
     marks.
@@ -85,7 +83,7 @@ def _words(text: str) -> _Words:
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it mixes a window's word hashes
 
 
-@lru_cache(maxsize=128)
+@per_text
 def _windows(text: str) -> tuple[np.ndarray, np.ndarray]:
     """Every unquoted ``SEED``-word window of a text as (its start, a 64-bit hash of its
     words), in text order. Hashing the windows with numpy, instead of keeping each as a

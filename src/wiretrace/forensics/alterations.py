@@ -30,6 +30,7 @@ from rapidfuzz.distance import Indel, JaroWinkler
 
 from wiretrace.align import DATELINE_CREDIT
 from wiretrace.data import AlignedPair, Alteration, Article, Passage
+from wiretrace.text.cache import per_text
 from wiretrace.text.normalize import fold
 from wiretrace.text.tokens import NUMBER, STOPWORDS, name_spans, name_tokens, word_spans
 
@@ -213,7 +214,7 @@ def _capitalised(article: Article, t: tuple[int, int, str]) -> bool:
     return article.text[t[0]].isupper() and t[2] not in STOPWORDS and t[2].isalpha()
 
 
-@lru_cache(maxsize=64)
+@per_text
 def _text_words(text: str) -> frozenset[str]:
     """The folded words of a whole text, once per text: asked for every aligned pair, it
     made a long article's alterations quadratic."""

@@ -78,6 +78,7 @@ from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from wiretrace.data import Article, Passage
 from wiretrace.text import wordstats
+from wiretrace.text.cache import per_text
 from wiretrace.text.segment import _ABBREV, split_sentences
 from wiretrace.text.tokens import STOPWORDS, name_spans
 
@@ -1822,7 +1823,7 @@ def quick_signs(article: Article) -> float:
             + (1.0 if article.declared_sources else 0.0))
 
 
-@lru_cache(maxsize=64)
+@per_text
 def _text_signs(text: str) -> float:
     """The text's part of ``quick_signs``, once per text: a trace judges one query against
     twenty candidates, and a 1,000-passage query's name variants took 1.6 s over them."""
@@ -1847,7 +1848,7 @@ def spinner_score(article: Article) -> float:
     return _spinner_score(article.text)
 
 
-@lru_cache(maxsize=256)
+@per_text
 def _spinner_score(text: str) -> float:
     article = Article(id="-", text=text)
     return score_evidence(e for detect in SPINNER_DETECTORS for e in detect(article))[0]

@@ -29,6 +29,7 @@ from wiretrace.align.anchors import AnchorPair, anchor_alignment, anchor_run
 from wiretrace.align.verbatim import shared_runs
 from wiretrace.data import AlignedPair, Article
 from wiretrace.text.anchors import ENCODER_LANGUAGES, anchors, same_script
+from wiretrace.text.cache import per_text
 from wiretrace.text.lang import UNKNOWN_ENGLISH, language_mix, unknown_english
 from wiretrace.text.tokens import name_tokens, numbers
 
@@ -41,13 +42,13 @@ def load_thresholds(path: str | None = None) -> dict[str, Any]:
         return json.load(f)
 
 
-@lru_cache(maxsize=128)
+@per_text
 def text_names(text: str) -> frozenset[str]:
     """``name_tokens`` once per text: a query is judged against every candidate."""
     return frozenset(name_tokens(text))
 
 
-@lru_cache(maxsize=128)
+@per_text
 def text_numbers(text: str) -> frozenset[str]:
     """``numbers`` as a set, once per text."""
     return frozenset(numbers(text))

@@ -14,9 +14,10 @@ True
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import pycld2
+
+from wiretrace.text.cache import per_text
 
 __all__ = ["UNKNOWN_ENGLISH", "detect_language", "language_mix", "unknown_english"]
 
@@ -80,7 +81,7 @@ def detect_language(text: str | None, *, min_chars: int = 20) -> str | None:
     return _iso(got[1][0][1])
 
 
-@lru_cache(maxsize=4096)  # a text meets ~20 others in the story builder
+@per_text  # a text meets ~20 others in the story builder
 def language_mix(text: str) -> tuple[tuple[str, int], ...]:
     """The languages CLD2 reads in ``text`` with the share of the text (percent) each
     holds, largest first: ``(("en", 73), ("hr", 26))`` for a half-translated page whose
@@ -99,7 +100,7 @@ UNKNOWN_ENGLISH = 0.25
 _SAMPLE_WORDS = 60
 
 
-@lru_cache(maxsize=4096)  # the story builder meets an article in ~20 pairs
+@per_text  # the story builder meets an article in ~20 pairs
 def unknown_english(text: str) -> float:
     """The share of a sample of the text's distinct lower-case words (up to 60, spread over
     the text) that the English news tables (``text.wordstats``) never saw in lower case: a

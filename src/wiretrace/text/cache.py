@@ -1,0 +1,68 @@
+"""Work done once per text, remembered while the texts it was done for fit a budget of
+characters.
+
+The comparer asks the same questions of one text in every pair it is in: its words, its
+names, its languages. A trace meets a query in twenty pairs; the story builder meets each
+article in about twenty pairs spread over the whole build, so a cache of the last few
+hundred texts forgets an article long before it comes back (at 20,000 articles about two
+thirds of the judging time went to redoing such work). A cache bounded by the characters of
+its texts holds every article of a store that size (average ~900 characters) and a few
+thousand long ones, and what it holds grows with the texts, not with their number.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+#: Characters of text a cache keeps its results for (each cache on its own).
+MAX_CHARS = 20_000_000
+
+T = TypeVar("T")
+
+
+class TextCache:
+    """Recent results keyed by a text, least recently used first out once the keys hold
+    more than ``max_chars`` characters. Safe to share between threads (the web app)."""
+
+    def __init__(self, max_chars: int = MAX_CHARS) -> None:
+        self.max_chars = max_chars
+        self.chars = 0
+        self.items: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str, make: Callable[[], T]) -> T:
+        with self._lock:
+            if text in self.items:
+                self.items.move_to_end(text)
+                return self.items[text]
+        value = make()  # outside the lock: two threads may both make it, never wait
+        with self._lock:
+            if text not in self.items:
+                self.items[text] = value
+                self.chars += len(text)
+                while self.chars > self.max_chars and len(self.items) > 1:
+                    old, _ = self.items.popitem(last=False)
+                    self.chars -= len(old)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self.items.clear()
+            self.chars = 0
+
+
+def per_text(func: Callable[[str], T]) -> Callable[[str], T]:
+    """``func(text)`` remembered per text in a ``TextCache`` (``func.cache``)."""
+    cache = TextCache()
+
+    @wraps(func)
+    def cached(text: str) -> T:
+        return cache.get(text, lambda: func(text))
+
+    cached.cache = cache  # type: ignore[attr-defined]
+    cached.__wrapped__ = func  # type: ignore[attr-defined]
+    return cached

@@ -1,0 +1,71 @@
+"""The per-text cache: bounded by the characters of its texts, least recently used out."""
+
+from __future__ import annotations
+
+import threading
+
+from wiretrace.text.cache import TextCache, per_text
+
+
+def test_the_cache_forgets_the_least_recent_texts_past_its_character_budget() -> None:
+    made: list[str] = []
+    cache = TextCache(max_chars=10)
+
+    def get(text: str) -> int:
+        return cache.get(text, lambda: made.append(text) or len(text))
+
+    assert get("aaaa") == 4 and get("bbbb") == 4
+    assert get("aaaa") == 4  # a hit: "aaaa" is now the most recent
+    assert made == ["aaaa", "bbbb"]
+    get("cccc")  # 12 characters: the least recent ("bbbb") goes
+    assert list(cache.items) == ["aaaa", "cccc"] and cache.chars == 8
+    get("bbbb")
+    assert made == ["aaaa", "bbbb", "cccc", "bbbb"]
+    assert list(cache.items) == ["cccc", "bbbb"]
+
+
+def test_a_text_longer_than_the_budget_is_still_kept_alone() -> None:
+    cache = TextCache(max_chars=3)
+    cache.get("ab", lambda: 1)
+    assert cache.get("a long text", lambda: 2) == 2
+    assert list(cache.items) == ["a long text"]
+    cache.clear()
+    assert not cache.items and cache.chars == 0
+
+
+def test_per_text_does_the_work_once_per_text_and_keeps_the_function() -> None:
+    calls: list[str] = []
+
+    @per_text
+    def shout(text: str) -> str:
+        """Upper case."""
+        calls.append(text)
+        return text.upper()
+
+    assert [shout(t) for t in ("ab", "cd", "ab", "ab")] == ["AB", "CD", "AB", "AB"]
+    assert calls == ["ab", "cd"]
+    assert shout.__doc__ == "Upper case." and shout.__wrapped__("x") == "X"
+    shout.cache.clear()
+    shout("ab")
+    assert calls == ["ab", "cd", "x", "ab"]  # the bare function caches nothing
+
+
+def test_threads_sharing_a_cache_get_one_answer_per_text() -> None:
+    cache = TextCache(max_chars=50)
+    texts = [f"text {i % 13}" for i in range(2000)]
+    errors: list[BaseException] = []
+
+    def work(offset: int) -> None:
+        try:
+            for t in texts[offset:] + texts[:offset]:
+                assert cache.get(t, lambda t=t: t[::-1]) == t[::-1]
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k * 97,)) for k in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors
+    assert cache.chars == sum(map(len, cache.items)) <= 50
