@@ -108,22 +108,23 @@ def _seeds(copy_text: str, source_text: str) -> list[tuple[int, list[int]]]:
     """Each window of the copy that the source has too, in text order: its start in the
     copy and its starts in the source. A window the source repeats more than ``_MAX_SEEDS``
     times seeds nothing: each word of the copy then lies on at most that many diagonals,
-    which keeps the search linear."""
+    which keeps the search linear. (Most pairs share no window: a set intersection of the
+    hashes says so in ~20 us, where numpy's ``isin`` took ~0.3 ms a pair.)"""
     q_starts, q_hash = _windows(copy_text)
     c_starts, c_hash = _windows(source_text)
     if not len(q_hash) or not len(c_hash):
         return []
-    hit = np.isin(q_hash, c_hash)
-    if not hit.any():
+    q_keys, c_keys = q_hash.tolist(), c_hash.tolist()
+    common = set(q_keys).intersection(c_keys)
+    if not common:
         return []
-    wanted = np.unique(q_hash[hit])
-    mine = np.isin(c_hash, wanted)
     index: dict[int, list[int]] = {}
-    for start, key in zip(c_starts[mine].tolist(), c_hash[mine].tolist(), strict=True):
-        index.setdefault(key, []).append(start)
+    for start, key in zip(c_starts.tolist(), c_keys, strict=True):
+        if key in common:
+            index.setdefault(key, []).append(start)
     index = {k: v for k, v in index.items() if len(v) <= _MAX_SEEDS}
-    return [(i, index[k]) for i, k in zip(q_starts[hit].tolist(), q_hash[hit].tolist(),
-                                          strict=True) if k in index]
+    return [(i, index[k]) for i, k in zip(q_starts.tolist(), q_keys, strict=True)
+            if k in index]
 
 
 def shared_run(copy_text: str, source_text: str) -> SharedRun | None:
