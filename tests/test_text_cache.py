@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from wiretrace.text.cache import TextCache, per_text
 
 
@@ -69,3 +71,22 @@ def test_threads_sharing_a_cache_get_one_answer_per_text() -> None:
         th.join()
     assert not errors
     assert cache.chars == sum(map(len, cache.items)) <= 50
+
+
+def test_the_budget_comes_from_the_environment_and_a_bad_value_keeps_the_default(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from wiretrace.text import cache as module
+
+    monkeypatch.setenv(module.ENV, "1_000")
+    assert module.budget() == 1000 and TextCache().max_chars == 1000
+    monkeypatch.setenv(module.ENV, "0")
+    small = TextCache()
+    small.get("one", lambda: 1)
+    small.get("two", lambda: 2)
+    assert list(small.items) == ["two"]  # 0 keeps only the latest text
+    monkeypatch.setenv(module.ENV, "20MB")
+    with caplog.at_level("WARNING"):
+        assert module.budget() == module.MAX_CHARS
+    assert "WIRETRACE_TEXT_CACHE_CHARS='20MB'" in caplog.text
+    monkeypatch.delenv(module.ENV)
+    assert TextCache().max_chars == module.MAX_CHARS

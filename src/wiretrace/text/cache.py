@@ -12,24 +12,44 @@ thousand long ones, and what it holds grows with the texts, not with their numbe
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-#: Characters of text a cache keeps its results for (each cache on its own).
+#: Characters of text a cache keeps its results for (each cache on its own), unless
+#: ``$WIRETRACE_TEXT_CACHE_CHARS`` says otherwise when the process starts: a machine or a
+#: Spark executor short of memory trades speed for it (0 keeps only the latest text).
 MAX_CHARS = 20_000_000
+ENV = "WIRETRACE_TEXT_CACHE_CHARS"
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+def budget() -> int:
+    """The character budget of a new cache: ``$WIRETRACE_TEXT_CACHE_CHARS`` when it is a
+    whole number of characters (0 or more), else ``MAX_CHARS`` (a bad value is reported,
+    not fatal: it only costs speed)."""
+    raw = os.environ.get(ENV, "").strip().replace("_", "")
+    if not raw:
+        return MAX_CHARS
+    if raw.isdigit():
+        return int(raw)
+    log.warning("%s=%r is not a whole number of characters; using %d",
+                ENV, os.environ.get(ENV), MAX_CHARS)
+    return MAX_CHARS
 
 
 class TextCache:
     """Recent results keyed by a text, least recently used first out once the keys hold
     more than ``max_chars`` characters. Safe to share between threads (the web app)."""
 
-    def __init__(self, max_chars: int = MAX_CHARS) -> None:
-        self.max_chars = max_chars
+    def __init__(self, max_chars: int | None = None) -> None:
+        self.max_chars = budget() if max_chars is None else max_chars
         self.chars = 0
         self.items: OrderedDict[str, Any] = OrderedDict()
         self._lock = threading.Lock()
