@@ -282,8 +282,10 @@ def loco_signs(rows: list[tuple[Any, Inspection]], likely: float,
         totals[key] += 1
         if key != "honest" and level(r, max(likely, g), g)[1] and not flag:
             dropped.update({e.type for e in r.evidence} - {e.type for e in kept})
+    # most lost first, ties by name: a set's order (the hash seed) must not reorder the file
+    lost = sorted(dropped.items(), key=lambda kv: (-kv[1], kv[0]))
     return {"flagged": counts, "n": totals, "support_sites": SIGN_SUPPORT_SITES,
-            "lost_for_want_of_support": dict(dropped.most_common())}
+            "lost_for_want_of_support": dict(lost)}
 
 
 def run(articles: list[Article]) -> list[Inspection]:
