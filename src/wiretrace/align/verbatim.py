@@ -109,7 +109,7 @@ def _seeds(copy_text: str, source_text: str) -> list[tuple[int, list[int]]]:
     copy and its starts in the source. A window the source repeats more than ``_MAX_SEEDS``
     times seeds nothing: each word of the copy then lies on at most that many diagonals,
     which keeps the search linear. (Most pairs share no window: a set intersection of the
-    hashes says so in ~20 us, where numpy's ``isin`` took ~0.3 ms a pair.)"""
+    hashes says so in ~40 us, where numpy's ``isin`` and ``unique`` took ~0.45 ms.)"""
     q_starts, q_hash = _windows(copy_text)
     c_starts, c_hash = _windows(source_text)
     if not len(q_hash) or not len(c_hash):

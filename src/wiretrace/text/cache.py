@@ -4,8 +4,9 @@ characters.
 The comparer asks the same questions of one text in every pair it is in: its words, its
 names, its languages. A trace meets a query in twenty pairs; the story builder meets each
 article in about twenty pairs spread over the whole build, so a cache of the last few
-hundred texts forgets an article long before it comes back (at 20,000 articles about two
-thirds of the judging time went to redoing such work). A cache bounded by the characters of
+hundred texts forgets an article long before it comes back (200 articles of a 20,000-article
+store judged twice: 5.0 ms a pair the first time, 1.5 ms the second; the whole build's
+judging went from 470 to 335 s with this cache). A cache bounded by the characters of
 its texts holds every article of a store that size (average ~900 characters) and a few
 thousand long ones, and what it holds grows with the texts, not with their number.
 """
