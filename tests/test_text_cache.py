@@ -90,3 +90,18 @@ def test_the_budget_comes_from_the_environment_and_a_bad_value_keeps_the_default
     assert "WIRETRACE_TEXT_CACHE_CHARS='20MB'" in caplog.text
     monkeypatch.delenv(module.ENV)
     assert TextCache().max_chars == module.MAX_CHARS
+
+
+def test_a_cache_weighed_by_its_values_keeps_their_sum_within_the_limit() -> None:
+    from wiretrace.cache import BoundedCache
+
+    sizes: BoundedCache[str, bytes] = BoundedCache(10, lambda _k, v: len(v))
+    sizes.put("a", b"1234")
+    sizes.put("b", b"1234")
+    assert sizes.lookup("a") == b"1234"  # "a" is now the most recent
+    sizes.put("b", b"12")  # replaced: weighs 2, not 6
+    assert sizes.total == 6 and list(sizes.items) == ["a", "b"]
+    sizes.put("c", b"123456")  # 12 > 10: the least recent ("a") goes
+    assert list(sizes.items) == ["b", "c"] and sizes.total == 8
+    assert sizes.lookup("a") is None and "c" in sizes and len(sizes) == 2
+    assert sizes.get("b", lambda: b"never made") == b"12"

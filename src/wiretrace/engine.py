@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from wiretrace.align import AlignConfig
+from wiretrace.cache import BoundedCache
 from wiretrace.compare import (
     Profile,
     Settings,
@@ -47,6 +47,10 @@ SCHEMA_VERSION = "wiretrace.trace/1"
 FULL_CACHE_BYTES = 256 * 2**20
 #: Articles whose joined-passage vectors (mostly none) an engine remembers
 JOINS_CACHED = 20_000
+
+def _nbytes(_key: str, vecs: np.ndarray) -> int:
+    return int(vecs.nbytes)
+
 
 @dataclass(slots=True)
 class TraceResult:
@@ -98,9 +102,9 @@ class Wiretrace:
         self.retrieve_config = RetrieveConfig()
         self.align_config = AlignConfig()
         self.thresholds = load_thresholds()
-        self._full_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._full_bytes = 0
-        self._joins: OrderedDict[str, _Joins] = OrderedDict()
+        self._full_cache: BoundedCache[str, np.ndarray] = BoundedCache(
+            FULL_CACHE_BYTES, _nbytes)
+        self._joins: BoundedCache[str, _Joins] = BoundedCache(JOINS_CACHED)
         self._lexical: LexicalIndex | None = None
 
     @property
@@ -203,16 +207,12 @@ class Wiretrace:
         """The joined-passage vectors known for a prepared article (``Profile.joins``): from
         memory, else those its stored text has kept; one dict per text, which comparisons
         add to."""
-        got = self._joins.get(key)
-        if got is None:
+        def load() -> _Joins:
             rowid = self.store.rowid_of(art.id) if art.id else None
             vecs = self.store.load_joins(rowid, digest) if rowid is not None else {}
-            got = self._joins[key] = _Joins(rowid, digest, vecs, set(vecs))
-            if len(self._joins) > JOINS_CACHED:
-                self._joins.popitem(last=False)
-        else:
-            self._joins.move_to_end(key)
-        return got
+            return _Joins(rowid, digest, vecs, set(vecs))
+
+        return self._joins.get(key, load)
 
     def _keep_joins(self, *profiles: Profile) -> None:
         """Keep in the store the joined vectors ``compare`` encoded for stored articles, so
@@ -220,7 +220,7 @@ class Wiretrace:
         for p in profiles:
             if not p.joins:  # most pairs need none: no digest of the text to look them up
                 continue
-            got = self._joins.get(_full_key(p.article)[1])
+            got = self._joins.lookup(_full_key(p.article)[1])
             if got is None or got.rowid is None or got.vecs is not p.joins:
                 continue
             new = {i: v for i, v in list(p.joins.items()) if i not in got.kept}
@@ -276,16 +276,9 @@ class Wiretrace:
         """Drop the full-model vectors kept in memory (the store keeps its own): a benchmark
         measuring a first trace, a test of what the store holds."""
         self._full_cache.clear()
-        self._full_bytes = 0
 
     def _remember(self, key: str, vecs: np.ndarray) -> None:
-        old = self._full_cache.pop(key, None)
-        if old is not None:
-            self._full_bytes -= old.nbytes
-        self._full_cache[key] = vecs
-        self._full_bytes += vecs.nbytes
-        while self._full_bytes > FULL_CACHE_BYTES and len(self._full_cache) > 1:
-            self._full_bytes -= self._full_cache.popitem(last=False)[1].nbytes
+        self._full_cache.put(key, vecs)
 
     def full_vectors(self, art: Article) -> np.ndarray:
         """The full-model vectors of a prepared article's passages, as comparison reads them
@@ -299,9 +292,9 @@ class Wiretrace:
         """Full-model vectors of a prepared article's passages (``_full_key``'s digest and
         key): from memory, from the store (a stored article whose text is the stored
         text), or encoded and saved."""
-        if key in self._full_cache:
-            self._full_cache.move_to_end(key)
-            return self._full_cache[key]
+        kept = self._full_cache.lookup(key)
+        if kept is not None:
+            return kept
         stored = self.store.rowid_of(art.id) if art.id else None
         vecs = self.store.load_full(stored, digest, len(art.passages)) if stored else None
         if vecs is None and reuse and all(p.text in reuse for p in art.passages):

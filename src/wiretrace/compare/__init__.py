@@ -15,8 +15,6 @@ kept per process by text.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +22,7 @@ import numpy as np
 
 from wiretrace.align import AlignConfig, JoinedSimilarity, PassageFeatures, align
 from wiretrace.align.anchors import AnchorPair
+from wiretrace.cache import BoundedCache
 from wiretrace.data import DERIVED_KINDS, AlignedPair, Article, Relation
 from wiretrace.fingerprint import codec
 from wiretrace.fingerprint.embed import FullEncoder
@@ -151,18 +150,13 @@ def compare(query: Profile, candidate: Profile, settings: Settings,
 
 #: Vectors of joined passage texts, by text: a trace's query meets every candidate with the
 #: same broken sentences, and the story builder meets each article in many pairs.
-_JOINED: OrderedDict[str, np.ndarray] = OrderedDict()
-_JOINED_KEEP = 20_000
-_JOINED_LOCK = threading.Lock()
+_JOINED: BoundedCache[str, np.ndarray] = BoundedCache(20_000)
 
 
 def _joined_vectors(texts: list[str], encoder: FullEncoder | None) -> list[np.ndarray]:
     """Full-model vectors of joined texts, rounded as stored vectors are (a pair gets the
     same verdict from any entry point); the ones not kept are encoded in one call."""
-    with _JOINED_LOCK:  # the web app compares in several threads
-        found = {t: _JOINED[t] for t in texts if t in _JOINED}
-        for t in found:
-            _JOINED.move_to_end(t)
+    found = {t: v for t in texts if (v := _JOINED.lookup(t)) is not None}
     missing = list(dict.fromkeys(t for t in texts if t not in found))
     if missing:
         if encoder is None:
@@ -170,11 +164,8 @@ def _joined_vectors(texts: list[str], encoder: FullEncoder | None) -> list[np.nd
 
             encoder = process_fingerprinter().full
         new = codec.rounded(encoder.encode(missing))
-        with _JOINED_LOCK:
-            for t, v in zip(missing, new, strict=True):
-                found[t] = _JOINED[t] = v
-            while len(_JOINED) > _JOINED_KEEP:
-                _JOINED.popitem(last=False)
+        for t, v in zip(missing, new, strict=True):
+            found[t] = _JOINED.put(t, v)
     return [found[t] for t in texts]
 
 

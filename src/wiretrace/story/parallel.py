@@ -34,11 +34,11 @@ import logging
 import multiprocessing
 import os
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from wiretrace.cache import BoundedCache
 from wiretrace.story.pairs import PairCache, PairVerdict
 
 #: Articles per chunk: large enough that the workers rarely wait for each other at the
@@ -95,19 +95,13 @@ def _profile(ids: list[str]) -> int:
     return _ENGINE.keep_profiles([a for a in map(_stored, ids) if a is not None])
 
 
-_ROWS: OrderedDict[str, Any] = OrderedDict()
+_ROWS: BoundedCache[str, Any] = BoundedCache(4000)
 
 
 def _stored(aid: str) -> Any:
     """``store.get``, remembered for the last few thousand ids: a worker meets the same
     article in each of its ~20 pairs, and the pairs of one article come together."""
-    if aid in _ROWS:
-        _ROWS.move_to_end(aid)
-        return _ROWS[aid]
-    art = _ROWS[aid] = _ENGINE.store.get(aid)
-    if len(_ROWS) > 4000:
-        _ROWS.popitem(last=False)
-    return art
+    return _ROWS.get(aid, lambda: _ENGINE.store.get(aid))
 
 
 def _judge(job: tuple[str, str, dict[str, float]]) -> PairVerdict:

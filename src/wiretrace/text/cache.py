@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+
+from wiretrace.cache import BoundedCache
 
 #: Characters of text a cache keeps its results for (each cache on its own), unless
 #: ``$WIRETRACE_TEXT_CACHE_CHARS`` says otherwise when the process starts: a machine or a
@@ -45,35 +45,24 @@ def budget() -> int:
     return MAX_CHARS
 
 
-class TextCache:
+def _key_chars(text: str, _value: object) -> int:
+    return len(text)
+
+
+class TextCache(BoundedCache[str, Any]):
     """Recent results keyed by a text, least recently used first out once the keys hold
-    more than ``max_chars`` characters. Safe to share between threads (the web app)."""
+    more than ``max_chars`` characters (``budget()`` when not given)."""
 
     def __init__(self, max_chars: int | None = None) -> None:
-        self.max_chars = budget() if max_chars is None else max_chars
-        self.chars = 0
-        self.items: OrderedDict[str, Any] = OrderedDict()
-        self._lock = threading.Lock()
+        super().__init__(budget() if max_chars is None else max_chars, _key_chars)
 
-    def get(self, text: str, make: Callable[[], T]) -> T:
-        with self._lock:
-            if text in self.items:
-                self.items.move_to_end(text)
-                return self.items[text]
-        value = make()  # outside the lock: two threads may both make it, never wait
-        with self._lock:
-            if text not in self.items:
-                self.items[text] = value
-                self.chars += len(text)
-                while self.chars > self.max_chars and len(self.items) > 1:
-                    old, _ = self.items.popitem(last=False)
-                    self.chars -= len(old)
-        return value
+    @property
+    def max_chars(self) -> int:
+        return self.limit
 
-    def clear(self) -> None:
-        with self._lock:
-            self.items.clear()
-            self.chars = 0
+    @property
+    def chars(self) -> int:
+        return self.total
 
 
 def per_text(func: Callable[[str], T]) -> Callable[[str], T]:
