@@ -60,6 +60,7 @@ def main() -> None:
 
     from wiretrace.bench.baselines import MinHashLSHBaseline
     from wiretrace.bench.realworld import (
+        cluster_intervals,
         compare_texts,
         fingerprint,
         load_labels,
@@ -146,6 +147,8 @@ def main() -> None:
                    for lab in sorted({p.label for p in chosen})},
         "trace_seconds": round(trace_s, 1),
         "systems": {"wiretrace": score(chosen, ours), "minhash_lsh_0.5": score(chosen, theirs)},
+        "intervals": {"wiretrace": cluster_intervals(chosen, ours),
+                      "minhash_lsh_0.5": cluster_intervals(chosen, theirs)},
         "traces": traces,
     }
     seed = [p for p in chosen if p.url.startswith("seed:")]
@@ -230,6 +233,17 @@ def render(res: dict[str, Any]) -> str:
             f"{s['false_source_rate']} ({s['false_source_pages']}) | {cell('republication')} | "
             f"{cell('spun')} | {cell('machine_translated')} | {cell('rewritten')} | "
             f"{s['kind_match_spun_mt'] if name == 'wiretrace' else '–'} |")
+    if res.get("intervals"):
+        names = {"family": "right family", "exact": "exact source",
+                 "false_source": "false source", "kind_ok": "kind ok"}
+        lines += ["", "95% intervals, clusters drawn with replacement (2,000 draws: pages of "
+                  "one story are not independent, so the cluster is the unit): "
+                  + "; ".join(
+                      f"{name}: " + ", ".join(
+                          f"{names[k]} {iv[0]}–{iv[1]}"
+                          for k, iv in ivs.items()
+                          if iv is not None and (k != "kind_ok" or name == "wiretrace"))
+                      for name, ivs in res["intervals"].items()) + "."]
     w = res["systems"]["wiretrace"]
     lines += ["", f"Direction: of the derived pages whose family was found, "
               f"{w['direction_decided']} have it named as the source with the direction "

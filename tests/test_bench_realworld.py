@@ -11,6 +11,7 @@ from wiretrace.bench.realworld import (
     LabelError,
     Page,
     PageOutcome,
+    cluster_intervals,
     compare_texts,
     fingerprint,
     load_labels,
@@ -135,6 +136,41 @@ def test_a_derived_page_with_no_family_in_the_store_is_not_scored_for_recall() -
     assert s["family_recall"] == 1.0 and s["exact_recall"] == 1.0
     # naming another family is still a false source
     assert s["false_source_pages"] == 1
+
+
+def _two_clusters(hit_b: bool) -> tuple[list[Page], dict[str, PageOutcome]]:
+    pages, outcomes = [], {}
+    for c, found in (("a", True), ("b", hit_b)):
+        pages += [Page(c, f"{c}/orig", "ap", "original"),
+                  Page(c, f"{c}/copy", "ap", "republication", derives_from=f"{c}/orig")]
+        outcomes[f"{c}/orig"] = PageOutcome(f"{c}/orig")
+        named = {f"{c}/orig": "verbatim"} if found else {}
+        outcomes[f"{c}/copy"] = PageOutcome(f"{c}/copy", named=named, linked=dict(named))
+    return pages, outcomes
+
+
+def test_cluster_counts_add_up_to_the_rates() -> None:
+    pages, outcomes = _two_clusters(hit_b=False)
+    s = score(pages, outcomes)
+    assert s["counts"]["family"] == [1, 2] and s["family_recall"] == 0.5
+    # a cluster scored alone gives the counts it contributes to the whole
+    alone = [score([p for p in pages if p.cluster == c], outcomes)["counts"]["family"]
+             for c in ("a", "b")]
+    assert alone == [[1, 1], [0, 1]]
+
+
+def test_cluster_intervals_span_what_resampling_clusters_can_give() -> None:
+    pages, outcomes = _two_clusters(hit_b=False)
+    iv = cluster_intervals(pages, outcomes, rounds=400)
+    # two clusters, one found and one missed: draws give 0, 0.5 or 1
+    assert iv["family"] == [0.0, 1.0]
+    assert iv["false_source"] == [0.0, 0.0]
+    assert iv["kind_ok"] is None  # no spun or translated page found
+    pages, outcomes = _two_clusters(hit_b=True)
+    assert cluster_intervals(pages, outcomes, rounds=400)["family"] == [1.0, 1.0]
+    # the same seed, the same interval
+    assert cluster_intervals(pages, outcomes, seed=3) == cluster_intervals(pages, outcomes,
+                                                                           seed=3)
 
 
 def test_text_fingerprint_says_which_texts_a_run_read_without_holding_them(

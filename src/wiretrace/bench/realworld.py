@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,6 +197,11 @@ def score(pages: list[Page], outcomes: dict[str, PageOutcome]) -> dict[str, Any]
                           if lab == "republication" and k in disguised)
     return {
         "pages": sum(1 for p in pages if p.url in outcomes),
+        # the counts behind the rates, which ``cluster_intervals`` resamples
+        "counts": {"family": [sum(found_family), len(found_family)],
+                   "exact": [sum(found_exact), len(found_exact)],
+                   "false_source": [sum(false_src), len(false_src)],
+                   "kind_ok": [kind_ok, kind_n]},
         "derived_pages": len(found_family),
         "derived_without_family": orphans,
         # a found page's family source is named "the source" (not "direction unknown"); a
@@ -218,3 +224,44 @@ def score(pages: list[Page], outcomes: dict[str, PageOutcome]) -> dict[str, Any]
 
 def _rate(hits: int, n: int) -> float | None:
     return round(hits / n, 4) if n else None
+
+
+#: the rates ``cluster_intervals`` gives an interval for (keys of ``score``'s ``counts``)
+INTERVAL_RATES = ("family", "exact", "false_source", "kind_ok")
+
+
+def cluster_intervals(pages: list[Page], outcomes: dict[str, PageOutcome],
+                      rounds: int = 2000, level: float = 0.95,
+                      seed: int = 0) -> dict[str, list[float] | None]:
+    """Percentile intervals of the table's rates under a bootstrap of whole clusters.
+
+    Pages of one story are not independent draws (one wire text, one set of copies): the
+    clusters are drawn with replacement, each draw scored as the sum of its clusters'
+    counts. With a hundred derived pages in a dozen clusters the intervals are wide, and
+    they say so: two runs whose rates differ by less than that are not told apart."""
+    by_cluster: dict[str, list[Page]] = defaultdict(list)
+    for p in pages:
+        if p.url in outcomes:
+            by_cluster[p.cluster].append(p)
+    # a cluster's counts do not depend on other clusters: families never cross clusters
+    counts = [score(ps, outcomes)["counts"] for ps in by_cluster.values()]
+    if not counts:
+        return {k: None for k in INTERVAL_RATES}
+    rng = random.Random(seed)
+    draws: dict[str, list[float]] = {k: [] for k in INTERVAL_RATES}
+    for _ in range(rounds):
+        sample = [counts[rng.randrange(len(counts))] for _ in counts]
+        for k in INTERVAL_RATES:
+            hits, n = sum(c[k][0] for c in sample), sum(c[k][1] for c in sample)
+            if n:
+                draws[k].append(hits / n)
+    out: dict[str, list[float] | None] = {}
+    for k, v in draws.items():
+        if not v:
+            out[k] = None
+            continue
+        v.sort()
+        lo = v[int((1 - level) / 2 * (len(v) - 1))]
+        hi = v[int((1 + level) / 2 * (len(v) - 1))]
+        out[k] = [round(lo, 3), round(hi, 3)]
+    return out
