@@ -138,6 +138,46 @@ def test_a_derived_page_with_no_family_in_the_store_is_not_scored_for_recall() -
     assert s["false_source_pages"] == 1
 
 
+def test_a_link_to_a_family_whose_text_a_page_also_carries_is_no_false_source() -> None:
+    pages = [
+        Page("c", "ap-orig", "ap", "original"),
+        Page("c", "rt-orig", "reuters", "original"),
+        # a Reuters rewrite with one AP sentence woven in
+        Page("c", "mixed", "reuters", "rewritten", derives_from="rt-orig",
+             also_from=("ap",)),
+        Page("c", "rt-copy", "reuters", "republication", derives_from="rt-orig"),
+    ]
+    outcomes = {
+        "ap-orig": PageOutcome("ap-orig", linked={"mixed": "partial"}),
+        "rt-orig": PageOutcome("rt-orig"),
+        # the mixed page names only the AP page: no false source, but not found either
+        "mixed": PageOutcome("mixed", named={"ap-orig": "partial"},
+                             linked={"ap-orig": "partial"}),
+        # a plain Reuters copy linked to the AP page is still a false source
+        "rt-copy": PageOutcome("rt-copy", named={"ap-orig": "partial"},
+                               linked={"ap-orig": "partial"}),
+    }
+    s = score(pages, outcomes)
+    assert s["false_source_pages"] == 1
+    assert [e["url"] for e in s["errors"] if e["error"] == "false_source"] == ["rt-copy"]
+    assert s["family_recall"] == 0.0
+
+
+def test_also_from_must_name_another_family_of_the_cluster(tmp_path: Path) -> None:
+    row = {"cluster": "c", "url": "u1", "family": "ap", "label": "original"}
+    good = _write(tmp_path, "good", [row, {**row, "url": "u2", "family": "afp",
+                                           "also_from": ["ap"]}])
+    assert load_labels(good)[1].also_from == ("ap",)
+    unknown = _write(tmp_path, "unknown", [row, {**row, "url": "u2", "family": "afp",
+                                                 "also_from": ["bbc"]}])
+    with pytest.raises(LabelError, match="also_from 'bbc'"):
+        load_labels(unknown)
+    bare = _write(tmp_path, "bare", [row, {**row, "url": "u2", "family": "afp",
+                                           "also_from": "ap"}])
+    with pytest.raises(LabelError, match="list of family ids"):
+        load_labels(bare)
+
+
 def _two_clusters(hit_b: bool) -> tuple[list[Page], dict[str, PageOutcome]]:
     pages, outcomes = [], {}
     for c, found in (("a", True), ("b", hit_b)):

@@ -39,6 +39,10 @@ class Page:
     wire: str | None = None
     published: str | None = None
     note: str = ""
+    #: other families of the cluster whose text the page also carries (a wire story with
+    #: another wire's sentences woven in, a blog post of excerpts): a link to one of them is
+    #: a true derivation, not a false source; recall still asks for ``family``
+    also_from: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -81,6 +85,10 @@ def load_labels(folder: Path) -> list[Page]:
                 raise LabelError(f"{path.name}:{n}: not JSON ({e.msg})") from None
             known = set(Page.__dataclass_fields__)
             p = Page(**{k: v for k, v in d.items() if k in known})
+            if not isinstance(p.also_from, (list, tuple)) or not all(
+                    isinstance(f, str) for f in p.also_from):
+                raise LabelError(f"{path.name}:{n}: also_from must be a list of family ids")
+            p.also_from = tuple(p.also_from)
             if p.label not in LABELS:
                 raise LabelError(f"{path.name}:{n}: unknown label {p.label!r}")
             if p.url in seen:
@@ -88,10 +96,15 @@ def load_labels(folder: Path) -> list[Page]:
             seen.add(p.url)
             pages.append(p)
     by_url = {p.url: p for p in pages}
+    families = {(p.cluster, p.family) for p in pages}
     for p in pages:
         if p.derives_from and p.derives_from not in by_url:
             raise LabelError(f"{p.cluster}: {p.url} derives from {p.derives_from}, "
                              "which is not labelled")
+        for f in p.also_from:
+            if f == p.family or (p.cluster, f) not in families:
+                raise LabelError(f"{p.cluster}: {p.url} also_from {f!r} is not another "
+                                 "family of its cluster")
     return pages
 
 
@@ -144,6 +157,14 @@ def compare_texts(hashes: dict[str, str], previous: Path) -> str:
 def score(pages: list[Page], outcomes: dict[str, PageOutcome]) -> dict[str, Any]:
     """Family recall, exact-source recall, false sources and kind agreement."""
     fam = {p.url: p.fid for p in pages}
+    also = {p.url: {f"{p.cluster}/{f}" for f in p.also_from} for p in pages}
+
+    def related(p: Page, u: str) -> bool:
+        """``u`` carries ``p``'s family's text, or ``p`` carries ``u``'s family's, or both
+        one family's: a link between them is no false source."""
+        f = fam.get(u)
+        return f == p.fid or f in also[p.url] or p.fid in also.get(u, ())
+
     found_family, found_exact, false_src = [], [], []
     by_label: dict[str, list[int]] = defaultdict(list)
     kinds: Counter[tuple[str, str]] = Counter()
@@ -159,7 +180,7 @@ def score(pages: list[Page], outcomes: dict[str, PageOutcome]) -> dict[str, Any]
             continue
         # an independent report is a family of its own: its own copies are right, any
         # other page is a false source
-        wrong = sorted(u for u in o.linked if fam.get(u) != p.fid)
+        wrong = sorted(u for u in o.linked if not related(p, u))
         false_src.append(int(bool(wrong)))
         if wrong:
             errors.append({"url": p.url, "label": p.label, "error": "false_source",
