@@ -77,6 +77,13 @@ SPINNER_SWAPS: dict[str, list[str]] = {
     "war": ["warfare", "struggle"], "bank": ["financial institution"], "house": ["home"],
     "cases": ["instances"], "statement": ["assertion"], "think": ["assume"],
     "help": ["assist"],
+    # seen on the dev split's spun pages since (the Moskva, Webb, Musk and Warne clusters)
+    "more": ["extra"], "missing": ["lacking"], "fire": ["fireplace", "hearth"],
+    "city": ["metropolis"], "systems": ["techniques"], "rough": ["tough"],
+    "person": ["character"], "permanent": ["everlasting"], "spread": ["unfold"],
+    "cut": ["minimize"], "space": ["area"], "dawn": ["daybreak"], "speaking": ["talking"],
+    "guns": ["weapons"], "became": ["turned into"], "defence": ["protection"],
+    "defense": ["protection"],
 }
 
 
@@ -92,7 +99,8 @@ SPINNER_PHRASES: dict[str, list[str]] = {
     "one of the": ["one of many"], "the way": ["the way in which"],
     "years ago": ["years in the past"], "summer": ["summer time"], "players": ["gamers"],
     "comments": ["feedback"], "side": ["facet"], "raise": ["elevate"],
-    "due to": ["attributable to"], "according to": ["in keeping with"], "people": ["folks"],
+    "due to": ["attributable to"], "according to": ["in keeping with", "in step with"],
+    "people": ["folks"],
     "women": ["ladies"], "previously": ["beforehand"], "until": ["till"],
     "towards": ["in direction of"], "wife": ["spouse"], "planned": ["deliberate"],
     "long": ["lengthy"], "luxury": ["luxurious"], "fans": ["followers"],
@@ -106,6 +114,7 @@ SPINNER_PHRASES: dict[str, list[str]] = {
     "another": ["one other"], "however": ["nevertheless"],
     "the first time": ["the primary time"], "such as": ["comparable to", "akin to"],
     "lost": ["misplaced"],
+    "news agency": ["information company"],
 }
 MIN_PHRASE_NEWS = 20
 

@@ -598,6 +598,18 @@ def test_two_spinner_forms_are_enough_in_a_teaser(text: str, fires: bool) -> Non
         assert all(text[a:b] in ("whereas", "workplace") for e in evs for a, b in e.spans)
 
 
+def test_the_spinner_forms_seen_on_real_spun_pages_since_are_listed() -> None:
+    """Forms the dev split's spun pages showed after the first list was made ("a fireplace"
+    for *a fire*, "metropolis" for *city*), each checked against news counts by the build."""
+    from wiretrace.forensics.intrinsic import spinner_words
+
+    text = (_TEASER_FILL.replace("more than", "over")
+            + "Crews said a fireplace spread through the old metropolis overnight.")
+    assert {e.words[0] for e in spinner_words(art(text))} == {"fireplace", "metropolis"}
+    honest = text.replace("a fireplace", "a fire").replace("metropolis", "city")
+    assert spinner_words(art(honest)) == []
+
+
 # -- a source sentence kept beside its rewriting ----------------------------------------------
 
 _LEAD = ("At least one worker was hurt and another 9 are missing after the blast at the mill, "
