@@ -23,22 +23,13 @@ Writes bench/results/realworld_<split>.md and .json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-import tempfile
-import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "results"
 LABELS_DIR = ROOT / "bench" / "realworld" / "clusters"
-SEED_CLUSTER = "2023-06-blinken-beijing"
-
-
-def log(msg: str) -> None:
-    print(f"[realworld {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
 def main() -> None:
@@ -55,220 +46,15 @@ def main() -> None:
                     help="give each page the publication date its label records, as an HTML "
                          "page's metadata would (default: the text alone)")
     args = ap.parse_args()
-    if not args.pages.is_dir():
-        sys.exit(f"--pages {args.pages}: not a folder (see bench/realworld/README.md)")
+    from wiretrace.bench.realworld import LabelError
+    from wiretrace.bench.realworld_runner import render, run_realworld
 
-    from wiretrace.bench.baselines import MinHashLSHBaseline
-    from wiretrace.bench.realworld import (
-        cluster_intervals,
-        compare_texts,
-        fingerprint,
-        load_labels,
-        read_page_text,
-        score,
-        split_of,
-        text_hashes,
-    )
-    from wiretrace.engine import Wiretrace, prepare
-    from wiretrace.ingest.plaintext import page_article
-
-    pages = load_labels(args.labels)
-    dev_only = frozenset({SEED_CLUSTER})
-    texts: dict[str, str] = {}
-    for p in pages:
-        t = read_page_text(p, args.pages, args.seeds if args.seeds.is_dir() else None)
-        if t and t.strip():
-            texts[p.url] = t
-    missing = [p.url for p in pages if p.url not in texts]
-    log(f"{len(pages)} labelled pages in {len({p.cluster for p in pages})} clusters; "
-        f"{len(texts)} with text, {len(missing)} missing")
-    hashes = text_hashes(texts)
-    stem = f"realworld_{args.split}{('_' + args.tag) if args.tag else ''}"
-    log(compare_texts(hashes, args.out / f"{stem}.json"))
-    dates = {p.url: p.published for p in pages} if args.page_dates else {}
-    arts = {u: page_article(t, id=u, published=dates.get(u)) for u, t in texts.items()}
-    chosen = [p for p in pages if p.url in texts
-              and (args.split == "all" or split_of(p.cluster, dev_only) == args.split)]
-
-    store = Path(tempfile.mkdtemp(prefix="wiretrace-realworld-"))
-    engine = Wiretrace(store)
-    t0 = time.perf_counter()
-    engine.add(list(arts.values()))
-    log(f"indexed {len(engine.store)} articles in {time.perf_counter() - t0:.1f}s")
-
-    from wiretrace.bench.realworld import PageOutcome
-
-    ours: dict[str, PageOutcome] = {}
-    traces: dict[str, Any] = {}
-    t0 = time.perf_counter()
-    for n, p in enumerate(chosen):
-        res = engine.trace(arts[p.url], exclude_ids=[p.url])
-        o = PageOutcome(url=p.url)
-        for r in res.relations:
-            if r.derived:
-                o.linked[r.source_id] = r.kind
-                if r.direction != "query_is_source":
-                    o.named[r.source_id] = r.kind
-                if r.direction == "candidate_is_source":
-                    o.decided.add(r.source_id)
-        o.top = next(iter(o.named), None)
-        ours[p.url] = o
-        traces[p.url] = [
-            {"id": r.source_id, "kind": r.kind, "confidence": r.confidence,
-             "direction": r.direction,
-             "features": {k: v for k, v in r.features.items()
-                          if isinstance(v, (int, float, str))}}
-            for r in res.relations[:6]
-        ]
-        if n % 25 == 0:
-            log(f"traced {n}/{len(chosen)}")
-    trace_s = time.perf_counter() - t0
-
-    lsh = MinHashLSHBaseline(0.5)
-    lsh.index([prepare(a) for a in arts.values()])
-    theirs: dict[str, PageOutcome] = {}
-    for p in chosen:
-        ans = lsh.query(prepare(arts[p.url]), {p.url})
-        o = PageOutcome(url=p.url)
-        for u, _ in ans.ranked:
-            o.named[u] = o.linked[u] = "derived"
-        o.top = ans.top
-        theirs[p.url] = o
-
-    res = {
-        "split": args.split,
-        "page_dates": args.page_dates,
-        "generated": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "pages_dir_files": len(texts),
-        "missing_texts": len(missing),
-        "texts": {"fingerprint": fingerprint(hashes), "sha1": hashes},
-        "clusters": sorted({p.cluster for p in chosen}),
-        "labels": {lab: sum(1 for p in chosen if p.label == lab)
-                   for lab in sorted({p.label for p in chosen})},
-        "trace_seconds": round(trace_s, 1),
-        "systems": {"wiretrace": score(chosen, ours), "minhash_lsh_0.5": score(chosen, theirs)},
-        "intervals": {"wiretrace": cluster_intervals(chosen, ours),
-                      "minhash_lsh_0.5": cluster_intervals(chosen, theirs)},
-        "traces": traces,
-    }
-    seed = [p for p in chosen if p.url.startswith("seed:")]
-    if seed:
-        res["seed"] = seed_check(engine, seed[0], pages, arts)
-    engine.store.close()
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"{stem}.json").write_text(json.dumps(res, indent=2))
-    md = render(res)
-    (args.out / f"{stem}.md").write_text(md)
-    print(md)
-
-
-def seed_check(engine: Any, seed: Any, pages: list[Any], arts: dict[str, Any]) -> dict[str, Any]:
-    """The seed against the whole store, then against a store whose copy of its source holds
-    only the source's first paragraphs."""
-    from dataclasses import replace
-
-    from wiretrace.engine import Wiretrace
-
-    def verdict(wt: Any, exact_id: str | None) -> dict[str, Any]:
-        r = wt.trace(arts[seed.url], exclude_ids=[seed.url])
-        src = [x for x in r.sources if x.direction != "query_is_source"]
-        fam = {p.url: p.fid for p in pages}
-        return {"verdict": r.verdict,
-                "sources": [(x.source_id, x.kind, x.confidence) for x in src[:5]],
-                "right_family": any(fam.get(x.source_id) == seed.fid for x in src),
-                "exact": any(x.source_id == exact_id for x in src)}
-
-    out: dict[str, Any] = {"full_store": verdict(engine, seed.derives_from)}
-    src = arts.get(seed.derives_from or "")
-    if src is None:
-        # the labelled source has no text in this folder: the story is still in the store
-        # as long as another faithful page of its family is (the original or a republication)
-        src = next((arts[p.url] for lab in ("original", "republication") for p in pages
-                    if p.fid == seed.fid and p.label == lab and p.url in arts), None)
-    if src is None:
-        return out
-    out["excerpt_of"] = src.id
-    paras = [b for b in src.text.split("\n\n") if b.strip()]
-    family = {p.url for p in pages if p.fid == seed.fid}
-    for n in (2, 3, 4):  # a title and its lede: a feed item; then one and two more
-        cut = replace(src, text="\n\n".join(paras[:n]), passages=[])
-        # with every other page, then with no other copy of the source's story at all
-        for tag, keep in (("", lambda a: True), ("_alone", lambda a: a.id not in family)):
-            wt = Wiretrace(Path(tempfile.mkdtemp(prefix="wiretrace-realworld-seed-")))
-            wt.add([cut if a.id == src.id else a for a in arts.values()
-                    if a.id != seed.url and (a.id == src.id or keep(a))])
-            out[f"source_first_{n}_paragraphs{tag}"] = verdict(wt, src.id)
-            wt.store.close()
-    return out
-
-
-def render(res: dict[str, Any]) -> str:
-    lines = [f"# Real pages — {res['split']} split", "",
-             f"Generated {res['generated']}. Pages traced: "
-             f"{res['systems']['wiretrace']['pages']} in {len(res['clusters'])} clusters "
-             f"({', '.join(f'{k} {v}' for k, v in res['labels'].items())}); "
-             f"{res['missing_texts']} labelled pages had no text in the pages folder; "
-             f"{res['systems']['wiretrace']['derived_without_family']} derived pages have no "
-             "other page of their family with a text (nothing to find: left out of the recall "
-             "columns, still counted for false sources). "
-             f"Trace time {res['trace_seconds']} s. "
-             + (f"Page texts: fingerprint `{res['texts']['fingerprint']}` "
-                f"({len(res['texts']['sha1'])} texts; per-page SHA-1 in the .json). "
-                if res.get("texts") else "")
-             + ("Each page carries the publication date its label records (`--page-dates`)."
-                if res.get("page_dates") else "Texts alone: no page carries a date or a URL."),
-             "",
-             "| system | derived pages | right family named | exact source | false source "
-             "| republication | spun | machine_translated | rewritten | kind ok (spun+MT) |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
-    for name, s in res["systems"].items():
-        rb = s["recall_by_label"]
-
-        def cell(lab: str, rb: dict = rb) -> str:
-            x = rb.get(lab)
-            return f"{x['recall']} ({x['n']})" if x else "–"
-
-        lines.append(
-            f"| {name} | {s['derived_pages']} | {s['family_recall']} | {s['exact_recall']} | "
-            f"{s['false_source_rate']} ({s['false_source_pages']}) | {cell('republication')} | "
-            f"{cell('spun')} | {cell('machine_translated')} | {cell('rewritten')} | "
-            f"{s['kind_match_spun_mt'] if name == 'wiretrace' else '–'} |")
-    if res.get("intervals"):
-        names = {"family": "right family", "exact": "exact source",
-                 "false_source": "false source", "kind_ok": "kind ok"}
-        lines += ["", "95% intervals, clusters drawn with replacement (2,000 draws: pages of "
-                  "one story are not independent, so the cluster is the unit): "
-                  + "; ".join(
-                      f"{name}: " + ", ".join(
-                          f"{names[k]} {iv[0]}–{iv[1]}"
-                          for k, iv in ivs.items()
-                          if iv is not None and (k != "kind_ok" or name == "wiretrace"))
-                      for name, ivs in res["intervals"].items()) + "."]
-    w = res["systems"]["wiretrace"]
-    lines += ["", f"Direction: of the derived pages whose family was found, "
-              f"{w['direction_decided']} have it named as the source with the direction "
-              f"decided (the rest: direction unknown); {w['turned_the_wrong_way']} missed "
-              "pages have their family linked, but as the page's own copy (turned the wrong "
-              "way).", ""]
-    lines += ["Kinds named for pages whose family was found (label -> kind): "
-              + ", ".join(f"{k}: {v}" for k, v in w["kind_confusion"].items())
-              + f". Found republications called spun or machine-translated (a false "
-              f"accusation of disguise): {w.get('republication_called_disguised')}.", ""]
-    if "seed" in res:
-        lines += ["## The seed page", ""]
-        for k, v in res["seed"].items():
-            if k == "excerpt_of":
-                lines.append(f"- the excerpts below cut {v}")
-                continue
-            lines.append(f"- {k.replace('_', ' ')}: {v['verdict']} — right family "
-                         f"{v['right_family']}, exact source {v['exact']}")
-        lines.append("")
-    lines += ["## Errors (wiretrace)", ""]
-    for e in w["errors"]:
-        lines.append(f"- {e['error']}: {e['label']} {e['url']}"
-                     + (f" (named {', '.join(e['named'])})" if e.get("named") else "")
-                     + (f" (should name {e['derives_from']})" if e.get("derives_from") else ""))
-    return "\n".join(lines) + "\n"
+    try:
+        res = run_realworld(args.pages, args.labels, args.seeds, args.split, args.out,
+                            args.tag, args.page_dates)
+    except (ValueError, LabelError) as e:
+        sys.exit(str(e))
+    print(render(res))
 
 
 if __name__ == "__main__":

@@ -497,8 +497,9 @@ def demo(data: Path | None, store: Path, fresh: bool) -> None:
 
 
 @main.command()
-@click.option("--split", type=click.Choice(["dev", "test", "gate"]), default="test",
-              show_default=True)
+@click.option("--split", type=click.Choice(["dev", "test", "gate", "realworld"]),
+              default="test", show_default=True,
+              help="A synthetic split, or 'realworld': labelled real pages (--pages).")
 @click.option("--data", "data", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Folder with ecbplus/ and reuters21578/ (default ../shared/data)")
 @click.option("--sizes", default="1000,5000,20000", show_default=True,
@@ -507,14 +508,65 @@ def demo(data: Path | None, store: Path, fresh: bool) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               default=Path("bench/results"), show_default=True)
 @click.option("--no-install", is_flag=True, help="Do not apt-get missing Apertium/WordNet.")
-def bench(split: str, data: Path | None, sizes: str, out: Path, no_install: bool) -> None:
+@click.option("--pages", type=click.Path(path_type=Path), default=None,
+              help="realworld: folder of page texts, one <sha1(url)[:16]>.txt a page "
+              "(default $WIRETRACE_REALWORLD_PAGES or ../realworld-pages)")
+@click.option("--labels", type=click.Path(path_type=Path), default=None,
+              help="realworld: folder of cluster label files (default bench/realworld/clusters)")
+@click.option("--realworld-split", type=click.Choice(["dev", "test", "all"]), default="test",
+              show_default=True, help="realworld: which clusters to trace")
+def bench(split: str, data: Path | None, sizes: str, out: Path, no_install: bool,
+          pages: Path | None, labels: Path | None, realworld_split: str) -> None:
     """Run the benchmark: derive copies, trace them with wiretrace and the baselines, write
-    the results table under bench/results/."""
+    the results table under bench/results/. With --split realworld, trace labelled real
+    pages instead and print their table beside the last synthetic one."""
+    if split == "realworld":
+        sys.exit(_bench_realworld(pages, labels, data, realworld_split, out))
     from wiretrace.bench.runner import run_benchmark
 
     sys.exit(run_benchmark(split=split, data_dir=data, sizes=[int(s) for s in sizes.split(",")
                                                               if s], out=out,
                            install=not no_install))
+
+
+def _bench_realworld(pages: Path | None, labels: Path | None, data: Path | None, split: str,
+                     out: Path) -> int:
+    """``wiretrace bench --split realworld``: the real-world table, then the synthetic
+    detection table of the last ``wiretrace bench`` run in ``out`` (test split)."""
+    from wiretrace.bench.paths import (
+        default_data_dir,
+        default_realworld_labels,
+        default_realworld_pages,
+    )
+    from wiretrace.bench.realworld import LabelError
+    from wiretrace.bench.realworld_runner import render, run_realworld
+
+    pages = pages or default_realworld_pages()
+    labels = labels or default_realworld_labels()
+    if not labels.is_dir():
+        click.echo(f"--labels {labels}: not a folder of cluster label files "
+                   "(bench/realworld/clusters in a checkout)", err=True)
+        return 2
+    seeds = (data or default_data_dir()).parent / "seeds"
+    try:
+        res = run_realworld(pages, labels, seeds, split, out)
+    except (ValueError, LabelError) as e:  # a missing folder, a bad label line
+        click.echo(str(e), err=True)
+        return 2
+    md = render(res)
+    click.echo(md.split("\n## ")[0].rstrip())
+    synthetic = out / "test.md"
+    if synthetic.is_file():
+        lines = synthetic.read_text(encoding="utf-8").splitlines()
+        start = next((i for i, ln in enumerate(lines) if ln.startswith("## Detection")), None)
+        if start is not None:
+            end = next((i for i in range(start + 1, len(lines))
+                        if lines[i].startswith("## ")), len(lines))
+            click.echo(f"\n# Synthetic copies — the last test-split run ({synthetic})\n")
+            click.echo("\n".join(lines[start:end]).rstrip())
+    else:
+        click.echo(f"\n(no synthetic results in {out}: run `wiretrace bench --split test`)")
+    return 0
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from wiretrace.text.wordnet import cache_root  # the runtime's cache folder rule
 
-__all__ = ["cache_root", "default_data_dir", "git_commit"]
+__all__ = ["cache_root", "default_data_dir", "default_realworld_labels", "default_realworld_pages",
+           "git_commit"]
 
 _REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -23,6 +24,20 @@ def default_data_dir() -> Path:
     if env:
         return Path(env).expanduser()
     return (_REPO_ROOT.parent / "shared" / "data").resolve()
+
+
+def default_realworld_labels() -> Path:
+    """The committed real-world labels of a checkout (``bench/realworld/clusters``)."""
+    return _REPO_ROOT / "bench" / "realworld" / "clusters"
+
+
+def default_realworld_pages() -> Path:
+    """``$WIRETRACE_REALWORLD_PAGES``, else ``../realworld-pages`` beside the repository: the
+    page texts are the publishers', kept outside git (``bench/realworld/README.md``)."""
+    env = os.environ.get("WIRETRACE_REALWORLD_PAGES")
+    if env:
+        return Path(env).expanduser()
+    return (_REPO_ROOT.parent / "realworld-pages").resolve()
 
 
 def git_commit() -> str:
