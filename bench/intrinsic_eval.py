@@ -159,8 +159,21 @@ def realworld_summary(rows: list[tuple[Any, Inspection]], likely: float,
                 "score": r.score, "verdict": r.verdict,
                 "signs": {t: round(w, 2) for t, w in sorted(r.by_type.items())}}
 
+    # 95% intervals of the "some signs or more" rates, clusters drawn with replacement (the
+    # pages of one story share a source and often a site: they are not independent draws)
+    from wiretrace.bench.realworld import bootstrap_intervals
+
+    keys = ("spun", "machine_translated", "honest")
+    clusters: dict[str, dict[str, list[int]]] = {}
+    for p, r in rows:
+        key = "honest" if p.label in HONEST else p.label
+        if key in keys:
+            c = clusters.setdefault(p.cluster, {k: [0, 0] for k in keys})
+            c[key][0] += int(level(r, likely, some)[1])
+            c[key][1] += 1
     return {
         "table": table,
+        "intervals": bootstrap_intervals(list(clusters.values()), keys),
         "flagged": [page(p, r) for p, r in rows
                     if p.label in ("spun", "machine_translated") and level(r, likely, some)[1]],
         "missed": [page(p, r) for p, r in rows
@@ -448,6 +461,12 @@ def render(summary: dict[str, Any]) -> str:
             row += (f" {e['n']} | {_frac(e['likely'], e['n'])} | "
                     f"{_frac(e['some_or_more'], e['n'])} |" if e else " | | |")
             lines.append(row)
+        iv = rw.get("intervals") or {}
+        if any(iv.values()):
+            lines += ["", "95% intervals of the \"some signs or more\" share, clusters drawn "
+                      "with replacement (2,000 draws): " + "; ".join(
+                          f"{k.replace('_', '-')} {v[0]:.0%}–{v[1]:.0%}"
+                          for k, v in iv.items() if v) + "."]
         lines += ["", "Honest = original + republication + independent. Flagged spun/MT pages:",
                   ""]
         for x in rw["flagged"]:

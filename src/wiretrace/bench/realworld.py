@@ -266,13 +266,21 @@ def cluster_intervals(pages: list[Page], outcomes: dict[str, PageOutcome],
             by_cluster[p.cluster].append(p)
     # a cluster's counts do not depend on other clusters: families never cross clusters
     counts = [score(ps, outcomes)["counts"] for ps in by_cluster.values()]
+    return bootstrap_intervals(counts, INTERVAL_RATES, rounds, level, seed)
+
+
+def bootstrap_intervals(counts: list[dict[str, list[int]]], keys: tuple[str, ...],
+                        rounds: int = 2000, level: float = 0.95,
+                        seed: int = 0) -> dict[str, list[float] | None]:
+    """Percentile intervals of rates ``hits / n`` summed over units drawn with replacement:
+    ``counts`` holds one unit's ``[hits, n]`` per key (a cluster's, for real pages)."""
     if not counts:
-        return {k: None for k in INTERVAL_RATES}
+        return {k: None for k in keys}
     rng = random.Random(seed)
-    draws: dict[str, list[float]] = {k: [] for k in INTERVAL_RATES}
+    draws: dict[str, list[float]] = {k: [] for k in keys}
     for _ in range(rounds):
         sample = [counts[rng.randrange(len(counts))] for _ in counts]
-        for k in INTERVAL_RATES:
+        for k in keys:
             hits, n = sum(c[k][0] for c in sample), sum(c[k][1] for c in sample)
             if n:
                 draws[k].append(hits / n)
