@@ -109,7 +109,6 @@ def extraction_pages() -> list[Article]:
 REALWORLD_LABELS = ("original", "republication", "independent", "rewritten", "spun",
                     "machine_translated")
 HONEST = ("original", "republication", "independent")
-SEED_CLUSTER = "2023-06-blinken-beijing"
 
 
 def realworld(split: str, pages_dir: Path) -> list[tuple[Any, Inspection]]:
@@ -120,7 +119,7 @@ def realworld(split: str, pages_dir: Path) -> list[tuple[Any, Inspection]]:
     seeds = DATA.parent / "seeds"
     out = []
     for p in load_labels(ROOT / "bench" / "realworld" / "clusters"):
-        if split_of(p.cluster, frozenset({SEED_CLUSTER})) != split:
+        if split_of(p.cluster) != split:
             continue
         text = read_page_text(p, pages_dir, seeds if seeds.is_dir() else None)
         if text and text.strip():

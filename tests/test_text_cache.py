@@ -20,7 +20,7 @@ def test_the_cache_forgets_the_least_recent_texts_past_its_character_budget() ->
     assert get("aaaa") == 4  # a hit: "aaaa" is now the most recent
     assert made == ["aaaa", "bbbb"]
     get("cccc")  # 12 characters: the least recent ("bbbb") goes
-    assert list(cache.items) == ["aaaa", "cccc"] and cache.chars == 8
+    assert list(cache.items) == ["aaaa", "cccc"] and cache.total == 8
     get("bbbb")
     assert made == ["aaaa", "bbbb", "cccc", "bbbb"]
     assert list(cache.items) == ["cccc", "bbbb"]
@@ -32,7 +32,7 @@ def test_a_text_longer_than_the_budget_is_still_kept_alone() -> None:
     assert cache.get("a long text", lambda: 2) == 2
     assert list(cache.items) == ["a long text"]
     cache.clear()
-    assert not cache.items and cache.chars == 0
+    assert not cache.items and cache.total == 0
 
 
 def test_per_text_does_the_work_once_per_text_and_keeps_the_function() -> None:
@@ -70,7 +70,7 @@ def test_threads_sharing_a_cache_get_one_answer_per_text() -> None:
     for th in threads:
         th.join()
     assert not errors
-    assert cache.chars == sum(map(len, cache.items)) <= 50
+    assert cache.total == sum(map(len, cache.items)) <= 50
 
 
 def test_the_budget_comes_from_the_environment_and_a_bad_value_keeps_the_default(
@@ -78,7 +78,7 @@ def test_the_budget_comes_from_the_environment_and_a_bad_value_keeps_the_default
     from wiretrace.text import cache as module
 
     monkeypatch.setenv(module.ENV, "1_000")
-    assert module.budget() == 1000 and TextCache().max_chars == 1000
+    assert module.budget() == 1000 and TextCache().limit == 1000
     monkeypatch.setenv(module.ENV, "0")
     small = TextCache()
     small.get("one", lambda: 1)
@@ -89,7 +89,7 @@ def test_the_budget_comes_from_the_environment_and_a_bad_value_keeps_the_default
         assert module.budget() == module.MAX_CHARS
     assert "WIRETRACE_TEXT_CACHE_CHARS='20MB'" in caplog.text
     monkeypatch.delenv(module.ENV)
-    assert TextCache().max_chars == module.MAX_CHARS
+    assert TextCache().limit == module.MAX_CHARS
 
 
 def test_a_cache_weighed_by_its_values_keeps_their_sum_within_the_limit() -> None:
@@ -105,3 +105,17 @@ def test_a_cache_weighed_by_its_values_keeps_their_sum_within_the_limit() -> Non
     assert list(sizes.items) == ["b", "c"] and sizes.total == 8
     assert sizes.lookup("a") is None and "c" in sizes and len(sizes) == 2
     assert sizes.get("b", lambda: b"never made") == b"12"
+
+
+def test_a_kept_none_is_weighed_out_when_replaced() -> None:
+    """A stored row can be None (an id the store no longer holds): replacing it must take its
+    weight out, or the count drifts and the cache forgets too early."""
+    from wiretrace.cache import BoundedCache
+
+    cache: BoundedCache[str, object] = BoundedCache(2)
+    cache.put("a", None)
+    cache.put("a", None)
+    cache.put("a", "row")
+    assert cache.total == 1 and len(cache) == 1
+    cache.put("b", "row")
+    assert "a" in cache and "b" in cache and cache.total == 2

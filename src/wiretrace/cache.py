@@ -44,9 +44,8 @@ class BoundedCache(Generic[K, V]):
         """Keep ``value`` for ``key`` (replacing any), dropping the least recent past the
         limit."""
         with self._lock:
-            old = self.items.pop(key, None)
-            if old is not None:
-                self.total -= self.weigh(key, old)
+            if key in self.items:  # a kept None is a value too: weigh it out
+                self.total -= self.weigh(key, self.items.pop(key))
             self.items[key] = value
             self.total += self.weigh(key, value)
             while self.total > self.limit and len(self.items) > 1:
@@ -68,10 +67,12 @@ class BoundedCache(Generic[K, V]):
         return self.put(key, value)
 
     def __contains__(self, key: object) -> bool:
-        return key in self.items
+        with self._lock:
+            return key in self.items
 
     def __len__(self) -> int:
-        return len(self.items)
+        with self._lock:
+            return len(self.items)
 
     def clear(self) -> None:
         with self._lock:

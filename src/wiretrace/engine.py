@@ -48,6 +48,7 @@ FULL_CACHE_BYTES = 256 * 2**20
 #: Articles whose joined-passage vectors (mostly none) an engine remembers
 JOINS_CACHED = 20_000
 
+
 def _nbytes(_key: str, vecs: np.ndarray) -> int:
     return int(vecs.nbytes)
 

@@ -15,8 +15,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-SEED_CLUSTER = "2023-06-blinken-beijing"  # the seed's own story, always dev
-
 
 def log(msg: str) -> None:
     print(f"[realworld {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
@@ -46,7 +44,6 @@ def run_realworld(pages_dir: Path, labels_dir: Path, seeds_dir: Path | None, spl
     pages = load_labels(labels_dir)
     if not pages:
         raise ValueError(f"--labels {labels_dir}: no labelled page (*.jsonl files)")
-    dev_only = frozenset({SEED_CLUSTER})
     texts: dict[str, str] = {}
     for p in pages:
         t = read_page_text(p, pages_dir, seeds_dir if seeds_dir and seeds_dir.is_dir() else None)
@@ -61,7 +58,7 @@ def run_realworld(pages_dir: Path, labels_dir: Path, seeds_dir: Path | None, spl
     dates = {p.url: p.published for p in pages} if page_dates else {}
     arts = {u: page_article(t, id=u, published=dates.get(u)) for u, t in texts.items()}
     chosen = [p for p in pages if p.url in texts
-              and (split == "all" or split_of(p.cluster, dev_only) == split)]
+              and (split == "all" or split_of(p.cluster) == split)]
 
     engine = Wiretrace(Path(tempfile.mkdtemp(prefix="wiretrace-realworld-")))
     t0 = time.perf_counter()

@@ -56,14 +56,6 @@ class TextCache(BoundedCache[str, Any]):
     def __init__(self, max_chars: int | None = None) -> None:
         super().__init__(budget() if max_chars is None else max_chars, _key_chars)
 
-    @property
-    def max_chars(self) -> int:
-        return self.limit
-
-    @property
-    def chars(self) -> int:
-        return self.total
-
 
 def per_text(func: Callable[[str], T]) -> Callable[[str], T]:
     """``func(text)`` remembered per text in a ``TextCache`` (``func.cache``)."""
