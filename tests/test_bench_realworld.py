@@ -13,8 +13,11 @@ from wiretrace.bench.realworld import (
     PageOutcome,
     cluster_intervals,
     compare_texts,
+    dominates,
+    evidence_vector,
     fingerprint,
     load_labels,
+    miss_cause,
     page_key,
     read_page_text,
     score,
@@ -235,3 +238,30 @@ def test_text_fingerprint_says_which_texts_a_run_read_without_holding_them(
         "1 missing here")
     previous.write_text("{not json")
     assert "no text hashes" in compare_texts(hashes, previous)
+
+
+def test_evidence_vector_reads_the_miss_features_in_order() -> None:
+    f = {"strong_pairs": 2, "strong_ordered_words": 55, "shared_run_words": None,
+         "verbatim_words": 12.0, "semantic": 0.9}
+    assert evidence_vector(f) == (2.0, 55.0, 0.0, 12.0)
+    assert dominates((2, 60, 3, 12), (2, 55, 0, 12))
+    assert not dominates((3, 99, 99, 11), (2, 55, 0, 12))  # less of one kind: no
+
+
+def test_miss_cause_says_where_the_proof_is_lacking() -> None:
+    fam = [(True, False, (2.0, 55.0, 0.0, 0.0))]
+    # a direction error comes first, whatever the evidence
+    assert miss_cause(True, fam, []) == ("turned the wrong way", 0)
+    # no family page shares a strong passage pair: nothing in the texts held
+    assert miss_cause(False, [(True, False, (0.0, 0.0, 14.0, 0.0))], []) == (
+        "no strong pair with its family", 0)
+    assert miss_cause(False, [], []) == ("no strong pair with its family", 0)
+    # the pair judge alone calls a family page derived that the trace never judged
+    assert miss_cause(False, [(False, True, (3.0, 90.0, 0.0, 0.0))], []) == (
+        "family not retrieved", 0)
+    # other-family pairs with at least that evidence: a lower bar costs false sources
+    negatives = [(2.0, 60.0, 0.0, 0.0), (1.0, 99.0, 50.0, 40.0), (3.0, 55.0, 1.0, 0.0)]
+    assert miss_cause(False, fam, negatives) == ("evidence matched by another family's pair", 2)
+    # the cheapest family page counts: one no negative reaches
+    fam2 = fam + [(True, False, (2.0, 56.0, 20.0, 0.0))]
+    assert miss_cause(False, fam2, negatives) == ("evidence below the bar", 0)

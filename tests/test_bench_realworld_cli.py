@@ -94,3 +94,27 @@ def test_bench_realworld_names_a_bad_label_line(tmp_path: Path) -> None:
                                   "--labels", str(labels), "--out", str(tmp_path / "r")])
     assert r.exit_code == 2
     assert "c2.jsonl:1: unknown label 'borrowed'" in r.output
+
+
+def test_bench_realworld_says_why_each_missed_page_was_missed(tmp_path: Path) -> None:
+    labels, pages = _setup(tmp_path)
+    # a page labelled a copy of the wire story whose text shares no passage with it
+    row = {"cluster": "c1", "url": "https://farm.example/flood", "family": "wire",
+           "label": "spun", "derives_from": "https://wire.example/flood"}
+    with (labels / "c1.jsonl").open("a") as fh:
+        fh.write(json.dumps(row) + "\n")
+    (pages / f"{page_key(row['url'])}.txt").write_text(
+        "Choir wins regional prize\n\nThe Millbridge youth choir won first prize at the "
+        "regional festival on Sunday with a programme of sea shanties and hymns.\n\nIts "
+        "conductor said the singers had rehearsed twice a week since January.")
+    out = tmp_path / "results"
+    r = CliRunner().invoke(main, ["bench", "--split", "realworld", "--realworld-split", "all",
+                                  "--pages", str(pages), "--labels", str(labels),
+                                  "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    w = json.loads((out / "realworld_all.json").read_text())["systems"]["wiretrace"]
+    assert w["miss_causes"]["no strong pair with its family"] == 1
+    assert sum(w["miss_causes"].values()) == 1
+    missed = [e for e in w["errors"] if e["error"] == "missed"]
+    assert [e["cause"] for e in missed] == ["no strong pair with its family"]
+    assert "Why missed" in r.output

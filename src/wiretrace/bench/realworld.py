@@ -298,3 +298,48 @@ def bootstrap_intervals(counts: list[dict[str, list[int]]], keys: tuple[str, ...
         hi = v[int((1 + level) / 2 * (len(v) - 1))]
         out[k] = [round(lo, 3), round(hi, 3)]
     return out
+
+
+#: the evidence a missed page's best family pair is weighed by against the run's pairs of
+#: different families: more of each is more proof of reuse, so a rule that took the family
+#: pair would take every other-family pair at or above it on all four
+MISS_EVIDENCE = ("strong_pairs", "strong_ordered_words", "shared_run_words", "verbatim_words")
+
+#: why a derived page was missed, in the order the causes are checked
+MISS_CAUSES = ("turned the wrong way", "no strong pair with its family",
+               "family not retrieved", "evidence matched by another family's pair",
+               "evidence below the bar")
+
+
+def evidence_vector(features: dict[str, Any]) -> tuple[float, ...]:
+    return tuple(float(features.get(k) or 0) for k in MISS_EVIDENCE)
+
+
+def dominates(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """``a`` holds at least as much of every kind of evidence as ``b``."""
+    return all(x >= y for x, y in zip(a, b, strict=True))
+
+
+def miss_cause(turned: bool, family: list[tuple[bool, bool, tuple[float, ...]]],
+               negatives: list[tuple[float, ...]]) -> tuple[str, int]:
+    """Why a derived page was missed, and how many other-family pairs of the run hold at
+    least the evidence of its best family pair (0 unless that is the cause).
+
+    ``family`` has one ``(retrieved, derived, evidence)`` per page of its family with a text:
+    whether the trace judged that page at all, whether the page-to-page judgement alone
+    calls it derived, and ``evidence_vector`` of that judgement. ``negatives`` are the
+    evidence of the run's judged pairs between different families that were not called
+    derived. A cause says where the proof is lacking: in the texts held (no strong passage
+    pair at all), in retrieval (the pair judge would have found it), or in the judge's bar,
+    where the count says whether a lower bar would cost a false source."""
+    if turned:
+        return "turned the wrong way", 0
+    with_pairs = [f for f in family if f[2] and f[2][0] >= 1]
+    if not with_pairs:
+        return "no strong pair with its family", 0
+    if any(derived and not retrieved for retrieved, derived, _ in with_pairs):
+        return "family not retrieved", 0
+    cost = min(sum(1 for n in negatives if dominates(n, ev)) for _, _, ev in with_pairs)
+    if cost:
+        return "evidence matched by another family's pair", cost
+    return "evidence below the bar", 0

@@ -29,6 +29,7 @@ def run_realworld(pages_dir: Path, labels_dir: Path, seeds_dir: Path | None, spl
         PageOutcome,
         cluster_intervals,
         compare_texts,
+        evidence_vector,
         fingerprint,
         load_labels,
         read_page_text,
@@ -67,9 +68,16 @@ def run_realworld(pages_dir: Path, labels_dir: Path, seeds_dir: Path | None, spl
 
     ours: dict[str, PageOutcome] = {}
     traces: dict[str, Any] = {}
+    judged: dict[str, set[str]] = {}  # every candidate a trace judged, derived or not
+    negatives: list[tuple[float, ...]] = []  # other-family pairs judged not derived
+    by_url = {p.url: p for p in pages}
     t0 = time.perf_counter()
     for n, p in enumerate(chosen):
         res = engine.trace(arts[p.url], exclude_ids=[p.url])
+        judged[p.url] = {r.source_id for r in res.relations}
+        negatives += [evidence_vector(r.features) for r in res.relations
+                      if not r.derived and r.source_id in by_url
+                      and not _related(p, by_url[r.source_id])]
         o = PageOutcome(url=p.url)
         for r in res.relations:
             if r.derived:
@@ -102,6 +110,10 @@ def run_realworld(pages_dir: Path, labels_dir: Path, seeds_dir: Path | None, spl
         o.top = ans.top
         theirs[p.url] = o
 
+    wt = score(chosen, ours)
+    t1 = time.perf_counter()
+    explain_misses(engine, wt, pages, arts, judged, negatives)
+    log(f"missed pages explained in {time.perf_counter() - t1:.1f}s")
     res = {
         "split": split,
         "page_dates": page_dates,
@@ -113,7 +125,7 @@ def run_realworld(pages_dir: Path, labels_dir: Path, seeds_dir: Path | None, spl
         "labels": {lab: sum(1 for p in chosen if p.label == lab)
                    for lab in sorted({p.label for p in chosen})},
         "trace_seconds": round(trace_s, 1),
-        "systems": {"wiretrace": score(chosen, ours), "minhash_lsh_0.5": score(chosen, theirs)},
+        "systems": {"wiretrace": wt, "minhash_lsh_0.5": score(chosen, theirs)},
         "intervals": {"wiretrace": cluster_intervals(chosen, ours),
                       "minhash_lsh_0.5": cluster_intervals(chosen, theirs)},
         "traces": traces,
@@ -126,6 +138,43 @@ def run_realworld(pages_dir: Path, labels_dir: Path, seeds_dir: Path | None, spl
     (out / f"{stem}.json").write_text(json.dumps(res, indent=2))
     (out / f"{stem}.md").write_text(render(res))
     return res
+
+
+def _related(p: Any, q: Any) -> bool:
+    """``p`` and ``q`` carry one family's text (one family, or one's text in the other)."""
+    return (p.cluster == q.cluster
+            and (p.family == q.family or q.family in p.also_from or p.family in q.also_from))
+
+
+def explain_misses(engine: Any, scored: dict[str, Any], pages: list[Any], arts: dict[str, Any],
+                   judged: dict[str, set[str]], negatives: list[tuple[float, ...]]) -> None:
+    """Add a cause to each missed page of ``scored`` (``realworld.miss_cause``) and their
+    counts as ``miss_causes``: each missed page judged against every page of its family
+    with a text, on its own, to say whether the proof is missing from the texts held, from
+    retrieval or from the judge's bar."""
+    from wiretrace.bench.realworld import MISS_CAUSES, evidence_vector, miss_cause
+
+    counts = dict.fromkeys(MISS_CAUSES, 0)
+    by_url = {p.url: p for p in pages}
+    for e in scored["errors"]:
+        if e["error"] != "missed":
+            continue
+        p = by_url[e["url"]]
+        family = []
+        for q in pages:
+            if q.url == p.url or q.url not in arts or q.fid != p.fid:
+                continue
+            rel = engine.compare_seated(arts[p.url], arts[q.url])
+            named = rel.derived and rel.direction != "query_is_source"
+            family.append((q.url in judged.get(p.url, ()), named,
+                           evidence_vector(rel.features)))
+        cause, cost = miss_cause(bool(e.get("linked_other_way")), family, negatives)
+        e["cause"] = cause
+        if cost:
+            e["matched_by_other_family_pairs"] = cost
+        counts[cause] += 1
+    scored["miss_causes"] = counts
+    scored["other_family_pairs_judged"] = len(negatives)
 
 
 def seed_check(engine: Any, seed: Any, pages: list[Any], arts: dict[str, Any]) -> dict[str, Any]:
@@ -216,6 +265,14 @@ def render(res: dict[str, Any]) -> str:
               f"decided (the rest: direction unknown); {w['turned_the_wrong_way']} missed "
               "pages have their family linked, but as the page's own copy (turned the wrong "
               "way).", ""]
+    if w.get("miss_causes"):
+        lines += ["Why missed (each missed page judged against every page of its family with a "
+                  "text, on its own; \"matched\": one of the run's "
+                  f"{w['other_family_pairs_judged']} judged pairs of different families holds "
+                  "at least as many strong pairs, words in ordered strong pairs, words in a "
+                  "shared run and verbatim words, so a lower bar that took the page would "
+                  "take that pair too): "
+                  + ", ".join(f"{k} {v}" for k, v in w["miss_causes"].items()) + ".", ""]
     lines += ["Kinds named for pages whose family was found (label -> kind): "
               + ", ".join(f"{k}: {v}" for k, v in w["kind_confusion"].items())
               + f". Found republications called spun or machine-translated (a false "
@@ -233,5 +290,8 @@ def render(res: dict[str, Any]) -> str:
     for e in w["errors"]:
         lines.append(f"- {e['error']}: {e['label']} {e['url']}"
                      + (f" (named {', '.join(e['named'])})" if e.get("named") else "")
-                     + (f" (should name {e['derives_from']})" if e.get("derives_from") else ""))
+                     + (f" (should name {e['derives_from']})" if e.get("derives_from") else "")
+                     + (f": {e['cause']}" if e.get("cause") else "")
+                     + (f" ({e['matched_by_other_family_pairs']} other-family pairs)"
+                        if e.get("matched_by_other_family_pairs") else ""))
     return "\n".join(lines) + "\n"
