@@ -20,6 +20,7 @@ from wiretrace.bench.realworld import (
     miss_cause,
     page_key,
     read_page_text,
+    recall_ceiling,
     score,
     split_of,
     text_hashes,
@@ -265,3 +266,28 @@ def test_miss_cause_says_where_the_proof_is_lacking() -> None:
     # the cheapest family page counts: one no negative reaches
     fam2 = fam + [(True, False, (2.0, 56.0, 20.0, 0.0))]
     assert miss_cause(False, fam2, negatives) == ("evidence below the bar", 0)
+
+
+def test_recall_ceiling_counts_only_pages_no_negative_reaches() -> None:
+    scored = {"counts": {"family": [6, 10]}, "errors": [
+        {"error": "missed", "url": "a", "label": "spun", "cause": "turned the wrong way",
+         "family_evidence": [[3, 90, 20, 0]]},
+        {"error": "missed", "url": "b", "label": "republication",
+         "cause": "evidence below the bar", "family_evidence": [[4, 48, 13, 10]]},
+        {"error": "missed", "url": "c", "label": "rewritten",
+         "cause": "evidence below the bar", "family_evidence": [[1, 43, 11, 0]]},
+        {"error": "missed", "url": "d", "label": "machine_translated",
+         "cause": "evidence matched by another family's pair",
+         "matched_by_other_family_pairs": 3, "family_evidence": [[2, 55, 0, 0]]},
+        {"error": "false_source", "url": "e", "label": "independent", "named": ["x"]},
+    ]}
+    negatives = [(1.0, 50.0, 12.0, 0.0), (2.0, 60.0, 0.0, 0.0)]
+    c = recall_ceiling(scored, negatives)
+    # b: no negative holds 4 strong pairs; c: the first negative holds more of everything
+    assert c["unmatched"] == 1 and c["turned"] == 1
+    assert c["ceiling"] == 0.7 and c["ceiling_with_direction"] == 0.8
+    by_url = {p["url"]: p for p in c["pages"]}
+    assert by_url["c"]["extra_pairs"] == 1 and by_url["b"]["extra_pairs"] == 0
+    assert by_url["d"]["extra_pairs"] == 1 and by_url["d"]["run_pairs"] == 3
+    assert by_url["a"]["extra_pairs"] is None  # a direction error: no evidence to weigh
+    assert "e" not in by_url

@@ -118,3 +118,22 @@ def test_bench_realworld_says_why_each_missed_page_was_missed(tmp_path: Path) ->
     missed = [e for e in w["errors"] if e["error"] == "missed"]
     assert [e["cause"] for e in missed] == ["no strong pair with its family"]
     assert "Why missed" in r.output
+
+
+def test_realworld_ceiling_refuses_results_it_cannot_read(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[1] / "bench" / "realworld_ceiling.py"
+    r = subprocess.run([sys.executable, str(script), "--splits", "dev", "--results",
+                        str(tmp_path), "--out", str(tmp_path)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2
+    assert "realworld_dev.json" in r.stderr and "realworld_eval.py" in r.stderr
+    # results made before misses carried their evidence are named as such
+    (tmp_path / "realworld_dev.json").write_text(json.dumps({"systems": {"wiretrace": {
+        "errors": [{"error": "missed", "url": "u", "label": "spun"}]}}}))
+    r = subprocess.run([sys.executable, str(script), "--splits", "dev", "--results",
+                        str(tmp_path), "--out", str(tmp_path)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "again" in r.stderr

@@ -343,3 +343,40 @@ def miss_cause(turned: bool, family: list[tuple[bool, bool, tuple[float, ...]]],
     if cost:
         return "evidence matched by another family's pair", cost
     return "evidence below the bar", 0
+
+
+def recall_ceiling(scored: dict[str, Any],
+                   negatives: list[tuple[float, ...]]) -> dict[str, Any]:
+    """How far right-family recall can go on the evidence ``MISS_EVIDENCE`` measures before
+    a lower bar costs a false source: the found pages, plus the missed pages whose best
+    family pair no pair of ``negatives`` (evidence of pairs that must not be derived: the
+    run's other-family pairs already counted in each miss's cause, and pairs such as ECB+
+    same-event reports) reaches on all four measures; with and without the pages turned
+    the wrong way, which a direction fix alone would find."""
+    found, derived = scored["counts"]["family"]
+    per_page, unmatched, turned = [], 0, 0
+    for e in scored["errors"]:
+        if e["error"] != "missed" or "cause" not in e:
+            continue
+        cause = e["cause"]
+        turned += cause == "turned the wrong way"
+        cost = None
+        if cause in ("evidence matched by another family's pair", "evidence below the bar"):
+            vs = [tuple(v) for v in e.get("family_evidence") or ()]
+            cost = min((sum(1 for n in negatives if dominates(n, v)) for v in vs), default=0)
+            if cause == "evidence below the bar" and cost == 0:
+                unmatched += 1
+        per_page.append({"url": e["url"], "label": e["label"], "cause": cause,
+                         "run_pairs": e.get("matched_by_other_family_pairs", 0),
+                         "extra_pairs": cost})
+    return {
+        "derived_pages": derived,
+        "found": found,
+        "turned": turned,
+        "unmatched": unmatched,
+        "negatives": len(negatives),
+        "recall": _rate(found, derived),
+        "ceiling": _rate(found + unmatched, derived),
+        "ceiling_with_direction": _rate(found + unmatched + turned, derived),
+        "pages": per_page,
+    }

@@ -170,6 +170,9 @@ def explain_misses(engine: Any, scored: dict[str, Any], pages: list[Any], arts: 
                            evidence_vector(rel.features)))
         cause, cost = miss_cause(bool(e.get("linked_other_way")), family, negatives)
         e["cause"] = cause
+        # the family pairs' evidence, for weighing against other negatives later
+        # (bench/realworld_ceiling.py: the ECB+ same-event pairs)
+        e["family_evidence"] = [list(ev) for _, _, ev in family if ev[0] >= 1]
         if cost:
             e["matched_by_other_family_pairs"] = cost
         counts[cause] += 1
@@ -294,4 +297,65 @@ def render(res: dict[str, Any]) -> str:
                      + (f": {e['cause']}" if e.get("cause") else "")
                      + (f" ({e['matched_by_other_family_pairs']} other-family pairs)"
                         if e.get("matched_by_other_family_pairs") else ""))
+    return "\n".join(lines) + "\n"
+
+
+def ecb_negatives(data_dir: Path | None, split: str = "dev") -> list[tuple[float, ...]]:
+    """``evidence_vector`` of every ECB+ same-event pair of ``split`` that shares no reused
+    text (the benchmark's cleaned negatives: no real copy, word 5-shingle containment at most
+    ``CONTAINMENT_MAX`` either way), judged both ways round and not called derived."""
+    import itertools
+
+    from wiretrace.bench.dataset import find_overlapping, find_real_copies
+    from wiretrace.bench.realworld import evidence_vector
+    from wiretrace.bench.sources import load_ecbplus
+    from wiretrace.engine import Wiretrace
+
+    arts = [a for a in load_ecbplus(data_dir, split=split) if a.passages]
+    shared = {(r.a_id, r.b_id) for r in find_real_copies(arts)}
+    shared |= {(o.a_id, o.b_id) for o in find_overlapping(arts)}
+    by_event: dict[str, list[Any]] = {}
+    for a in arts:
+        by_event.setdefault(a.meta["event"], []).append(a)
+    engine = Wiretrace(Path(tempfile.mkdtemp(prefix="wiretrace-ceiling-")))
+    out: list[tuple[float, ...]] = []
+    for group in by_event.values():
+        for a, b in itertools.combinations(group, 2):
+            if (min(a.id, b.id), max(a.id, b.id)) in shared:
+                continue
+            for x, y in ((a, b), (b, a)):
+                rel = engine.compare_seated(x, y, explain=False)
+                if not rel.derived:
+                    out.append(evidence_vector(rel.features))
+    engine.store.close()
+    return out
+
+
+def render_ceiling(res: dict[str, Any]) -> str:
+    """The recall ceiling of each split (``realworld.recall_ceiling``) as markdown."""
+    lines = ["# Real pages — how far the evidence goes", "",
+             f"Generated {res['generated']}. For each real-world split, the right-family "
+             "recall the evidence can reach before a lower bar costs a false source. Each "
+             "missed page was judged alone against every page of its family with a text "
+             "(`bench/results/realworld_<split>.json`); its best family pair is weighed "
+             "against pairs that must not be derived on four measures (strong pairs, words in "
+             "ordered strong pairs, words in a shared run, verbatim words): the run's own "
+             "pairs of different families, and "
+             f"{res['ecb_negatives']} ECB+ {res['ecb_split']} same-event pairs with no "
+             "reused text (both ways round, judged not derived). A page is within reach "
+             "only when no such pair holds at least its evidence on all four.", "",
+             "| split | derived pages | found | turned the wrong way | missed, evidence no "
+             "negative reaches | recall | ceiling | ceiling with every direction right |",
+             "|---|---|---|---|---|---|---|---|"]
+    for split, c in res["splits"].items():
+        lines.append(f"| {split} | {c['derived_pages']} | {c['found']} | {c['turned']} | "
+                     f"{c['unmatched']} | {c['recall']} | {c['ceiling']} | "
+                     f"{c['ceiling_with_direction']} |")
+    for split, c in res["splits"].items():
+        lines += ["", f"## {split}: missed pages", ""]
+        for p in c["pages"]:
+            extra = ("" if p["extra_pairs"] is None else
+                     f"; matched by {p['run_pairs']} other-family pairs of the run and "
+                     f"{p['extra_pairs']} ECB+ pairs")
+            lines.append(f"- {p['label']} {p['url']}: {p['cause']}{extra}")
     return "\n".join(lines) + "\n"
