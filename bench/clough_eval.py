@@ -9,7 +9,6 @@ Run:  .venv/bin/python bench/clough_eval.py [--distractors 1000]
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -18,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> int:
     from wiretrace.bench.clough import CloughError, render, run_clough
-    from wiretrace.bench.paths import default_data_dir
+    from wiretrace.bench.paths import default_data_dir, write_results
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=None,
@@ -33,10 +32,8 @@ def main() -> int:
     except (CloughError, FileNotFoundError) as e:
         print(e, file=sys.stderr)
         return 2
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "clough.json").write_text(json.dumps(res, indent=1))
     md = render(res)
-    (args.out / "clough.md").write_text(md)
+    write_results(args.out, "clough", res, md)
     print(md)
     return 0
 

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> int:
-    from wiretrace.bench.paths import default_data_dir
+    from wiretrace.bench.paths import default_data_dir, write_results
     from wiretrace.bench.realworld import recall_ceiling
     from wiretrace.bench.realworld_runner import ecb_negatives, render_ceiling
 
@@ -48,15 +48,17 @@ def main() -> int:
             return 2
         scored[split] = w
     t0 = time.perf_counter()
-    negatives = ecb_negatives(args.data or default_data_dir(), "dev")
+    try:
+        negatives = ecb_negatives(args.data or default_data_dir(), "dev")
+    except FileNotFoundError as e:
+        print(e, file=sys.stderr)
+        return 2
     res = {"generated": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
            "ecb_split": "dev", "ecb_negatives": len(negatives),
            "seconds": round(time.perf_counter() - t0, 1),
            "splits": {s: recall_ceiling(w, negatives) for s, w in scored.items()}}
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "realworld_ceiling.json").write_text(json.dumps(res, indent=1))
     md = render_ceiling(res)
-    (args.out / "realworld_ceiling.md").write_text(md)
+    write_results(args.out, "realworld_ceiling", res, md)
     print(md)
     return 0
 

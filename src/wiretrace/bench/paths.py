@@ -6,14 +6,16 @@ and generated files live in a user cache, never in git.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from wiretrace.text.wordnet import cache_root  # the runtime's cache folder rule
 
 __all__ = ["cache_root", "default_data_dir", "default_realworld_labels", "default_realworld_pages",
-           "git_commit"]
+           "git_commit", "write_results"]
 
 _REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -46,3 +48,10 @@ def git_commit() -> str:
     r = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                        cwd=_REPO_ROOT, check=False)
     return r.stdout.strip() or "unknown"
+
+
+def write_results(out: Path, stem: str, res: dict[str, Any], md: str) -> None:
+    """``<out>/<stem>.json`` and ``<out>/<stem>.md``, the pair every bench script leaves."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{stem}.json").write_text(json.dumps(res, indent=1))
+    (out / f"{stem}.md").write_text(md)
