@@ -158,16 +158,17 @@ def compare_texts(hashes: dict[str, str], previous: Path) -> str:
             f"{len(set(hashes) - set(old))} new, {len(set(old) - set(hashes))} missing here")
 
 
+def related(p: Page, q: Page) -> bool:
+    """``q`` carries ``p``'s family's text, or ``p`` carries ``q``'s family's, or both one
+    family's: a link between them is no false source."""
+    return p.cluster == q.cluster and (
+        p.family == q.family or q.family in p.also_from or p.family in q.also_from)
+
+
 def score(pages: list[Page], outcomes: dict[str, PageOutcome]) -> dict[str, Any]:
     """Family recall, exact-source recall, false sources and kind agreement."""
     fam = {p.url: p.fid for p in pages}
-    also = {p.url: {f"{p.cluster}/{f}" for f in p.also_from} for p in pages}
-
-    def related(p: Page, u: str) -> bool:
-        """``u`` carries ``p``'s family's text, or ``p`` carries ``u``'s family's, or both
-        one family's: a link between them is no false source."""
-        f = fam.get(u)
-        return f == p.fid or f in also[p.url] or p.fid in also.get(u, ())
+    by_url = {p.url: p for p in pages}
 
     found_family, found_exact, false_src = [], [], []
     by_label: dict[str, list[int]] = defaultdict(list)
@@ -184,7 +185,7 @@ def score(pages: list[Page], outcomes: dict[str, PageOutcome]) -> dict[str, Any]
             continue
         # an independent report is a family of its own: its own copies are right, any
         # other page is a false source
-        wrong = sorted(u for u in o.linked if not related(p, u))
+        wrong = sorted(u for u in o.linked if u not in by_url or not related(p, by_url[u]))
         false_src.append(int(bool(wrong)))
         if wrong:
             errors.append({"url": p.url, "label": p.label, "error": "false_source",

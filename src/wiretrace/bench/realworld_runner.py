@@ -33,6 +33,7 @@ def run_realworld(pages_dir: Path, labels_dir: Path, seeds_dir: Path | None, spl
         fingerprint,
         load_labels,
         read_page_text,
+        related,
         score,
         split_of,
         text_hashes,
@@ -77,7 +78,7 @@ def run_realworld(pages_dir: Path, labels_dir: Path, seeds_dir: Path | None, spl
         judged[p.url] = {r.source_id for r in res.relations}
         negatives += [evidence_vector(r.features) for r in res.relations
                       if not r.derived and r.source_id in by_url
-                      and not _related(p, by_url[r.source_id])]
+                      and not related(p, by_url[r.source_id])]
         o = PageOutcome(url=p.url)
         for r in res.relations:
             if r.derived:
@@ -138,12 +139,6 @@ def run_realworld(pages_dir: Path, labels_dir: Path, seeds_dir: Path | None, spl
     (out / f"{stem}.json").write_text(json.dumps(res, indent=2))
     (out / f"{stem}.md").write_text(render(res))
     return res
-
-
-def _related(p: Any, q: Any) -> bool:
-    """``p`` and ``q`` carry one family's text (one family, or one's text in the other)."""
-    return (p.cluster == q.cluster
-            and (p.family == q.family or q.family in p.also_from or p.family in q.also_from))
 
 
 def explain_misses(engine: Any, scored: dict[str, Any], pages: list[Any], arts: dict[str, Any],
