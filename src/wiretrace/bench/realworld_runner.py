@@ -299,29 +299,29 @@ def ecb_negatives(data_dir: Path | None, split: str = "dev") -> list[tuple[float
     """``evidence_vector`` of every ECB+ same-event pair of ``split`` that shares no reused
     text (the benchmark's cleaned negatives: no real copy, word 5-shingle containment at most
     ``CONTAINMENT_MAX`` either way), judged both ways round and not called derived."""
-    import itertools
+    import random
 
-    from wiretrace.bench.dataset import find_overlapping, find_real_copies
+    from wiretrace.bench.dataset import find_overlapping, find_real_copies, negatives_of
     from wiretrace.bench.realworld import evidence_vector
     from wiretrace.bench.sources import load_ecbplus
     from wiretrace.engine import Wiretrace
 
     arts = [a for a in load_ecbplus(data_dir, split=split) if a.passages]
-    shared = {(r.a_id, r.b_id) for r in find_real_copies(arts)}
-    shared |= {(o.a_id, o.b_id) for o in find_overlapping(arts)}
-    by_event: dict[str, list[Any]] = {}
-    for a in arts:
-        by_event.setdefault(a.meta["event"], []).append(a)
+    by_id = {a.id: a for a in arts}
+    real = {(r.a_id, r.b_id) for r in find_real_copies(arts)}
+    overlapping = {(o.a_id, o.b_id) for o in find_overlapping(arts)} - real
+    # the benchmark's own pairing (``dataset.negatives_of``), same-event pairs only
+    pairs, _, _ = negatives_of(arts, real, random.Random(0), 0, 0, overlapping)
     engine = Wiretrace(Path(tempfile.mkdtemp(prefix="wiretrace-ceiling-")))
     out: list[tuple[float, ...]] = []
-    for group in by_event.values():
-        for a, b in itertools.combinations(group, 2):
-            if (min(a.id, b.id), max(a.id, b.id)) in shared:
-                continue
-            for x, y in ((a, b), (b, a)):
-                rel = engine.compare_seated(x, y, explain=False)
-                if not rel.derived:
-                    out.append(evidence_vector(rel.features))
+    for pair in pairs:
+        if pair.group != "same_event":
+            continue
+        a, b = by_id[pair.a_id], by_id[pair.b_id]
+        for x, y in ((a, b), (b, a)):
+            rel = engine.compare_seated(x, y, explain=False)
+            if not rel.derived:
+                out.append(evidence_vector(rel.features))
     engine.store.close()
     return out
 
